@@ -1,0 +1,67 @@
+//! The control-plane components kubeharden knows.
+
+use std::fmt;
+
+/// A program whose configuration kubeharden reads.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Component {
+    ApiServer,
+    Kubelet,
+    Etcd,
+    ControllerManager,
+    Scheduler,
+    Dashboard,
+}
+
+impl Component {
+    pub const ALL: [Component; 6] = [
+        Self::ApiServer,
+        Self::Kubelet,
+        Self::Etcd,
+        Self::ControllerManager,
+        Self::Scheduler,
+        Self::Dashboard,
+    ];
+
+    /// The binary's name, as in `component:` labels and JSON output.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ApiServer => "kube-apiserver",
+            Self::Kubelet => "kubelet",
+            Self::Etcd => "etcd",
+            Self::ControllerManager => "kube-controller-manager",
+            Self::Scheduler => "kube-scheduler",
+            Self::Dashboard => "kubernetes-dashboard",
+        }
+    }
+
+    /// The component a program name stands for: a binary's basename (`kube-apiserver`,
+    /// `/usr/local/bin/etcd`) or a hyperkube subcommand (`apiserver`, `kube-apiserver`).
+    #[must_use]
+    pub fn from_program(word: &str) -> Option<Self> {
+        let base = word.rsplit('/').next().unwrap_or(word);
+        Some(match base {
+            "kube-apiserver" | "apiserver" => Self::ApiServer,
+            "kubelet" => Self::Kubelet,
+            "etcd" => Self::Etcd,
+            "kube-controller-manager" | "controller-manager" => Self::ControllerManager,
+            "kube-scheduler" | "scheduler" => Self::Scheduler,
+            "dashboard" | "kubernetes-dashboard" => Self::Dashboard,
+            _ => return None,
+        })
+    }
+
+    /// Whether the component is a Kubernetes binary parsing flags with spf13/pflag (etcd
+    /// uses Go's standard `flag` package).
+    #[must_use]
+    pub const fn uses_pflag(self) -> bool {
+        !matches!(self, Self::Etcd)
+    }
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,411 @@
+//! Source files, byte spans, and line/column positions.
+//!
+//! Every value kubeharden reports carries a [`Span`]: a byte range into one [`SourceFile`].
+//! Lines and columns are 1-based; columns count Unicode scalar values, as editors and SARIF's
+//! `unicodeCodePoints` do.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A half-open byte range `start..end` into one source text.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    #[must_use]
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// An empty span at `offset`.
+    #[must_use]
+    pub const fn at(offset: usize) -> Self {
+        Self::new(offset, offset)
+    }
+
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    #[must_use]
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The smallest span that covers both.
+    #[must_use]
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// `inner` (relative to this span's start) moved into this span's coordinates.
+    #[must_use]
+    pub fn sub(self, inner: Range<usize>) -> Span {
+        Span::new(self.start + inner.start, self.start + inner.end)
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Self {
+        Span::new(range.start, range.end)
+    }
+}
+
+/// A value together with the bytes it was read from.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub const fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned::new(f(self.value), self.span)
+    }
+
+    pub const fn as_ref(&self) -> Spanned<&T> {
+        Spanned::new(&self.value, self.span)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} @ {:?}", self.value, self.span)
+    }
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// One input file: its path as the user gave it and its UTF-8 text.
+#[derive(Clone)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: String,
+    /// Byte offset at which each line starts.
+    line_starts: Vec<usize>,
+}
+
+impl fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("len", &self.text.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text under `span`; empty when the span is not inside the file.
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// Line and column of a byte offset (clamped to the file).
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts[line_index];
+        LineCol {
+            line: line_index + 1,
+            column: self.text[line_start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Byte range of the 1-based `line`, without its line break.
+    #[must_use]
+    pub fn line_span(&self, line: usize) -> Option<Span> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        Some(Span::new(start, end.max(start)))
+    }
+
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Converts saphyr's character indices into byte offsets.
+///
+/// saphyr's `Marker::index()` counts characters. For ASCII text the two agree; otherwise we keep
+/// one entry per multi-byte character (`char index`, `extra bytes so far`) and binary-search it,
+/// which costs nothing for the common all-ASCII manifest.
+#[derive(Debug)]
+pub struct CharToByte {
+    /// `(char_index_after, cumulative_extra_bytes)` for every multi-byte character.
+    steps: Vec<(usize, usize)>,
+    len_bytes: usize,
+}
+
+impl CharToByte {
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut steps = Vec::new();
+        if !text.is_ascii() {
+            let mut extra = 0;
+            for (char_index, ch) in text.chars().enumerate() {
+                let width = ch.len_utf8();
+                if width > 1 {
+                    extra += width - 1;
+                    steps.push((char_index + 1, extra));
+                }
+            }
+        }
+        Self {
+            steps,
+            len_bytes: text.len(),
+        }
+    }
+
+    /// Byte offset of the character at `char_index`.
+    #[must_use]
+    pub fn byte(&self, char_index: usize) -> usize {
+        let passed = self.steps.partition_point(|&(after, _)| after <= char_index);
+        let extra = if passed == 0 {
+            0
+        } else {
+            self.steps[passed - 1].1
+        };
+        (char_index + extra).min(self.len_bytes)
+    }
+}
+
+/// Maps byte offsets of a decoded string (a YAML scalar's value, a shell word, an env value)
+/// back to bytes of the source file.
+///
+/// A decoded string is made of runs that were copied verbatim from the source (the content of
+/// each line of a block scalar, the inside of a quoted string without escapes). Offsets inside
+/// a run map exactly; anything else (an escape sequence, a folded line break) has no exact
+/// source byte, and a span touching it falls back to the whole value's span.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextMap {
+    /// `(decoded_start, source_start, len)`, sorted by `decoded_start`, non-overlapping.
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl TextMap {
+    /// The decoded text is `len` bytes copied verbatim from `source_start`.
+    #[must_use]
+    pub fn verbatim(source_start: usize, len: usize) -> Self {
+        Self {
+            runs: vec![(0, source_start, len)],
+        }
+    }
+
+    /// No byte maps exactly.
+    #[must_use]
+    pub fn opaque() -> Self {
+        Self::default()
+    }
+
+    /// Appends a verbatim run; runs must be pushed in decoded order.
+    pub fn push_run(&mut self, decoded_start: usize, source_start: usize, len: usize) {
+        if len > 0 {
+            self.runs.push((decoded_start, source_start, len));
+        }
+    }
+
+    /// Source offset of decoded offset `offset`. The end of a run maps too, so that a range
+    /// ending at a run's last byte can be mapped.
+    #[must_use]
+    pub fn source_offset(&self, offset: usize) -> Option<usize> {
+        let index = self.runs.partition_point(|&(start, _, _)| start <= offset);
+        let &(start, source, len) = self.runs.get(index.checked_sub(1)?)?;
+        (offset <= start + len).then(|| source + (offset - start))
+    }
+
+    /// The source span of decoded range `range`, if both ends fall in the same run.
+    #[must_use]
+    pub fn source_span(&self, range: Range<usize>) -> Option<Span> {
+        let index = self.runs.partition_point(|&(start, _, _)| start <= range.start);
+        let &(start, source, len) = self.runs.get(index.checked_sub(1)?)?;
+        (range.end <= start + len && range.start <= range.end)
+            .then(|| Span::new(source + range.start - start, source + range.end - start))
+    }
+
+    /// The map of a substring: decoded offsets `range` of this text become offsets from 0.
+    #[must_use]
+    pub fn slice(&self, range: Range<usize>) -> TextMap {
+        let mut out = TextMap::default();
+        for &(start, source, len) in &self.runs {
+            let lo = start.max(range.start);
+            let hi = (start + len).min(range.end);
+            if lo < hi {
+                out.push_run(lo - range.start, source + (lo - start), hi - lo);
+            }
+        }
+        out
+    }
+
+    /// Composes: `inner` maps a string derived from this text (its offsets are offsets into
+    /// this text's decoded string); the result maps straight to the source.
+    #[must_use]
+    pub fn compose(&self, inner: &TextMap) -> TextMap {
+        let mut out = TextMap::default();
+        for &(start, mid, len) in &inner.runs {
+            // `mid..mid+len` are decoded offsets of `self`; split them along self's runs.
+            let piece = self.slice(mid..mid + len);
+            for &(p_start, source, p_len) in &piece.runs {
+                out.push_run(start + p_start, source, p_len);
+            }
+        }
+        out
+    }
+}
+
+/// A piece of decoded text (a list item, a shell word, an env value) with its source span and
+/// the map from its bytes to source bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappedText {
+    pub text: String,
+    /// The whole item in the source, quotes included.
+    pub span: Span,
+    pub map: TextMap,
+}
+
+impl MappedText {
+    #[must_use]
+    pub fn new(text: impl Into<String>, span: Span, map: TextMap) -> Self {
+        Self {
+            text: text.into(),
+            span,
+            map,
+        }
+    }
+
+    /// Source span of `range` of the decoded text; the whole item's span when the range has
+    /// no exact source bytes.
+    #[must_use]
+    pub fn span_of(&self, range: Range<usize>) -> Span {
+        self.map.source_span(range).unwrap_or(self.span)
+    }
+
+    /// A substring, keeping its map.
+    #[must_use]
+    pub fn slice(&self, range: Range<usize>) -> MappedText {
+        let span = self.span_of(range.clone());
+        MappedText {
+            text: self.text[range.clone()].to_owned(),
+            span,
+            map: self.map.slice(range),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_unicode_scalars() {
+        let file = SourceFile::new("a.yaml", "# é 日本\n- --x=y\n");
+        let offset = file.text().find("--x").unwrap_or_default();
+        assert_eq!(offset, 14);
+        assert_eq!(file.line_col(offset), LineCol { line: 2, column: 3 });
+        let after_kanji = file.text().find('本').unwrap_or_default();
+        assert_eq!(file.line_col(after_kanji), LineCol { line: 1, column: 6 });
+    }
+
+    #[test]
+    fn line_col_with_crlf() {
+        let file = SourceFile::new("a.yaml", "a: 1\r\nb: 2\r\n");
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 1 });
+        assert_eq!(file.line_span(1), Some(Span::new(0, 4)));
+        assert_eq!(file.slice(file.line_span(2).unwrap_or_default()), "b: 2");
+    }
+
+    #[test]
+    fn text_map_runs_and_composition() {
+        // Decoded "ab cd" from source "  ab\n  cd": two runs.
+        let mut map = TextMap::default();
+        map.push_run(0, 2, 2);
+        map.push_run(3, 7, 2);
+        assert_eq!(map.source_span(0..2), Some(Span::new(2, 4)));
+        assert_eq!(map.source_span(3..5), Some(Span::new(7, 9)));
+        assert_eq!(map.source_span(1..4), None, "crosses the folded break");
+        let inner = TextMap::verbatim(3, 2);
+        assert_eq!(map.compose(&inner).source_span(0..2), Some(Span::new(7, 9)));
+        assert_eq!(map.slice(3..5).source_span(0..1), Some(Span::new(7, 8)));
+    }
+
+    #[test]
+    fn char_to_byte_table() {
+        let text = "é日x本y";
+        let table = CharToByte::new(text);
+        let expected: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        for (char_index, byte) in expected.into_iter().enumerate() {
+            assert_eq!(table.byte(char_index), byte);
+        }
+        assert_eq!(table.byte(text.chars().count()), text.len());
+    }
+}

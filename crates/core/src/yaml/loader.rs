@@ -1,0 +1,375 @@
+//! Builds [`Document`]s from saphyr's event parser, with limits.
+//!
+//! saphyr's own `load_from_str` must not see untrusted input: it overflows the stack on deeply
+//! nested input and expands aliases into copies, so a few hundred bytes of anchors can ask for
+//! billions of nodes. Here nesting is capped, aliases stay pointers, and every node an alias
+//! would expand to is charged to one budget.
+
+use std::fmt;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
+
+use super::{Document, Entry, Node, NodeId, NodeKind, Scalar, Stream};
+use crate::source::{CharToByte, Span};
+
+/// Largest file we read. A Kubernetes object cannot exceed etcd's 1.5 MiB request limit, and
+/// the largest real multi-document bundles (all CRDs of a big operator) stay under 4 MiB;
+/// 16 MiB leaves room without letting one file hold the run hostage.
+pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
+
+/// Deepest nesting of collections. Manifests nest about 15 levels and CRD schemas under 100;
+/// 512 keeps any recursive walk far inside a small thread stack.
+pub const MAX_DEPTH: usize = 512;
+
+/// Most nodes a file may describe, counting each alias as the whole subtree it stands for.
+/// A 4 MiB CRD bundle has about 300,000 nodes; an alias bomb asks for billions.
+pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
+
+/// Why a file could not be loaded; always with the bytes it happened at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}")]
+pub struct LoadError {
+    pub kind: LoadErrorKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadErrorKind {
+    /// saphyr's scanner or parser rejected the text.
+    Syntax(String),
+    /// Collections nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// Aliases would expand to more than [`MAX_ALIAS_EXPANSION`] nodes.
+    TooManyNodes,
+    /// An alias inside the node its anchor names (`&a [*a]`).
+    RecursiveAlias,
+    /// The file is larger than [`MAX_FILE_SIZE`].
+    TooLarge { size: usize },
+    /// The bytes are not UTF-8.
+    InvalidUtf8,
+}
+
+impl fmt::Display for LoadErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Syntax(message) => f.write_str(message),
+            Self::TooDeep => write!(f, "nesting deeper than {MAX_DEPTH} levels"),
+            Self::TooManyNodes => write!(
+                f,
+                "aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)"
+            ),
+            Self::RecursiveAlias => f.write_str("alias refers to the node that contains it"),
+            Self::TooLarge { size } => write!(
+                f,
+                "file is {size} bytes, larger than the {} MiB limit",
+                MAX_FILE_SIZE / (1024 * 1024)
+            ),
+            Self::InvalidUtf8 => f.write_str("invalid UTF-8"),
+        }
+    }
+}
+
+/// A problem that does not stop the file from being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadProblem {
+    /// The same key twice in one mapping. Kubernetes' strict decoders reject the object; the
+    /// lenient ones keep the last value, and so do we.
+    DuplicateKey {
+        key: String,
+        first: Span,
+        duplicate: Span,
+    },
+}
+
+/// Parses `text` into documents.
+///
+/// # Errors
+/// A [`LoadError`] with the position of the first syntax error or exceeded limit.
+pub fn load(text: &str) -> Result<Stream<'_>, LoadError> {
+    if text.len() > MAX_FILE_SIZE {
+        return Err(LoadError {
+            kind: LoadErrorKind::TooLarge { size: text.len() },
+            span: Span::at(0),
+        });
+    }
+    let mut builder = Builder {
+        positions: CharToByte::new(text),
+        text,
+        stream: Stream::default(),
+        nodes: Vec::new(),
+        weights: Vec::new(),
+        open: Vec::new(),
+        root: None,
+        anchors: Vec::new(),
+        expanded: 0,
+        doc_start: Span::at(0),
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
+        let span = builder.span(span);
+        builder.event(event, span)?;
+    }
+    Ok(builder.stream)
+}
+
+/// A collection whose end event has not come yet.
+struct Open {
+    id: NodeId,
+    /// Key of a mapping entry waiting for its value.
+    pending_key: Option<NodeId>,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    positions: CharToByte,
+    stream: Stream<'a>,
+    nodes: Vec<Node<'a>>,
+    /// Number of nodes each node stands for with aliases expanded, parallel to `nodes`.
+    weights: Vec<u64>,
+    open: Vec<Open>,
+    root: Option<NodeId>,
+    /// Node carrying each anchor id (saphyr numbers anchors from 1).
+    anchors: Vec<Option<NodeId>>,
+    expanded: u64,
+    doc_start: Span,
+}
+
+impl<'a> Builder<'a> {
+    fn span(&self, span: saphyr_parser::Span) -> Span {
+        Span::new(
+            self.positions.byte(span.start.index()),
+            self.positions.byte(span.end.index()),
+        )
+    }
+
+    fn scan_error(&self, error: &ScanError) -> LoadError {
+        let at = self.positions.byte(error.marker().index());
+        LoadError {
+            kind: LoadErrorKind::Syntax(error.info().to_owned()),
+            span: Span::new(at, at),
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, span: Span) -> Result<(), LoadError> {
+        match event {
+            Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentStart(_) => {
+                self.nodes.clear();
+                self.weights.clear();
+                self.anchors.clear();
+                self.root = None;
+                self.expanded = 0;
+                self.doc_start = span;
+            }
+            Event::DocumentEnd => self.finish_document(),
+            Event::Scalar(value, style, anchor, tag) => {
+                let span = self.scalar_span(span, style);
+                let tag = tag.map(|t| tag_text(&t));
+                let id = self.push(
+                    NodeKind::Scalar(Scalar { value, style, tag }),
+                    span,
+                    anchor,
+                )?;
+                self.attach(id);
+            }
+            Event::SequenceStart(anchor, _) => self.start(NodeKind::Sequence(Vec::new()), span, anchor)?,
+            Event::MappingStart(anchor, _) => self.start(NodeKind::Mapping(Vec::new()), span, anchor)?,
+            Event::SequenceEnd | Event::MappingEnd => self.end(span),
+            Event::Alias(anchor) => {
+                let target = self
+                    .anchors
+                    .get(anchor)
+                    .copied()
+                    .flatten()
+                    .ok_or_else(|| LoadError {
+                        kind: LoadErrorKind::Syntax("alias to an unknown anchor".into()),
+                        span,
+                    })?;
+                if self.open.iter().any(|open| open.id == target) {
+                    return Err(LoadError {
+                        kind: LoadErrorKind::RecursiveAlias,
+                        span,
+                    });
+                }
+                let id = self.push(NodeKind::Alias(target), span, 0)?;
+                self.attach(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Quoted scalars keep their quotes (saphyr's span already has them); block scalars start
+    /// at their content and saphyr ends them at the next token, so trailing blanks go.
+    fn scalar_span(&self, span: Span, style: ScalarStyle) -> Span {
+        match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let raw = &self.text[span.range()];
+                Span::new(span.start, span.start + raw.trim_end().len())
+            }
+            _ => span,
+        }
+    }
+
+    fn push(&mut self, kind: NodeKind<'a>, span: Span, anchor: usize) -> Result<NodeId, LoadError> {
+        let weight = match kind {
+            NodeKind::Alias(target) => self.weights[target.index()],
+            _ => 1,
+        };
+        self.expanded = self.expanded.saturating_add(weight);
+        if self.expanded > MAX_ALIAS_EXPANSION {
+            return Err(LoadError {
+                kind: LoadErrorKind::TooManyNodes,
+                span,
+            });
+        }
+        let id = NodeId(u32::try_from(self.nodes.len()).map_err(|_| LoadError {
+            kind: LoadErrorKind::TooManyNodes,
+            span,
+        })?);
+        self.nodes.push(Node { kind, span });
+        self.weights.push(weight);
+        if anchor > 0 {
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, None);
+            }
+            self.anchors[anchor] = Some(id);
+        }
+        Ok(id)
+    }
+
+    fn start(&mut self, kind: NodeKind<'a>, span: Span, anchor: usize) -> Result<(), LoadError> {
+        if self.open.len() >= MAX_DEPTH {
+            return Err(LoadError {
+                kind: LoadErrorKind::TooDeep,
+                span,
+            });
+        }
+        let id = self.push(kind, span, anchor)?;
+        self.open.push(Open {
+            id,
+            pending_key: None,
+        });
+        Ok(())
+    }
+
+    fn end(&mut self, end_span: Span) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        let id = open.id;
+        let (last_child_end, children_weight) = match &self.nodes[id.index()].kind {
+            NodeKind::Sequence(items) => (
+                items.last().map(|&c| self.nodes[c.index()].span.end),
+                items.iter().map(|c| self.weights[c.index()]).fold(0, u64::saturating_add),
+            ),
+            NodeKind::Mapping(entries) => (
+                entries.last().map(|e| self.nodes[e.value.index()].span.end),
+                entries
+                    .iter()
+                    .map(|e| self.weights[e.key.index()].saturating_add(self.weights[e.value.index()]))
+                    .fold(0, u64::saturating_add),
+            ),
+            _ => (None, 0),
+        };
+        self.weights[id.index()] = children_weight.saturating_add(1);
+        let node = &mut self.nodes[id.index()];
+        // Flow collections end at their closing bracket; block ones at their last child
+        // (saphyr puts the end event at the next token, possibly lines later).
+        let flow_end = (!end_span.is_empty()).then_some(end_span.end);
+        node.span.end = flow_end
+            .or(last_child_end)
+            .unwrap_or(node.span.end)
+            .max(node.span.start);
+        self.attach(id);
+    }
+
+    fn attach(&mut self, id: NodeId) {
+        let Some(parent) = self.open.last_mut() else {
+            self.root = Some(id);
+            return;
+        };
+        let parent_id = parent.id;
+        let entry = match parent.pending_key.take() {
+            None if matches!(self.nodes[parent_id.index()].kind, NodeKind::Mapping(_)) => {
+                parent.pending_key = Some(id);
+                return;
+            }
+            None => None,
+            Some(key) => Some(Entry { key, value: id }),
+        };
+        match (&mut self.nodes[parent_id.index()].kind, entry) {
+            (NodeKind::Sequence(items), _) => items.push(id),
+            (NodeKind::Mapping(entries), Some(entry)) => entries.push(entry),
+            _ => {}
+        }
+    }
+
+    fn finish_document(&mut self) {
+        let Some(root) = self.root.take() else {
+            return;
+        };
+        let nodes = std::mem::take(&mut self.nodes);
+        let document = Document {
+            nodes,
+            root,
+            start: self.doc_start,
+        };
+        self.stream.problems.extend(duplicate_keys(&document));
+        self.stream.documents.push(document);
+    }
+}
+
+fn tag_text(tag: &Tag) -> String {
+    match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        handle => format!("{handle}{}", tag.suffix),
+    }
+}
+
+/// Mappings up to this size are checked pairwise; larger ones are sorted first.
+const PAIRWISE_LIMIT: usize = 16;
+
+fn duplicate_keys(document: &Document<'_>) -> Vec<LoadProblem> {
+    let mut problems = Vec::new();
+    for node in &document.nodes {
+        let NodeKind::Mapping(entries) = &node.kind else {
+            continue;
+        };
+        let mut keys: Vec<(&str, Span)> = entries
+            .iter()
+            .filter_map(|e| match &document.nodes[e.key.index()].kind {
+                NodeKind::Scalar(s) if !(s.value == "<<" && s.tag.is_none()) => {
+                    Some((&*s.value, document.nodes[e.key.index()].span))
+                }
+                _ => None,
+            })
+            .collect();
+        if keys.len() <= PAIRWISE_LIMIT {
+            for (i, &(key, span)) in keys.iter().enumerate() {
+                if let Some(&(_, first)) = keys[..i].iter().find(|(k, _)| *k == key) {
+                    problems.push(duplicate(key, first, span));
+                }
+            }
+        } else {
+            keys.sort_by(|a, b| a.0.cmp(b.0).then(a.1.start.cmp(&b.1.start)));
+            for pair in keys.windows(2) {
+                if pair[0].0 == pair[1].0 {
+                    problems.push(duplicate(pair[1].0, pair[0].1, pair[1].1));
+                }
+            }
+        }
+    }
+    problems.sort_by_key(|p| match p {
+        LoadProblem::DuplicateKey { duplicate, .. } => duplicate.start,
+    });
+    problems
+}
+
+fn duplicate(key: &str, first: Span, duplicate: Span) -> LoadProblem {
+    LoadProblem::DuplicateKey {
+        key: key.to_owned(),
+        first,
+        duplicate,
+    }
+}
