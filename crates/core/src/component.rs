@@ -36,18 +36,30 @@ impl Component {
         }
     }
 
-    /// The component a program name stands for: a binary's basename (`kube-apiserver`,
-    /// `/usr/local/bin/etcd`) or a hyperkube subcommand (`apiserver`, `kube-apiserver`).
+    /// The component a program path stands for, by its basename (`kube-apiserver`,
+    /// `/usr/local/bin/etcd`, `/dashboard`).
     #[must_use]
-    pub fn from_program(word: &str) -> Option<Self> {
-        let base = word.rsplit('/').next().unwrap_or(word);
-        Some(match base {
-            "kube-apiserver" | "apiserver" => Self::ApiServer,
+    pub fn from_binary(word: &str) -> Option<Self> {
+        Some(match basename(word) {
+            "kube-apiserver" => Self::ApiServer,
             "kubelet" => Self::Kubelet,
             "etcd" => Self::Etcd,
-            "kube-controller-manager" | "controller-manager" => Self::ControllerManager,
-            "kube-scheduler" | "scheduler" => Self::Scheduler,
+            "kube-controller-manager" => Self::ControllerManager,
+            "kube-scheduler" => Self::Scheduler,
             "dashboard" | "kubernetes-dashboard" => Self::Dashboard,
+            _ => return None,
+        })
+    }
+
+    /// The component a `hyperkube` subcommand runs (`hyperkube apiserver`,
+    /// `hyperkube kube-apiserver`).
+    #[must_use]
+    pub fn from_hyperkube_subcommand(word: &str) -> Option<Self> {
+        Some(match word {
+            "apiserver" | "kube-apiserver" => Self::ApiServer,
+            "kubelet" => Self::Kubelet,
+            "controller-manager" | "kube-controller-manager" => Self::ControllerManager,
+            "scheduler" | "kube-scheduler" => Self::Scheduler,
             _ => return None,
         })
     }
@@ -64,4 +76,10 @@ impl fmt::Display for Component {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// The last path component of a program word.
+#[must_use]
+pub fn basename(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
 }
