@@ -94,6 +94,14 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
     }
 }
 
+/// A file that could not be decoded, with a displayable copy of it.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct DecodeError {
+    pub file: SourceFile,
+    pub error: crate::yaml::LoadError,
+}
+
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct LineCol {
@@ -135,6 +143,44 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+        }
+    }
+
+    /// Decodes a file's bytes. Invalid UTF-8 and oversized files are errors; the error still
+    /// carries a (lossily decoded) file so the diagnostic can show where.
+    ///
+    /// # Errors
+    /// [`DecodeError`] for files over [`crate::yaml::MAX_FILE_SIZE`] or not in UTF-8.
+    pub fn decode(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Result<Self, Box<DecodeError>> {
+        use crate::yaml::{LoadError, LoadErrorKind, MAX_FILE_SIZE};
+        let path = path.into();
+        if bytes.len() > MAX_FILE_SIZE {
+            let error = LoadError {
+                kind: LoadErrorKind::TooLarge { size: bytes.len() },
+                span: Span::at(0),
+            };
+            // Keep only the first line for display: the rest is never read.
+            let head = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+            let head = &head[..head.len().min(200)];
+            let file = SourceFile::new(path, String::from_utf8_lossy(head).into_owned());
+            return Err(Box::new(DecodeError { file, error }));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(path, text)),
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(error.as_bytes());
+                // Lossy decoding keeps every byte before the first bad one, so the offset is
+                // still right in the decoded text; the replacement character is 3 bytes.
+                let error = LoadError {
+                    kind: LoadErrorKind::InvalidUtf8,
+                    span: Span::new(offset, offset + '\u{FFFD}'.len_utf8()),
+                };
+                Err(Box::new(DecodeError {
+                    file: SourceFile::new(path, lossy.into_owned()),
+                    error,
+                }))
+            }
         }
     }
 

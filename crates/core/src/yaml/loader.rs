@@ -173,7 +173,10 @@ impl<'a> Builder<'a> {
                 )?;
                 self.attach(id);
             }
-            Event::SequenceStart(anchor, _) => self.start(NodeKind::Sequence(Vec::new()), span, anchor)?,
+            Event::SequenceStart(anchor, _) => {
+                let span = self.block_sequence_start(span);
+                self.start(NodeKind::Sequence(Vec::new()), span, anchor)?;
+            }
             Event::MappingStart(anchor, _) => self.start(NodeKind::Mapping(Vec::new()), span, anchor)?,
             Event::SequenceEnd | Event::MappingEnd => self.end(span),
             Event::Alias(anchor) => {
@@ -199,16 +202,42 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Quoted scalars keep their quotes (saphyr's span already has them); block scalars start
-    /// at their content and saphyr ends them at the next token, so trailing blanks go.
-    fn scalar_span(&self, span: Span, style: ScalarStyle) -> Span {
-        match style {
-            ScalarStyle::Literal | ScalarStyle::Folded => {
-                let raw = &self.text[span.range()];
-                Span::new(span.start, span.start + raw.trim_end().len())
-            }
-            _ => span,
+    /// saphyr starts a block sequence at its first item's content; start it at the `- `.
+    fn block_sequence_start(&self, span: Span) -> Span {
+        if !span.is_empty() || self.text[span.start..].starts_with('-') {
+            return span;
         }
+        let before = self.text[..span.start].trim_end_matches(' ');
+        if before.ends_with('-') {
+            Span::at(before.len() - 1)
+        } else {
+            span
+        }
+    }
+
+    /// Quoted scalars keep their quotes (saphyr's span already has them). Block scalars start
+    /// at their content, but saphyr ends them at the next token, past any blank lines and
+    /// less-indented comments: end them after their last content line instead.
+    fn scalar_span(&self, span: Span, style: ScalarStyle) -> Span {
+        if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            return span;
+        }
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = span.start - line_start;
+        let mut end = span.start;
+        let mut offset = span.start;
+        for (index, line) in self.text[span.range()].split_inclusive('\n').enumerate() {
+            let content = line.trim_end();
+            let line_indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            if index > 0 && !content.trim_start().is_empty() && line_indent < indent {
+                break;
+            }
+            if !content.trim_start().is_empty() {
+                end = offset + content.len();
+            }
+            offset += line.len();
+        }
+        Span::new(span.start, end.max(span.start))
     }
 
     fn push(&mut self, kind: NodeKind<'a>, span: Span, anchor: usize) -> Result<NodeId, LoadError> {
@@ -311,6 +340,7 @@ impl<'a> Builder<'a> {
         };
         let nodes = std::mem::take(&mut self.nodes);
         let document = Document {
+            source: self.text,
             nodes,
             root,
             start: self.doc_start,

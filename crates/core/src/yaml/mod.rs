@@ -15,7 +15,7 @@ pub use loader::{
 };
 pub use saphyr_parser::ScalarStyle;
 
-use crate::source::{Span, Spanned};
+use crate::source::{MappedText, Span, Spanned, TextMap};
 
 /// Index of a node in its document's arena.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -71,6 +71,7 @@ impl Scalar<'_> {
 
 /// One document of a YAML stream.
 pub struct Document<'a> {
+    source: &'a str,
     nodes: Vec<Node<'a>>,
     root: NodeId,
     /// Position of the explicit `---` or of the document's first byte.
@@ -266,6 +267,67 @@ impl<'d, 'a> NodeRef<'d, 'a> {
     pub fn document(self) -> &'d Document<'a> {
         self.doc
     }
+
+    /// The scalar's text with a map from its bytes back to the source, so that a flag inside
+    /// a list item or a `sh -c` script gets its own span. `None` for non-scalars and nulls.
+    #[must_use]
+    pub fn mapped_text(self) -> Option<MappedText> {
+        let scalar = self.scalar().filter(|s| !s.is_null())?;
+        let span = self.span();
+        let map = text_map(self.doc.source, span, scalar);
+        Some(MappedText::new(scalar.value.clone().into_owned(), span, map))
+    }
+}
+
+/// Aligns a scalar's decoded value with its source lines.
+///
+/// Plain, literal and folded scalars are their source lines' contents joined by whitespace,
+/// so each line's content is found verbatim, in order, with only whitespace between. Quoted
+/// scalars work the same inside the quotes as long as no escape sequence (`\\x`, `''`) is
+/// involved; a line holding one stops the alignment, and offsets from there on map to nothing
+/// (spans fall back to the whole scalar).
+fn text_map(source: &str, span: Span, scalar: &Scalar<'_>) -> TextMap {
+    let Some(raw) = source.get(span.range()) else {
+        return TextMap::opaque();
+    };
+    let (raw, inner_start) = match scalar.style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => {
+            (&raw[1..raw.len() - 1], span.start + 1)
+        }
+        _ => (raw, span.start),
+    };
+    if raw == scalar.value {
+        return TextMap::verbatim(inner_start, raw.len());
+    }
+    let escape = match scalar.style {
+        ScalarStyle::SingleQuoted => Some("''"),
+        ScalarStyle::DoubleQuoted => Some("\\"),
+        _ => None,
+    };
+    let value: &str = &scalar.value;
+    let mut map = TextMap::default();
+    let mut cursor = 0;
+    let mut offset = inner_start;
+    for line in raw.split_inclusive('\n') {
+        let content = line.trim();
+        let content_start = offset + (line.len() - line.trim_start().len());
+        offset += line.len();
+        if content.is_empty() {
+            continue;
+        }
+        if escape.is_some_and(|e| content.contains(e)) {
+            break;
+        }
+        let Some(found) = value[cursor..].find(content) else {
+            break;
+        };
+        if !value[cursor..cursor + found].chars().all(char::is_whitespace) {
+            break;
+        }
+        map.push_run(cursor + found, content_start, content.len());
+        cursor += found + content.len();
+    }
+    map
 }
 
 #[cfg(test)]
