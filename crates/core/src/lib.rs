@@ -10,5 +10,6 @@ pub mod yaml;
 pub use source::{LineCol, SourceFile, Span, Spanned};
 pub mod component;
 pub mod flags;
+pub mod version;
 
 pub use component::Component;
