@@ -4,7 +4,7 @@
 //! The tables hold the real types of the real flags, removed and legacy ones included (old
 //! manifests still carry `--insecure-port`, `--basic-auth-file`, kubelet `--cadvisor-port`).
 //! Sources: the kubernetes.io command-line reference pages of kube-apiserver (v1.20, v1.23 and
-//! v1.35), kubelet (v1.33), kube-controller-manager and kube-scheduler (v1.18); etcd's own
+//! v1.35), kubelet (v1.34), kube-controller-manager and kube-scheduler (v1.18); etcd's own
 //! flag registration (`etcdmain/config.go` v3.4, `embed/config.go` v3.6); the Dashboard's
 //! argument docs (`docs/common/dashboard-arguments.md`, v2) and flag declarations (v2, v3).
 //! Flags removed before those pages were written come from the pages of their own releases.
