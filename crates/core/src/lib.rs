@@ -4,12 +4,16 @@
 //! This crate knows Kubernetes (files, flags, defaults, versions) and nothing about rules.
 #![forbid(unsafe_code)]
 
+pub mod component;
+pub mod effective;
+pub mod flags;
+pub mod inventory;
 pub mod source;
+pub mod version;
+pub mod views;
 pub mod yaml;
 
-pub use source::{LineCol, SourceFile, Span, Spanned};
-pub mod component;
-pub mod flags;
-pub mod version;
-
 pub use component::Component;
+pub use effective::{Effective, Location, Provenance};
+pub use inventory::{FileId, Inventory, InventoryOptions};
+pub use source::{LineCol, SourceFile, Span, Spanned};

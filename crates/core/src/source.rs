@@ -50,7 +50,7 @@ impl Span {
 
     /// `inner` (relative to this span's start) moved into this span's coordinates.
     #[must_use]
-    pub fn sub(self, inner: Range<usize>) -> Span {
+    pub fn inner(self, inner: Range<usize>) -> Span {
         Span::new(self.start + inner.start, self.start + inner.end)
     }
 }
@@ -68,7 +68,7 @@ impl From<Range<usize>> for Span {
 }
 
 /// A value together with the bytes it was read from.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
@@ -276,7 +276,9 @@ impl CharToByte {
     /// Byte offset of the character at `char_index`.
     #[must_use]
     pub fn byte(&self, char_index: usize) -> usize {
-        let passed = self.steps.partition_point(|&(after, _)| after <= char_index);
+        let passed = self
+            .steps
+            .partition_point(|&(after, _)| after <= char_index);
         let extra = if passed == 0 {
             0
         } else {
@@ -333,7 +335,9 @@ impl TextMap {
     /// The source span of decoded range `range`, if both ends fall in the same run.
     #[must_use]
     pub fn source_span(&self, range: Range<usize>) -> Option<Span> {
-        let index = self.runs.partition_point(|&(start, _, _)| start <= range.start);
+        let index = self
+            .runs
+            .partition_point(|&(start, _, _)| start <= range.start);
         let &(start, source, len) = self.runs.get(index.checked_sub(1)?)?;
         (range.end <= start + len && range.start <= range.end)
             .then(|| Span::new(source + range.start - start, source + range.end - start))

@@ -1,1 +1,21 @@
+//! kubeharden-rules: the rule catalog and the linter entry point.
+//!
+//! ```
+//! use std::path::Path;
+//! use kubeharden_rules::{Linter, Settings};
+//!
+//! let linter = Linter::new(Settings::default());
+//! let report = linter.lint_source(Path::new("broken.yaml"), "a: [1, 2\n");
+//! assert_eq!(report.findings[0].code, "KGEN001");
+//! ```
 #![forbid(unsafe_code)]
+
+mod finding;
+pub mod general;
+mod linter;
+pub mod registry;
+mod rule;
+
+pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
+pub use linter::{Linter, ReadError, Report, Settings};
+pub use rule::{Category, Meta, Rule, Section, Severity};

@@ -143,11 +143,20 @@ impl<'a> Builder<'a> {
         )
     }
 
+    /// saphyr reports a position; we report the character there, or, for errors at the end
+    /// of the file, the end of its last line, where the missing piece belongs.
     fn scan_error(&self, error: &ScanError) -> LoadError {
         let at = self.positions.byte(error.marker().index());
+        let content_end = self.text.trim_end().len();
+        let span = if at >= content_end {
+            Span::at(content_end)
+        } else {
+            let width = self.text[at..].chars().next().map_or(0, char::len_utf8);
+            Span::new(at, at + width)
+        };
         LoadError {
             kind: LoadErrorKind::Syntax(error.info().to_owned()),
-            span: Span::new(at, at),
+            span,
         }
     }
 
@@ -166,29 +175,27 @@ impl<'a> Builder<'a> {
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.scalar_span(span, style);
                 let tag = tag.map(|t| tag_text(&t));
-                let id = self.push(
-                    NodeKind::Scalar(Scalar { value, style, tag }),
-                    span,
-                    anchor,
-                )?;
+                let id = self.push(NodeKind::Scalar(Scalar { value, style, tag }), span, anchor)?;
                 self.attach(id);
             }
             Event::SequenceStart(anchor, _) => {
                 let span = self.block_sequence_start(span);
                 self.start(NodeKind::Sequence(Vec::new()), span, anchor)?;
             }
-            Event::MappingStart(anchor, _) => self.start(NodeKind::Mapping(Vec::new()), span, anchor)?,
+            Event::MappingStart(anchor, _) => {
+                self.start(NodeKind::Mapping(Vec::new()), span, anchor)?
+            }
             Event::SequenceEnd | Event::MappingEnd => self.end(span),
             Event::Alias(anchor) => {
-                let target = self
-                    .anchors
-                    .get(anchor)
-                    .copied()
-                    .flatten()
-                    .ok_or_else(|| LoadError {
-                        kind: LoadErrorKind::Syntax("alias to an unknown anchor".into()),
-                        span,
-                    })?;
+                let target =
+                    self.anchors
+                        .get(anchor)
+                        .copied()
+                        .flatten()
+                        .ok_or_else(|| LoadError {
+                            kind: LoadErrorKind::Syntax("alias to an unknown anchor".into()),
+                            span,
+                        })?;
                 if self.open.iter().any(|open| open.id == target) {
                     return Err(LoadError {
                         kind: LoadErrorKind::RecursiveAlias,
@@ -290,13 +297,18 @@ impl<'a> Builder<'a> {
         let (last_child_end, children_weight) = match &self.nodes[id.index()].kind {
             NodeKind::Sequence(items) => (
                 items.last().map(|&c| self.nodes[c.index()].span.end),
-                items.iter().map(|c| self.weights[c.index()]).fold(0, u64::saturating_add),
+                items
+                    .iter()
+                    .map(|c| self.weights[c.index()])
+                    .fold(0, u64::saturating_add),
             ),
             NodeKind::Mapping(entries) => (
                 entries.last().map(|e| self.nodes[e.value.index()].span.end),
                 entries
                     .iter()
-                    .map(|e| self.weights[e.key.index()].saturating_add(self.weights[e.value.index()]))
+                    .map(|e| {
+                        self.weights[e.key.index()].saturating_add(self.weights[e.value.index()])
+                    })
                     .fold(0, u64::saturating_add),
             ),
             _ => (None, 0),

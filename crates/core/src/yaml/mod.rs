@@ -51,7 +51,7 @@ pub struct Entry {
     pub value: NodeId,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar<'a> {
     pub value: Cow<'a, str>,
     pub style: ScalarStyle,
@@ -235,7 +235,10 @@ impl<'d, 'a> NodeRef<'d, 'a> {
             return direct;
         }
         self.entries()
-            .filter(|(k, _)| k.scalar().is_some_and(|s| s.value == "<<" && s.tag.is_none()))
+            .filter(|(k, _)| {
+                k.scalar()
+                    .is_some_and(|s| s.value == "<<" && s.tag.is_none())
+            })
             .flat_map(|(_, merged)| {
                 if merged.is_mapping() {
                     vec![merged]
@@ -275,7 +278,11 @@ impl<'d, 'a> NodeRef<'d, 'a> {
         let scalar = self.scalar().filter(|s| !s.is_null())?;
         let span = self.span();
         let map = text_map(self.doc.source, span, scalar);
-        Some(MappedText::new(scalar.value.clone().into_owned(), span, map))
+        Some(MappedText::new(
+            scalar.value.clone().into_owned(),
+            span,
+            map,
+        ))
     }
 }
 
@@ -321,7 +328,10 @@ fn text_map(source: &str, span: Span, scalar: &Scalar<'_>) -> TextMap {
         let Some(found) = value[cursor..].find(content) else {
             break;
         };
-        if !value[cursor..cursor + found].chars().all(char::is_whitespace) {
+        if !value[cursor..cursor + found]
+            .chars()
+            .all(char::is_whitespace)
+        {
             break;
         }
         map.push_run(cursor + found, content_start, content.len());

@@ -5,7 +5,7 @@
 //! Quoted scalars are always strings, and a string in a boolean or integer field is a decode
 //! error that stops the component.
 
-use super::{ScalarStyle, Scalar};
+use super::{Scalar, ScalarStyle};
 
 /// A scalar that does not have the type its field needs.
 #[derive(Debug, Clone, PartialEq, Eq)]

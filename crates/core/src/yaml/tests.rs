@@ -43,10 +43,19 @@ fn block_scalar_span_starts_at_content_and_stops_at_last_line() {
 fn crlf_spans() {
     let text = "a: 1\r\nargs:\r\n- --x=y\r\n";
     let stream = load(text).unwrap();
-    let item = stream.documents[0].root().get("args").unwrap().items().next().unwrap();
+    let item = stream.documents[0]
+        .root()
+        .get("args")
+        .unwrap()
+        .items()
+        .next()
+        .unwrap();
     assert_eq!(span_text(text, item.span()), "--x=y");
     let file = SourceFile::new("t.yaml", text);
-    assert_eq!(file.line_col(item.span().start), LineCol { line: 3, column: 3 });
+    assert_eq!(
+        file.line_col(item.span().start),
+        LineCol { line: 3, column: 3 }
+    );
 }
 
 #[test]
@@ -61,7 +70,10 @@ fn bom_is_skipped_but_counted() {
 fn collection_spans_cover_their_children() {
     let text = "spec:\n  containers:\n  - name: a\n    image: x\nnext: 1\n";
     let stream = load(text).unwrap();
-    let containers = stream.documents[0].root().path(&["spec", "containers"]).unwrap();
+    let containers = stream.documents[0]
+        .root()
+        .path(&["spec", "containers"])
+        .unwrap();
     assert_eq!(
         span_text(text, containers.span()),
         "- name: a\n    image: x"
@@ -69,7 +81,10 @@ fn collection_spans_cover_their_children() {
     let flow = "command: [\"kube-apiserver\", \"--x=y\"]\n";
     let stream = load(flow).unwrap();
     let command = stream.documents[0].root().get("command").unwrap();
-    assert_eq!(span_text(flow, command.span()), "[\"kube-apiserver\", \"--x=y\"]");
+    assert_eq!(
+        span_text(flow, command.span()),
+        "[\"kube-apiserver\", \"--x=y\"]"
+    );
 }
 
 #[test]
@@ -78,7 +93,10 @@ fn multi_document_streams() {
     let stream = load(text).unwrap();
     assert_eq!(stream.documents.len(), 3);
     assert_eq!(stream.documents[1].root().str_at("b"), Some("2"));
-    assert!(stream.documents[2].root().is_null(), "`---` then nothing is a null document");
+    assert!(
+        stream.documents[2].root().is_null(),
+        "`---` then nothing is a null document"
+    );
 }
 
 #[test]
@@ -86,9 +104,18 @@ fn aliases_and_merge_keys_resolve() {
     let text = "base: &b {x: 1}\nuse: *b\nmerged:\n  <<: *b\n  y: 2\n";
     let stream = load(text).unwrap();
     let root = stream.documents[0].root();
-    assert_eq!(root.path(&["use", "x"]).and_then(NodeRef::as_str), Some("1"));
-    assert_eq!(root.path(&["merged", "x"]).and_then(NodeRef::as_str), Some("1"));
-    assert_eq!(root.path(&["merged", "y"]).and_then(NodeRef::as_str), Some("2"));
+    assert_eq!(
+        root.path(&["use", "x"]).and_then(NodeRef::as_str),
+        Some("1")
+    );
+    assert_eq!(
+        root.path(&["merged", "x"]).and_then(NodeRef::as_str),
+        Some("1")
+    );
+    assert_eq!(
+        root.path(&["merged", "y"]).and_then(NodeRef::as_str),
+        Some("2")
+    );
 }
 
 #[test]
@@ -130,14 +157,23 @@ fn deep_nesting_is_an_error_on_a_small_stack() {
         .join()
         .expect("no stack overflow");
     assert_eq!(outcome.0, LoadErrorKind::TooDeep);
-    assert_eq!(outcome.1, LineCol { line: 1, column: 2 * MAX_DEPTH + 1 });
+    assert_eq!(
+        outcome.1,
+        LineCol {
+            line: 1,
+            column: 2 * MAX_DEPTH + 1
+        }
+    );
 }
 
 #[test]
 fn flow_nesting_is_an_error() {
     let text = "[".repeat(5000);
     let (error, position) = error_of(&text);
-    assert!(matches!(error.kind, LoadErrorKind::Syntax(_) | LoadErrorKind::TooDeep));
+    assert!(matches!(
+        error.kind,
+        LoadErrorKind::Syntax(_) | LoadErrorKind::TooDeep
+    ));
     assert_eq!(position.line, 1);
 }
 
@@ -168,7 +204,10 @@ fn alias_bomb_is_rejected_quickly() {
 fn recursive_alias_is_an_error() {
     let (error, _) = error_of("a: &x [*x]\n");
     assert!(
-        matches!(error.kind, LoadErrorKind::RecursiveAlias | LoadErrorKind::Syntax(_)),
+        matches!(
+            error.kind,
+            LoadErrorKind::RecursiveAlias | LoadErrorKind::Syntax(_)
+        ),
         "{error:?}"
     );
 }
@@ -186,8 +225,15 @@ fn syntax_errors_have_positions() {
     assert!(error.to_string().contains("tabs"), "{error}");
     assert_eq!(position, LineCol { line: 2, column: 2 });
 
+    // At the end of the file: reported where the missing `]` belongs.
     let (_, position) = error_of("# é\nkey: [a, b\n");
-    assert_eq!(position.line, 3);
+    assert_eq!(
+        position,
+        LineCol {
+            line: 2,
+            column: 11
+        }
+    );
 }
 
 #[test]

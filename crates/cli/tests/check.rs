@@ -1,0 +1,150 @@
+//! `kubeharden check`: what a user sees, byte for byte, and the exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
+const BROKEN: &str = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n";
+
+fn kubeharden(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("kubeharden")
+        .expect("binary built")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, content).expect("write");
+    }
+    dir
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+#[test]
+fn broken_file_is_a_finding_and_the_rest_is_still_read() {
+    let dir = tree(&[
+        ("a-broken.yaml", BROKEN.as_bytes()),
+        ("b-good.yaml", GOOD.as_bytes()),
+    ]);
+    let output = kubeharden(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["summary"]["files"], 2);
+    assert_eq!(json["summary"]["findings"], 1);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn clean_files_exit_zero() {
+    let dir = tree(&[("good.yaml", GOOD.as_bytes())]);
+    let output = kubeharden(dir.path(), &["check", "good.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "No problems found in 1 file.\n");
+}
+
+#[test]
+fn unreadable_path_exits_two_and_the_rest_is_still_linted() {
+    let dir = tree(&[("broken.yaml", BROKEN.as_bytes())]);
+    let output = kubeharden(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "compact",
+            "missing.yaml",
+            "broken.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stdout(&output),
+        "broken.yaml:4:16: KGEN001 [error] invalid YAML: while parsing a node, did not find expected node content\n"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot read missing.yaml"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let dir = tree(&[]);
+    assert_eq!(kubeharden(dir.path(), &["check"]).status.code(), Some(2));
+    assert_eq!(
+        kubeharden(dir.path(), &["check", "--format", "xml", "."])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kubeharden(
+            dir.path(),
+            &["check", "--kubernetes-version", "latest", "."]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn human_output_points_at_the_error() {
+    let dir = tree(&[("broken.yaml", BROKEN.as_bytes())]);
+    let output = kubeharden(dir.path(), &["check", "broken.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn invalid_utf8_and_duplicate_keys() {
+    let mut latin1 = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf".to_vec();
+    latin1.extend_from_slice(b"\xe9\n");
+    let duplicate = b"kind: KubeletConfiguration\nreadOnlyPort: 0\nreadOnlyPort: 0\n";
+    let dir = tree(&[("latin1.yaml", &latin1), ("duplicate.yaml", duplicate)]);
+    let output = kubeharden(dir.path(), &["check", "--format", "compact", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "./duplicate.yaml:3:1: KGEN001 [error] duplicate key `readOnlyPort`\n\
+         ./latin1.yaml:4:12: KGEN001 [error] file is not valid UTF-8\n"
+    );
+}
+
+#[test]
+fn templates_are_skipped_and_listed_with_verbose() {
+    let chart = b"metadata:\n  name: {{ .Release.Name }}\n";
+    let dir = tree(&[("templates/deployment.yaml", chart)]);
+    let output = kubeharden(dir.path(), &["check", "--verbose", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("skipped template ./templates/deployment.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn hidden_directories_and_other_extensions_are_not_walked() {
+    let dir = tree(&[
+        (".git/broken.yaml", BROKEN.as_bytes()),
+        ("notes.txt", BROKEN.as_bytes()),
+        ("ok.yml", GOOD.as_bytes()),
+    ]);
+    let output = kubeharden(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["summary"]["files"], 1);
+}

@@ -1,0 +1,265 @@
+//! The inventory: everything one lint run understood, across all its files.
+//!
+//! Each file is decoded, parsed and mined for what kubeharden knows (containers of control-plane
+//! components, `KubeletConfiguration` documents, the objects around the Dashboard); the YAML
+//! tree is dropped as soon as its file is done. What is kept is owned and spanned.
+
+mod config;
+mod objects;
+mod workload;
+
+use std::path::Path;
+
+pub use config::{ConfigFields, ConfigLeaf};
+pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
+pub use workload::{Container, Detection, EnvVar, Workload};
+
+use crate::component::Component;
+use crate::source::{DecodeError, SourceFile, Span, Spanned};
+use crate::version::KubeVersion;
+use crate::views::{ApiServer, Dashboard, Etcd, Kubelet};
+use crate::yaml::{self, LoadErrorKind, LoadProblem, NodeRef};
+
+/// Index of a file in the inventory.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct FileId(pub u32);
+
+/// Options that change how files are read.
+#[derive(Clone, Debug, Default)]
+pub struct InventoryOptions {
+    /// `--kubernetes-version`: overrides what image tags say.
+    pub kubernetes_version: Option<KubeVersion>,
+}
+
+/// A file, or a part of one, that could not be read as intended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputProblem {
+    pub file: FileId,
+    pub span: Span,
+    pub kind: InputProblemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputProblemKind {
+    /// The file is not valid YAML, or exceeds a loader limit.
+    Load(LoadErrorKind),
+    /// A key repeated in one mapping.
+    DuplicateKey { key: String, first: Span },
+    /// A `sh -c` script kubeharden could not split into words.
+    Shell(String),
+}
+
+/// Why a file was not linted at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A Helm chart template or a file with Go-template `{{ ... }}` markup.
+    Template,
+}
+
+/// A `KubeletConfiguration` document.
+#[derive(Clone, Debug)]
+pub struct KubeletConfigDoc {
+    pub file: FileId,
+    /// The `kind: KubeletConfiguration` line's value: missing fields are reported here.
+    pub kind_span: Span,
+    pub api_version: Option<Spanned<String>>,
+    pub fields: ConfigFields,
+}
+
+/// Everything one run understood.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    options: InventoryOptions,
+    files: Vec<SourceFile>,
+    pub problems: Vec<InputProblem>,
+    pub skipped: Vec<(FileId, SkipReason)>,
+    pub workloads: Vec<Workload>,
+    pub containers: Vec<Container>,
+    pub kubelet_configs: Vec<KubeletConfigDoc>,
+    pub services: Vec<Service>,
+    pub ingresses: Vec<Ingress>,
+    pub bindings: Vec<Binding>,
+    pub roles: Vec<Role>,
+    pub service_accounts: Vec<ServiceAccount>,
+}
+
+impl Inventory {
+    #[must_use]
+    pub fn new(options: InventoryOptions) -> Self {
+        Self {
+            options,
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn options(&self) -> &InventoryOptions {
+        &self.options
+    }
+
+    /// Reads one file's bytes into the inventory.
+    pub fn add_bytes(&mut self, path: impl AsRef<Path>, bytes: Vec<u8>) -> FileId {
+        match SourceFile::decode(path.as_ref(), bytes) {
+            Ok(file) => self.add_file(file),
+            Err(error) => self.add_undecodable(*error),
+        }
+    }
+
+    /// Records a file that is not UTF-8 or too large.
+    pub fn add_undecodable(&mut self, error: DecodeError) -> FileId {
+        let id = self.push_file(error.file);
+        self.problems.push(InputProblem {
+            file: id,
+            span: error.error.span,
+            kind: InputProblemKind::Load(error.error.kind),
+        });
+        id
+    }
+
+    /// Parses a decoded file and records what it holds.
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        let id = self.push_file(file);
+        let file = &self.files[id.0 as usize];
+        if is_template(file) {
+            self.skipped.push((id, SkipReason::Template));
+            return id;
+        }
+        let text = file.text().to_owned();
+        match yaml::load(&text) {
+            Err(error) => self.problems.push(InputProblem {
+                file: id,
+                span: error.span,
+                kind: InputProblemKind::Load(error.kind),
+            }),
+            Ok(stream) => {
+                for problem in &stream.problems {
+                    let LoadProblem::DuplicateKey {
+                        key,
+                        first,
+                        duplicate,
+                    } = problem;
+                    self.problems.push(InputProblem {
+                        file: id,
+                        span: *duplicate,
+                        kind: InputProblemKind::DuplicateKey {
+                            key: key.clone(),
+                            first: *first,
+                        },
+                    });
+                }
+                for document in &stream.documents {
+                    self.add_object(id, document.root());
+                }
+            }
+        }
+        id
+    }
+
+    fn push_file(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    /// One Kubernetes object (or a `kind: List` of them).
+    fn add_object(&mut self, file: FileId, object: NodeRef<'_, '_>) {
+        let Some(kind) = object.get("kind") else {
+            return;
+        };
+        let Some(kind_name) = kind.as_str() else {
+            return;
+        };
+        let api_version = object.get("apiVersion").and_then(NodeRef::as_spanned_str);
+        match kind_name {
+            // `kind: List` (and `PodList`, `DeploymentList`, ... from `kubectl get -o yaml`).
+            k if k.ends_with("List") && object.get("items").is_some() => {
+                if let Some(items) = object.get("items") {
+                    for item in items.items() {
+                        self.add_object(file, item);
+                    }
+                }
+            }
+            "KubeletConfiguration"
+                if api_version.is_none_or(|v| v.value.starts_with("kubelet.config.k8s.io/")) =>
+            {
+                self.kubelet_configs.push(KubeletConfigDoc {
+                    file,
+                    kind_span: kind.span(),
+                    api_version: api_version.map(|v| v.map(str::to_owned)),
+                    fields: ConfigFields::from_node(object),
+                });
+            }
+            "Service" => self.services.extend(Service::read(file, object)),
+            "Ingress" => self.ingresses.extend(Ingress::read(file, object)),
+            "ClusterRoleBinding" | "RoleBinding" => {
+                self.bindings.extend(Binding::read(file, kind_name, object));
+            }
+            "ClusterRole" | "Role" => self.roles.extend(Role::read(file, kind_name, object)),
+            "ServiceAccount" => self
+                .service_accounts
+                .extend(ServiceAccount::read(file, object)),
+            _ => workload::read_workload(self, file, kind_name, kind.span(), object),
+        }
+    }
+
+    #[must_use]
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+
+    /// Containers classified as `component`.
+    pub fn containers_of(&self, component: Component) -> impl Iterator<Item = &Container> {
+        self.containers
+            .iter()
+            .filter(move |c| c.component == Some(component))
+    }
+
+    pub fn api_servers(&self) -> impl Iterator<Item = ApiServer<'_>> {
+        self.containers_of(Component::ApiServer)
+            .map(move |c| ApiServer::new(self, c))
+    }
+
+    pub fn etcds(&self) -> impl Iterator<Item = Etcd<'_>> {
+        self.containers_of(Component::Etcd)
+            .map(move |c| Etcd::new(self, c))
+    }
+
+    pub fn dashboards(&self) -> impl Iterator<Item = Dashboard<'_>> {
+        self.containers_of(Component::Dashboard)
+            .map(move |c| Dashboard::new(self, c))
+    }
+
+    /// Every kubelet: each one found on a command line (with its `--config` file when that
+    /// file was scanned too), and each `KubeletConfiguration` no command line claimed.
+    #[must_use]
+    pub fn kubelets(&self) -> Vec<Kubelet<'_>> {
+        Kubelet::all(self)
+    }
+
+    #[must_use]
+    pub fn workload(&self, container: &Container) -> &Workload {
+        &self.workloads[container.workload]
+    }
+}
+
+/// Helm chart templates and other Go-template files are not YAML until rendered: skip them
+/// rather than report a syntax error on every chart of a repository. A template is a file with
+/// `{{ ... }}` outside comments.
+fn is_template(file: &SourceFile) -> bool {
+    file.text().lines().any(|line| {
+        let code = if line.trim_start().starts_with('#') {
+            ""
+        } else {
+            line.split_once(" #").map_or(line, |(before, _)| before)
+        };
+        code.find("{{")
+            .is_some_and(|open| code[open..].contains("}}"))
+    })
+}

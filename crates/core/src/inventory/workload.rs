@@ -1,0 +1,323 @@
+//! Pods and pod templates, and which control-plane component each container runs.
+
+use super::objects::{Meta, string_map};
+use super::{FileId, InputProblem, InputProblemKind, Inventory};
+use crate::component::{Component, basename};
+use crate::flags::{self, FlagSet};
+use crate::source::{MappedText, Span, Spanned};
+use crate::version::{KubeVersion, version_from_image};
+use crate::yaml::NodeRef;
+
+/// A Pod, or a workload with a pod template.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub file: FileId,
+    /// `Pod`, `Deployment`, `DaemonSet`, ...
+    pub kind: String,
+    pub kind_span: Span,
+    pub meta: Meta,
+    /// Labels of the pods it runs (`spec.template.metadata.labels`, or the Pod's own).
+    pub pod_labels: Vec<(String, String)>,
+    /// `serviceAccountName` (or the legacy `serviceAccount`); `None` means `default`.
+    pub service_account: Option<Spanned<String>>,
+}
+
+/// How a container's component was recognized.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Detection {
+    /// `command[0]` (or the first `args` word) is the component's binary.
+    Binary,
+    /// `hyperkube <subcommand>`.
+    Hyperkube,
+    /// The binary is started from a `sh -c` script.
+    ShellScript,
+    /// No command: the image's entrypoint is the component.
+    Image,
+    /// No command and an unknown image: `metadata.labels.component` names it.
+    Label,
+}
+
+/// One `env` entry of a container.
+#[derive(Clone, Debug)]
+pub struct EnvVar {
+    pub name: Spanned<String>,
+    /// `value`, or `None` for `valueFrom` references (their value is not in the file).
+    pub value: Option<MappedText>,
+}
+
+/// A container of a control-plane component, with its parsed command line.
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub file: FileId,
+    /// Index into [`Inventory::workloads`].
+    pub workload: usize,
+    pub name: Option<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+    pub component: Option<Component>,
+    pub detection: Option<Detection>,
+    /// The Kubernetes version its image tag names.
+    pub image_version: Option<KubeVersion>,
+    pub flags: FlagSet,
+    /// Where a missing flag belongs: the `args:` key, else the `command:` key, else the
+    /// container's `name:` key.
+    pub flags_anchor: Span,
+    pub env: Vec<EnvVar>,
+}
+
+/// Paths to the pod spec of each workload kind that has one.
+fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "Pod" => &["spec"],
+        "Deployment"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => &["spec", "template", "spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        "PodTemplate" => &["template", "spec"],
+        _ => return None,
+    })
+}
+
+pub(super) fn read_workload(
+    inventory: &mut Inventory,
+    file: FileId,
+    kind: &str,
+    kind_span: Span,
+    object: NodeRef<'_, '_>,
+) {
+    let Some(path) = pod_spec_path(kind) else {
+        return;
+    };
+    let Some(pod_spec) = object.path(path) else {
+        return;
+    };
+    let meta = Meta::read(object);
+    let pod_labels = if kind == "Pod" {
+        meta.labels.clone()
+    } else {
+        object
+            .path(&[&path[..path.len() - 1], &["metadata", "labels"]].concat())
+            .map(string_map)
+            .unwrap_or_default()
+    };
+    let service_account = pod_spec
+        .get("serviceAccountName")
+        .or_else(|| pod_spec.get("serviceAccount"))
+        .and_then(NodeRef::as_spanned_str)
+        .map(|s| s.map(str::to_owned));
+    let label_component = meta
+        .labels
+        .iter()
+        .chain(&pod_labels)
+        .find(|(k, _)| k == "component")
+        .and_then(|(_, v)| Component::from_binary(v));
+    inventory.workloads.push(Workload {
+        file,
+        kind: kind.to_owned(),
+        kind_span,
+        meta,
+        pod_labels,
+        service_account,
+    });
+    let workload = inventory.workloads.len() - 1;
+    let containers = ["initContainers", "containers"]
+        .into_iter()
+        .filter_map(|key| pod_spec.get(key))
+        .flat_map(NodeRef::items);
+    for container in containers {
+        let read = read_container(file, workload, container, label_component, inventory);
+        inventory.containers.push(read);
+    }
+}
+
+fn read_container(
+    file: FileId,
+    workload: usize,
+    container: NodeRef<'_, '_>,
+    label_component: Option<Component>,
+    inventory: &mut Inventory,
+) -> Container {
+    let name = container.entry("name");
+    let image = container
+        .get("image")
+        .and_then(NodeRef::as_spanned_str)
+        .map(|s| s.map(str::to_owned));
+    let command = container.entry("command");
+    let args = container.entry("args");
+    let flags_anchor = args
+        .or(command)
+        .or(name)
+        .map_or(container.span(), |(key, _)| key.span());
+    let words = |entry: Option<(NodeRef<'_, '_>, NodeRef<'_, '_>)>| -> Vec<MappedText> {
+        entry
+            .map(|(_, list)| list.items().filter_map(NodeRef::mapped_text).collect())
+            .unwrap_or_default()
+    };
+    let command_words = words(command);
+    let argv: Vec<MappedText> = command_words.iter().cloned().chain(words(args)).collect();
+
+    let mut shell_problem = None;
+    let classified = match classify_argv(&argv, &mut shell_problem) {
+        Some(found) => Some(found),
+        // Without a command, the image's entrypoint runs with `args` as its arguments.
+        None if command_words.is_empty() => image
+            .as_ref()
+            .and_then(|i| component_from_image(&i.value))
+            .map(|c| (c, Detection::Image, argv.clone()))
+            .or_else(|| label_component.map(|c| (c, Detection::Label, argv.clone()))),
+        None => None,
+    };
+    if let Some((message, span)) = shell_problem {
+        inventory.problems.push(InputProblem {
+            file,
+            span,
+            kind: InputProblemKind::Shell(message),
+        });
+    }
+    let (component, detection, flag_words) = match classified {
+        Some((component, detection, words)) => (Some(component), Some(detection), words),
+        None => (None, None, Vec::new()),
+    };
+    let flags = component.map_or_else(FlagSet::default, |c| flags::parse(c, &flag_words));
+    let env = container
+        .get("env")
+        .into_iter()
+        .flat_map(NodeRef::items)
+        .filter_map(|var| {
+            Some(EnvVar {
+                name: var
+                    .get("name")
+                    .and_then(NodeRef::as_spanned_str)?
+                    .map(str::to_owned),
+                value: var.get("value").and_then(NodeRef::mapped_text),
+            })
+        })
+        .collect();
+    Container {
+        file,
+        workload,
+        name: name
+            .and_then(|(_, v)| v.as_spanned_str())
+            .map(|s| s.map(str::to_owned)),
+        image_version: image.as_ref().and_then(|i| version_from_image(&i.value)),
+        image,
+        component,
+        detection,
+        flags,
+        flags_anchor,
+        env,
+    }
+}
+
+/// Shells that run a `-c` script.
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "busybox"];
+
+/// Finds the component an argv runs and the words that are its arguments.
+fn classify_argv(
+    argv: &[MappedText],
+    shell_problem: &mut Option<(String, Span)>,
+) -> Option<(Component, Detection, Vec<MappedText>)> {
+    let program = argv.first()?;
+    let program_name = basename(&program.text);
+    if let Some(component) = Component::from_binary(&program.text) {
+        return Some((component, Detection::Binary, argv[1..].to_vec()));
+    }
+    if program_name == "hyperkube" {
+        let sub = argv.get(1)?;
+        let component = Component::from_hyperkube_subcommand(&sub.text)?;
+        return Some((component, Detection::Hyperkube, argv[2..].to_vec()));
+    }
+    if program_name == "go-runner" {
+        // go-runner's own flags come first; the wrapped program follows them.
+        let rest = argv[1..]
+            .iter()
+            .position(|w| !w.text.starts_with('-'))
+            .map_or(&[][..], |i| &argv[1 + i..]);
+        return classify_argv(rest, shell_problem);
+    }
+    if SHELLS.contains(&program_name) {
+        let mut rest = &argv[1..];
+        if program_name == "busybox" && rest.first().is_some_and(|w| SHELLS.contains(&&*w.text)) {
+            rest = &rest[1..];
+        }
+        // `-c`, or combined short options that include `c` (`-ec`, `-xc`).
+        let c_flag = rest.iter().position(|w| {
+            w.text.starts_with('-') && !w.text.starts_with("--") && w.text[1..].contains('c')
+        })?;
+        let script = rest.get(c_flag + 1)?;
+        return match flags::shell::split_script(script) {
+            Ok(commands) => commands.into_iter().find_map(|command| {
+                classify_argv(&command.words, shell_problem)
+                    .map(|(component, _, words)| (component, Detection::ShellScript, words))
+            }),
+            Err(error) => {
+                *shell_problem = Some((error.message, error.span));
+                None
+            }
+        };
+    }
+    None
+}
+
+/// The component an image runs by default: Kubernetes component images, etcd, and the
+/// Dashboard (`kubernetesui/dashboard`, `kubernetes-dashboard-amd64`; not its metrics scraper).
+fn component_from_image(image: &str) -> Option<Component> {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let repository = match without_digest.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => without_digest,
+    };
+    let name = basename(repository);
+    let name = ["-amd64", "-arm64", "-arm", "-ppc64le", "-s390x"]
+        .iter()
+        .find_map(|arch| name.strip_suffix(arch))
+        .unwrap_or(name);
+    if name.contains("metrics-scraper") {
+        return None;
+    }
+    match name {
+        "kube-apiserver" => Some(Component::ApiServer),
+        "kube-controller-manager" => Some(Component::ControllerManager),
+        "kube-scheduler" => Some(Component::Scheduler),
+        "etcd" => Some(Component::Etcd),
+        "kubernetes-dashboard" | "dashboard" => Some(Component::Dashboard),
+        _ if repository.contains("kubernetesui/dashboard") => Some(Component::Dashboard),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images() {
+        assert_eq!(
+            component_from_image("registry.k8s.io/kube-apiserver:v1.30.2"),
+            Some(Component::ApiServer)
+        );
+        assert_eq!(
+            component_from_image("k8s.gcr.io/kube-apiserver-amd64:v1.15.3"),
+            Some(Component::ApiServer)
+        );
+        assert_eq!(
+            component_from_image("localhost:5000/etcd"),
+            Some(Component::Etcd)
+        );
+        assert_eq!(
+            component_from_image("kubernetesui/dashboard:v2.7.0"),
+            Some(Component::Dashboard)
+        );
+        assert_eq!(
+            component_from_image("kubernetesui/dashboard-api:1.4.0"),
+            Some(Component::Dashboard)
+        );
+        assert_eq!(
+            component_from_image("kubernetesui/metrics-scraper:v1.0.8"),
+            None
+        );
+        assert_eq!(component_from_image("nginx:1.25"), None);
+    }
+}

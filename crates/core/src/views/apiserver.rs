@@ -1,0 +1,248 @@
+//! kube-apiserver's effective settings.
+
+use super::{FlagReader, VersionInfo, container_version};
+use crate::effective::{Effective, Location, Provenance};
+use crate::flags::FlagSet;
+use crate::inventory::{Container, Inventory};
+use crate::source::Spanned;
+use crate::version::{INSECURE_FLAGS_REMOVED_IN, insecure_port_default};
+
+/// Admission plugins the apiserver enables when `--enable-admission-plugins` does not name
+/// them (v1.30). NodeRestriction is not one of them.
+pub const DEFAULT_ADMISSION_PLUGINS: &[&str] = &[
+    "CertificateApproval",
+    "CertificateSigning",
+    "CertificateSubjectRestriction",
+    "ClusterTrustBundleAttest",
+    "DefaultIngressClass",
+    "DefaultStorageClass",
+    "DefaultTolerationSeconds",
+    "LimitRanger",
+    "MutatingAdmissionWebhook",
+    "NamespaceLifecycle",
+    "PersistentVolumeClaimResize",
+    "PodSecurity",
+    "Priority",
+    "ResourceQuota",
+    "RuntimeClass",
+    "ServiceAccount",
+    "StorageObjectInUseProtection",
+    "TaintNodesByCondition",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionWebhook",
+];
+
+/// How requests are authorized.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Authorization {
+    /// The authorizer chain, in order. When `--authorization-mode` is not set this is the
+    /// default `AlwaysAllow`, spanned at the flags list.
+    Modes(Vec<Spanned<String>>),
+    /// `--authorization-config FILE`: the chain is in a file kubeharden does not read.
+    ConfigFile(Spanned<String>),
+}
+
+impl Authorization {
+    /// Whether the chain contains `mode`; `None` when it is defined in a config file.
+    #[must_use]
+    pub fn has_mode(&self, mode: &str) -> Option<bool> {
+        match self {
+            Self::Modes(modes) => Some(modes.iter().any(|m| m.value == mode)),
+            Self::ConfigFile(_) => None,
+        }
+    }
+
+    /// The item naming `mode`, if any.
+    #[must_use]
+    pub fn mode(&self, mode: &str) -> Option<&Spanned<String>> {
+        match self {
+            Self::Modes(modes) => modes.iter().find(|m| m.value == mode),
+            Self::ConfigFile(_) => None,
+        }
+    }
+}
+
+/// A kube-apiserver container.
+#[derive(Clone, Copy, Debug)]
+pub struct ApiServer<'i> {
+    inventory: &'i Inventory,
+    pub container: &'i Container,
+}
+
+impl<'i> ApiServer<'i> {
+    #[must_use]
+    pub fn new(inventory: &'i Inventory, container: &'i Container) -> Self {
+        Self {
+            inventory,
+            container,
+        }
+    }
+
+    fn reader(&self) -> FlagReader<'i> {
+        FlagReader {
+            file: self.container.file,
+            flags: &self.container.flags,
+        }
+    }
+
+    #[must_use]
+    pub fn flags(&self) -> &'i FlagSet {
+        &self.container.flags
+    }
+
+    #[must_use]
+    pub fn version(&self) -> VersionInfo {
+        container_version(self.inventory, self.container)
+    }
+
+    /// Where a missing flag belongs (the container's `args:` or `command:` key).
+    #[must_use]
+    pub fn missing_anchor(&self) -> Location {
+        Location::new(self.container.file, self.container.flags_anchor)
+    }
+
+    /// `--anonymous-auth`, default `true`.
+    #[must_use]
+    pub fn anonymous_auth(&self) -> Effective<bool> {
+        self.reader()
+            .bool("anonymous-auth")
+            .unwrap_or_else(|| Effective::default(true, "kube-apiserver default", None))
+    }
+
+    /// The port served without TLS, authentication or authorization; `0` is off.
+    ///
+    /// Unset, it is 8080 before v1.20 and 0 from then on; v1.24 removed it altogether.
+    #[must_use]
+    pub fn insecure_port(&self) -> Effective<i64> {
+        if let Some(port) = self.reader().int("insecure-port") {
+            return port;
+        }
+        let version = self.version();
+        if !version.version.is_before(INSECURE_FLAGS_REMOVED_IN) {
+            return Effective::default(
+                0,
+                "kube-apiserver (no insecure port since v1.24)",
+                version.known(),
+            );
+        }
+        Effective::default(
+            i64::from(insecure_port_default(version.version)),
+            "kube-apiserver default",
+            version.known(),
+        )
+    }
+
+    /// `--insecure-bind-address`, when set.
+    #[must_use]
+    pub fn insecure_bind_address(&self) -> Option<Effective<String>> {
+        self.reader().string("insecure-bind-address")
+    }
+
+    /// The authorization chain: `--authorization-mode`, or `--authorization-config`, or the
+    /// default `AlwaysAllow`.
+    #[must_use]
+    pub fn authorization(&self) -> Effective<Authorization> {
+        let reader = self.reader();
+        let modes = reader.list("authorization-mode");
+        if let Some(last) = self.flags().last("authorization-mode") {
+            return Effective::new(
+                Authorization::Modes(modes),
+                Provenance::Flag(reader.location(last)),
+            );
+        }
+        if let Some(config) = reader.string("authorization-config") {
+            let span = config
+                .provenance
+                .location()
+                .map_or(self.container.flags_anchor, |l| l.span);
+            return Effective::new(
+                Authorization::ConfigFile(Spanned::new(config.value, span)),
+                config.provenance,
+            );
+        }
+        Effective::default(
+            Authorization::Modes(vec![Spanned::new(
+                "AlwaysAllow".to_owned(),
+                self.container.flags_anchor,
+            )]),
+            "kube-apiserver default",
+            None,
+        )
+    }
+
+    /// Whether admission plugin `plugin` is on.
+    ///
+    /// `--disable-admission-plugins` wins; then `--enable-admission-plugins`; the legacy
+    /// `--admission-control` enables exactly what it lists; otherwise the default set applies.
+    #[must_use]
+    pub fn admission_plugin(&self, plugin: &str) -> Effective<bool> {
+        let reader = self.reader();
+        let item = |flag: &str| {
+            reader
+                .list(flag)
+                .into_iter()
+                .rev()
+                .find(|item| item.value == plugin)
+                .map(|item| Location::new(self.container.file, item.span))
+        };
+        if let Some(location) = item("disable-admission-plugins") {
+            return Effective::new(false, Provenance::Flag(location));
+        }
+        if let Some(location) = item("enable-admission-plugins") {
+            return Effective::new(true, Provenance::Flag(location));
+        }
+        if let Some(location) = item("admission-control") {
+            return Effective::new(true, Provenance::Flag(location));
+        }
+        if let Some(legacy) = self.flags().last("admission-control") {
+            return Effective::new(false, Provenance::Flag(reader.location(legacy)));
+        }
+        Effective::default(
+            DEFAULT_ADMISSION_PLUGINS.contains(&plugin),
+            "kube-apiserver default admission plugins",
+            None,
+        )
+    }
+
+    /// `NodeRestriction`, which limits each kubelet to its own Node and pods.
+    #[must_use]
+    pub fn node_restriction(&self) -> Effective<bool> {
+        self.admission_plugin("NodeRestriction")
+    }
+
+    #[must_use]
+    pub fn kubelet_client_certificate(&self) -> Option<Effective<String>> {
+        self.reader().string("kubelet-client-certificate")
+    }
+
+    #[must_use]
+    pub fn kubelet_client_key(&self) -> Option<Effective<String>> {
+        self.reader().string("kubelet-client-key")
+    }
+
+    #[must_use]
+    pub fn client_ca_file(&self) -> Option<Effective<String>> {
+        self.reader().string("client-ca-file")
+    }
+
+    #[must_use]
+    pub fn etcd_cafile(&self) -> Option<Effective<String>> {
+        self.reader().string("etcd-cafile")
+    }
+
+    #[must_use]
+    pub fn etcd_certfile(&self) -> Option<Effective<String>> {
+        self.reader().string("etcd-certfile")
+    }
+
+    #[must_use]
+    pub fn etcd_keyfile(&self) -> Option<Effective<String>> {
+        self.reader().string("etcd-keyfile")
+    }
+
+    /// `--etcd-servers`, every URL with its span.
+    #[must_use]
+    pub fn etcd_servers(&self) -> Vec<Spanned<String>> {
+        self.reader().list("etcd-servers")
+    }
+}

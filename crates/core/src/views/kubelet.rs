@@ -1,0 +1,186 @@
+//! The kubelet's effective settings.
+//!
+//! Precedence: a command-line flag beats the `--config` file, which beats the defaults. Which
+//! defaults apply depends on whether a config file is in use: the flag defaults are the
+//! insecure ones of old (anonymous on, `AlwaysAllow`, read-only port 10255), while
+//! `KubeletConfiguration` v1beta1 defaults to anonymous off, `Webhook` and no read-only port.
+
+use std::path::Path;
+
+use super::FlagReader;
+use crate::effective::{Effective, Location, Provenance};
+use crate::inventory::{ConfigLeaf, Container, Inventory, KubeletConfigDoc};
+
+/// Where one kubelet's settings come from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KubeletSources<'i> {
+    /// The kubelet's command line, when kubeharden saw one.
+    pub command_line: Option<&'i Container>,
+    /// The config file: the one `--config` names when it was scanned too, or a
+    /// `KubeletConfiguration` seen on its own.
+    pub config: Option<&'i KubeletConfigDoc>,
+}
+
+/// One kubelet.
+#[derive(Clone, Copy, Debug)]
+pub struct Kubelet<'i> {
+    pub sources: KubeletSources<'i>,
+    /// The command line's flag list, or the config file's `kind:`.
+    anchor: Location,
+}
+
+const CONFIG_DEFAULT: &str = "KubeletConfiguration default";
+const FLAG_DEFAULT: &str = "kubelet flag default";
+
+impl<'i> Kubelet<'i> {
+    /// Every kubelet of the inventory (see [`Inventory::kubelets`]).
+    pub(crate) fn all(inventory: &'i Inventory) -> Vec<Self> {
+        let mut claimed = vec![false; inventory.kubelet_configs.len()];
+        let mut kubelets = Vec::new();
+        for container in inventory.containers_of(crate::Component::Kubelet) {
+            let config_path = container
+                .flags
+                .last("config")
+                .and_then(|f| f.value.as_ref());
+            let config = config_path.and_then(|path| {
+                let wanted = Path::new(path.text.trim_start_matches('/'));
+                let index = inventory
+                    .kubelet_configs
+                    .iter()
+                    .position(|doc| inventory.file(doc.file).path().ends_with(wanted))?;
+                claimed[index] = true;
+                Some(&inventory.kubelet_configs[index])
+            });
+            kubelets.push(Self {
+                sources: KubeletSources {
+                    command_line: Some(container),
+                    config,
+                },
+                anchor: Location::new(container.file, container.flags_anchor),
+            });
+        }
+        for (doc, claimed) in inventory.kubelet_configs.iter().zip(claimed) {
+            if !claimed {
+                kubelets.push(Self {
+                    sources: KubeletSources {
+                        command_line: None,
+                        config: Some(doc),
+                    },
+                    anchor: Location::new(doc.file, doc.kind_span),
+                });
+            }
+        }
+        kubelets
+    }
+
+    fn reader(&self) -> Option<FlagReader<'i>> {
+        self.sources.command_line.map(|c| FlagReader {
+            file: c.file,
+            flags: &c.flags,
+        })
+    }
+
+    /// `--config`, when the command line has it.
+    #[must_use]
+    pub fn config_flag(&self) -> Option<Effective<String>> {
+        self.reader()?.string("config")
+    }
+
+    /// Whether a config file decides the settings no flag sets.
+    #[must_use]
+    pub fn uses_config_file(&self) -> bool {
+        self.sources.config.is_some() || self.config_flag().is_some()
+    }
+
+    /// Where a setting nobody wrote would go: under its nearest parent key in the config
+    /// file (or the file's `kind:`), else at the command line's flag list.
+    #[must_use]
+    pub fn missing_anchor(&self, field: &str) -> Location {
+        if let Some(doc) = self.sources.config {
+            let span = doc.fields.nearest_parent(field).unwrap_or(doc.kind_span);
+            return Location::new(doc.file, span);
+        }
+        self.anchor
+    }
+
+    /// Resolves one setting. `None` when it depends on a `--config` file that was not scanned.
+    fn setting<T>(
+        &self,
+        flag: Option<Effective<T>>,
+        field: &str,
+        parse: impl FnOnce(&ConfigLeaf) -> Option<T>,
+        config_default: T,
+        flag_default: T,
+    ) -> Option<Effective<T>> {
+        if let Some(flag) = flag {
+            return Some(flag);
+        }
+        if let Some(doc) = self.sources.config {
+            let written = doc.fields.get(field).and_then(|leaf| {
+                let value = parse(leaf)?;
+                Some(Effective::new(
+                    value,
+                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
+                ))
+            });
+            return Some(
+                written.unwrap_or_else(|| Effective::default(config_default, CONFIG_DEFAULT, None)),
+            );
+        }
+        if self.config_flag().is_some() {
+            return None;
+        }
+        Some(Effective::default(flag_default, FLAG_DEFAULT, None))
+    }
+
+    /// Anonymous requests to the kubelet API: `--anonymous-auth` /
+    /// `authentication.anonymous.enabled`.
+    #[must_use]
+    pub fn anonymous_auth(&self) -> Option<Effective<bool>> {
+        self.setting(
+            self.reader().and_then(|r| r.bool("anonymous-auth")),
+            "authentication.anonymous.enabled",
+            |leaf| leaf.scalar.k8s_bool().ok(),
+            false,
+            true,
+        )
+    }
+
+    /// `--authorization-mode` / `authorization.mode`.
+    #[must_use]
+    pub fn authorization_mode(&self) -> Option<Effective<String>> {
+        self.setting(
+            self.reader().and_then(|r| r.string("authorization-mode")),
+            "authorization.mode",
+            |leaf| Some(leaf.scalar.value.to_string()),
+            "Webhook".to_owned(),
+            "AlwaysAllow".to_owned(),
+        )
+    }
+
+    /// `--read-only-port` / `readOnlyPort`; `0` is off.
+    #[must_use]
+    pub fn read_only_port(&self) -> Option<Effective<i64>> {
+        self.setting(
+            self.reader().and_then(|r| r.int("read-only-port")),
+            "readOnlyPort",
+            |leaf| leaf.scalar.k8s_int().ok(),
+            0,
+            10255,
+        )
+    }
+
+    /// `--client-ca-file` / `authentication.x509.clientCAFile`; `None` inside when unset.
+    #[must_use]
+    pub fn client_ca_file(&self) -> Option<Effective<Option<String>>> {
+        self.setting(
+            self.reader()
+                .and_then(|r| r.string("client-ca-file"))
+                .map(|e| e.map(Some)),
+            "authentication.x509.clientCAFile",
+            |leaf| Some(Some(leaf.scalar.value.to_string())),
+            None,
+            None,
+        )
+    }
+}

@@ -1,0 +1,117 @@
+//! Typed views of each component: accessors that return effective settings.
+//!
+//! Rules never read flags or config fields themselves: they ask a view, which applies the
+//! component's precedence (flag > config file > default) and its version's defaults.
+
+mod apiserver;
+mod dashboard;
+mod etcd;
+mod kubelet;
+
+pub use apiserver::{ApiServer, Authorization};
+pub use dashboard::Dashboard;
+pub use etcd::Etcd;
+pub use kubelet::{Kubelet, KubeletSources};
+
+use crate::effective::{Effective, Location, Provenance};
+use crate::flags::{Flag, FlagSet};
+use crate::inventory::{Container, FileId, Inventory};
+use crate::source::Spanned;
+use crate::version::{ASSUMED_CURRENT, KubeVersion};
+
+/// Which Kubernetes version a component is judged as, and why.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct VersionInfo {
+    pub version: KubeVersion,
+    pub source: VersionSource,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum VersionSource {
+    /// The container image's tag.
+    Image(Location),
+    /// `--kubernetes-version` or the config file's `kubernetes-version`.
+    Setting,
+    /// Nothing says: a current release is assumed.
+    Assumed,
+}
+
+impl VersionInfo {
+    /// `Some(version)` only when the version is known rather than assumed, for defaults that
+    /// name it.
+    #[must_use]
+    pub fn known(self) -> Option<KubeVersion> {
+        (self.source != VersionSource::Assumed).then_some(self.version)
+    }
+}
+
+/// The version of a container's component: the run's setting beats the image tag.
+pub(crate) fn container_version(inventory: &Inventory, container: &Container) -> VersionInfo {
+    if let Some(version) = inventory.options().kubernetes_version {
+        return VersionInfo {
+            version,
+            source: VersionSource::Setting,
+        };
+    }
+    match (container.image_version, &container.image) {
+        (Some(version), Some(image)) => VersionInfo {
+            version,
+            source: VersionSource::Image(Location::new(container.file, image.span)),
+        },
+        _ => VersionInfo {
+            version: ASSUMED_CURRENT,
+            source: VersionSource::Assumed,
+        },
+    }
+}
+
+/// Reads flags of one container as effective settings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FlagReader<'i> {
+    pub file: FileId,
+    pub flags: &'i FlagSet,
+}
+
+impl<'i> FlagReader<'i> {
+    pub(crate) fn location(&self, flag: &Flag) -> Location {
+        Location::new(self.file, flag.span)
+    }
+
+    /// The last occurrence's value of a scalar flag.
+    pub(crate) fn string(&self, name: &str) -> Option<Effective<String>> {
+        let flag = self.flags.last(name)?;
+        let value = flag.value.as_ref()?;
+        Some(Effective::new(
+            value.text.clone(),
+            Provenance::Flag(Location::new(self.file, value.span)),
+        ))
+    }
+
+    /// A boolean flag's value; an unparsable value counts as unset here (the component would
+    /// not start; `invalid-flag-value` reports it).
+    pub(crate) fn bool(&self, name: &str) -> Option<Effective<bool>> {
+        let flag = self.flags.last(name)?;
+        let value = self.flags.bool(name)?;
+        let parsed = value.value.ok()?;
+        Some(Effective::new(
+            parsed,
+            Provenance::Flag(Location::new(self.file, flag.span)),
+        ))
+    }
+
+    /// An integer flag's value; unparsable counts as unset (see [`Self::bool`]).
+    pub(crate) fn int(&self, name: &str) -> Option<Effective<i64>> {
+        let flag = self.flags.last(name)?;
+        let value = flag.value.as_ref()?;
+        let parsed = value.text.trim().parse().ok()?;
+        Some(Effective::new(
+            parsed,
+            Provenance::Flag(Location::new(self.file, flag.span)),
+        ))
+    }
+
+    /// Every item of a list flag, across repeats, each with its own span.
+    pub(crate) fn list(&self, name: &str) -> Vec<Spanned<String>> {
+        self.flags.list(name)
+    }
+}

@@ -1,0 +1,331 @@
+//! Effective settings: the value each component really runs with, and its provenance.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod common;
+
+use common::{apiserver, at, inventory, static_pod};
+use kubeharden_core::version::KubeVersion;
+use kubeharden_core::views::{Authorization, VersionSource};
+use kubeharden_core::{Effective, Inventory, InventoryOptions, Provenance, SourceFile};
+
+fn is_default<T>(setting: &Effective<T>, why: &str) -> bool {
+    matches!(&setting.provenance, Provenance::Default(reason) if reason.why == why)
+}
+
+mod kubelet {
+    use super::*;
+
+    const CONFIG_ONLY_KIND: &str =
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
+
+    #[test]
+    fn config_file_defaults_are_secure() {
+        let inventory = inventory(&format!("{CONFIG_ONLY_KIND}cgroupDriver: systemd\n"));
+        let kubelets = inventory.kubelets();
+        assert_eq!(kubelets.len(), 1);
+        let kubelet = &kubelets[0];
+        let anonymous = kubelet.anonymous_auth().unwrap();
+        assert!(!anonymous.value);
+        assert!(is_default(&anonymous, "KubeletConfiguration default"));
+        assert_eq!(kubelet.authorization_mode().unwrap().value, "Webhook");
+        assert_eq!(kubelet.read_only_port().unwrap().value, 0);
+        assert_eq!(kubelet.client_ca_file().unwrap().value, None);
+        // A missing field is reported at the file's `kind:`.
+        let anchor = kubelet.missing_anchor("authentication.anonymous.enabled");
+        assert_eq!(at(&inventory, anchor.span), "KubeletConfiguration");
+    }
+
+    #[test]
+    fn config_file_values_with_spans() {
+        let text = format!(
+            "{CONFIG_ONLY_KIND}authentication:\n  anonymous:\n    enabled: yes\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\nauthorization:\n  mode: AlwaysAllow\nreadOnlyPort: 10255\n"
+        );
+        let inventory = inventory(&text);
+        let kubelet = &inventory.kubelets()[0];
+        let anonymous = kubelet.anonymous_auth().unwrap();
+        assert!(anonymous.value, "`yes` is true for Kubernetes");
+        let location = anonymous.provenance.location().unwrap();
+        assert_eq!(at(&inventory, location.span), "yes");
+        assert_eq!(kubelet.authorization_mode().unwrap().value, "AlwaysAllow");
+        assert_eq!(kubelet.read_only_port().unwrap().value, 10255);
+        assert_eq!(
+            kubelet.client_ca_file().unwrap().value.as_deref(),
+            Some("/etc/kubernetes/pki/ca.crt")
+        );
+    }
+
+    #[test]
+    fn missing_field_anchors_at_nearest_parent() {
+        let text = format!("{CONFIG_ONLY_KIND}authentication:\n  webhook:\n    enabled: true\n");
+        let inventory = inventory(&text);
+        let kubelet = &inventory.kubelets()[0];
+        let anchor = kubelet.missing_anchor("authentication.x509.clientCAFile");
+        assert_eq!(at(&inventory, anchor.span), "authentication");
+    }
+
+    #[test]
+    fn flags_only_kubelet_gets_flag_defaults() {
+        let text = static_pod("command:\n- kubelet\n- --kubeconfig=/etc/kubernetes/kubelet.conf\n");
+        let inventory = inventory(&text);
+        let kubelet = &inventory.kubelets()[0];
+        let anonymous = kubelet.anonymous_auth().unwrap();
+        assert!(anonymous.value);
+        assert!(is_default(&anonymous, "kubelet flag default"));
+        assert_eq!(kubelet.authorization_mode().unwrap().value, "AlwaysAllow");
+        assert_eq!(kubelet.read_only_port().unwrap().value, 10255);
+        assert_eq!(kubelet.client_ca_file().unwrap().value, None);
+    }
+
+    #[test]
+    fn flag_beats_config_file() {
+        let mut inventory = Inventory::new(InventoryOptions::default());
+        inventory.add_file(SourceFile::new(
+            "node/var/lib/kubelet/config.yaml",
+            format!("{CONFIG_ONLY_KIND}readOnlyPort: 0\nauthentication:\n  anonymous:\n    enabled: false\n"),
+        ));
+        inventory.add_file(SourceFile::new(
+            "node/etc/kubernetes/manifests/kubelet.yaml",
+            static_pod("command:\n- kubelet\n- --config=/var/lib/kubelet/config.yaml\n- --read-only-port=10255\n"),
+        ));
+        let kubelets = inventory.kubelets();
+        assert_eq!(
+            kubelets.len(),
+            1,
+            "the config file belongs to the command line"
+        );
+        let kubelet = &kubelets[0];
+        let port = kubelet.read_only_port().unwrap();
+        assert_eq!(port.value, 10255);
+        assert!(matches!(port.provenance, Provenance::Flag(_)));
+        let anonymous = kubelet.anonymous_auth().unwrap();
+        assert!(!anonymous.value);
+        assert!(matches!(anonymous.provenance, Provenance::ConfigFile(_)));
+    }
+
+    #[test]
+    fn unseen_config_file_leaves_settings_unknown() {
+        let text = static_pod("command:\n- kubelet\n- --config=/var/lib/kubelet/config.yaml\n");
+        let inventory = inventory(&text);
+        let kubelet = &inventory.kubelets()[0];
+        assert!(
+            kubelet.read_only_port().is_none(),
+            "the file decides, and it was not scanned"
+        );
+    }
+}
+
+mod apiserver {
+    use super::*;
+
+    fn with(tag: &str, flags: &[&str]) -> Inventory {
+        inventory(&apiserver(tag, flags))
+    }
+
+    #[test]
+    fn authorization_mode_unset_is_always_allow() {
+        let inventory = with("v1.30.0", &[]);
+        let api = inventory.api_servers().next().unwrap();
+        let authorization = api.authorization();
+        assert_eq!(authorization.value.has_mode("AlwaysAllow"), Some(true));
+        assert!(is_default(&authorization, "kube-apiserver default"));
+    }
+
+    #[test]
+    fn authorization_config_replaces_modes() {
+        let inventory = with(
+            "v1.30.0",
+            &["--authorization-config=/etc/kubernetes/authz.yaml"],
+        );
+        let api = inventory.api_servers().next().unwrap();
+        assert!(matches!(
+            api.authorization().value,
+            Authorization::ConfigFile(_)
+        ));
+        assert_eq!(api.authorization().value.has_mode("AlwaysAllow"), None);
+    }
+
+    #[test]
+    fn authorization_modes_accumulate_across_repeats() {
+        let inventory = with(
+            "v1.30.0",
+            &["--authorization-mode=Node", "--authorization-mode=RBAC"],
+        );
+        let api = inventory.api_servers().next().unwrap();
+        let authorization = api.authorization().value;
+        assert_eq!(authorization.has_mode("Node"), Some(true));
+        assert_eq!(authorization.has_mode("RBAC"), Some(true));
+        let rbac = authorization.mode("RBAC").unwrap();
+        assert_eq!(at(&inventory, rbac.span), "RBAC");
+    }
+
+    #[test]
+    fn node_restriction_sources() {
+        let on = with("v1.30.0", &["--enable-admission-plugins=NodeRestriction"]);
+        let setting = on.api_servers().next().unwrap().node_restriction();
+        assert!(setting.value);
+        assert_eq!(
+            at(&on, setting.provenance.location().unwrap().span),
+            "NodeRestriction"
+        );
+
+        let legacy = with(
+            "v1.9.3",
+            &["--admission-control=Initializers,NodeRestriction,ResourceQuota"],
+        );
+        assert!(
+            legacy
+                .api_servers()
+                .next()
+                .unwrap()
+                .node_restriction()
+                .value
+        );
+
+        let legacy_without = with("v1.9.3", &["--admission-control=AlwaysPullImages"]);
+        assert!(
+            !legacy_without
+                .api_servers()
+                .next()
+                .unwrap()
+                .node_restriction()
+                .value
+        );
+
+        let disabled = with(
+            "v1.30.0",
+            &[
+                "--enable-admission-plugins=NodeRestriction",
+                "--disable-admission-plugins=NodeRestriction",
+            ],
+        );
+        assert!(
+            !disabled
+                .api_servers()
+                .next()
+                .unwrap()
+                .node_restriction()
+                .value
+        );
+
+        let default = with("v1.30.0", &[]);
+        let setting = default.api_servers().next().unwrap().node_restriction();
+        assert!(!setting.value, "NodeRestriction is not on by default");
+        assert!(setting.is_default());
+    }
+
+    #[test]
+    fn insecure_port_default_depends_on_version() {
+        let old = with("v1.19.16", &[]);
+        let port = old.api_servers().next().unwrap().insecure_port();
+        assert_eq!(port.value, 8080);
+        assert!(port.is_default());
+
+        let newer = with("v1.20.0", &[]);
+        assert_eq!(newer.api_servers().next().unwrap().insecure_port().value, 0);
+
+        let explicit = with("v1.19.0", &["--insecure-port=0"]);
+        assert_eq!(
+            explicit.api_servers().next().unwrap().insecure_port().value,
+            0
+        );
+    }
+
+    #[test]
+    fn anonymous_auth_bare_and_explicit() {
+        let bare = with("v1.30.0", &["--anonymous-auth"]);
+        assert!(bare.api_servers().next().unwrap().anonymous_auth().value);
+        let off = with(
+            "v1.30.0",
+            &["--anonymous-auth=true", "--anonymous-auth=false"],
+        );
+        let setting = off.api_servers().next().unwrap().anonymous_auth();
+        assert!(!setting.value, "the last one wins");
+        let unset = with("v1.30.0", &[]);
+        assert!(unset.api_servers().next().unwrap().anonymous_auth().value);
+    }
+
+    #[test]
+    fn versions_from_image_tags() {
+        for (tag, expected) in [
+            ("v1.30.4", KubeVersion::with_patch(1, 30, 4)),
+            ("v1.29.3-eks-1-29-5", KubeVersion::with_patch(1, 29, 3)),
+            ("v1.28.2+k3s1", KubeVersion::with_patch(1, 28, 2)),
+            (
+                "v1.27.1@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                KubeVersion::with_patch(1, 27, 1),
+            ),
+        ] {
+            let inventory = with(tag, &[]);
+            let version = inventory.api_servers().next().unwrap().version();
+            assert_eq!(version.version, expected, "{tag}");
+            assert!(matches!(version.source, VersionSource::Image(_)));
+        }
+    }
+
+    #[test]
+    fn unknown_version_is_assumed_and_setting_overrides() {
+        let text = apiserver("latest", &[]);
+        let inventory = inventory(&text);
+        let version = inventory.api_servers().next().unwrap().version();
+        assert_eq!(version.source, VersionSource::Assumed);
+        assert_eq!(version.known(), None);
+
+        let mut inventory = Inventory::new(InventoryOptions {
+            kubernetes_version: Some(KubeVersion::new(1, 18)),
+        });
+        inventory.add_file(SourceFile::new("a.yaml", apiserver("v1.30.0", &[])));
+        let api = inventory.api_servers().next().unwrap();
+        assert_eq!(api.version().source, VersionSource::Setting);
+        assert_eq!(api.insecure_port().value, 8080);
+    }
+}
+
+mod etcd {
+    use super::*;
+
+    #[test]
+    fn flags_beat_env_and_defaults_are_false() {
+        let text = static_pod(
+            "command:\n- etcd\n- --client-cert-auth=false\nenv:\n- name: ETCD_CLIENT_CERT_AUTH\n  value: 'True'\n- name: ETCD_PEER_CLIENT_CERT_AUTH\n  value: 'True'\n- name: ETCD_CERT_FILE\n  value: /etc/etcd/server.crt\n",
+        );
+        let inventory = inventory(&text);
+        let etcd = inventory.etcds().next().unwrap();
+        let client = etcd.client_cert_auth().unwrap();
+        assert!(!client.value);
+        assert!(matches!(client.provenance, Provenance::Flag(_)));
+        let peer = etcd.peer_client_cert_auth().unwrap();
+        assert!(peer.value);
+        assert!(matches!(peer.provenance, Provenance::Env(_)));
+        assert_eq!(
+            at(&inventory, peer.provenance.location().unwrap().span),
+            "'True'"
+        );
+        assert_eq!(etcd.cert_file().unwrap().value, "/etc/etcd/server.crt");
+        let auto = etcd.auto_tls().unwrap();
+        assert!(!auto.value && auto.is_default());
+    }
+
+    #[test]
+    fn bare_boolean_flag_is_true() {
+        let text = static_pod(
+            "command:\n- etcd\n- --client-cert-auth\n- --listen-client-urls=https://127.0.0.1:2379,http://10.0.0.1:2379\n",
+        );
+        let inventory = inventory(&text);
+        let etcd = inventory.etcds().next().unwrap();
+        assert!(etcd.client_cert_auth().unwrap().value);
+        let urls = etcd.urls("listen-client-urls");
+        let urls: Vec<_> = urls.iter().map(|u| at(&inventory, u.span)).collect();
+        assert_eq!(urls, vec!["https://127.0.0.1:2379", "http://10.0.0.1:2379"]);
+    }
+
+    #[test]
+    fn config_file_makes_flags_and_env_irrelevant() {
+        let text = static_pod(
+            "command:\n- etcd\n- --config-file=/etc/etcd/etcd.yaml\n- --client-cert-auth=false\n",
+        );
+        let inventory = inventory(&text);
+        let etcd = inventory.etcds().next().unwrap();
+        assert!(etcd.config_file().is_some());
+        assert!(etcd.client_cert_auth().is_none());
+    }
+}

@@ -1,0 +1,129 @@
+//! Findings, fixes, and the sink rules report into.
+
+use kubeharden_core::{Component, FileId, Location, Span};
+
+use crate::rule::{Meta, Severity};
+
+/// Whether a fix can be applied without a human's decision.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Applicability {
+    /// Changes only the offending value; nothing that works today stops working.
+    Safe,
+    /// Needs a choice the tool cannot know, or may break a working cluster.
+    Unsafe,
+}
+
+impl Applicability {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Safe => "safe",
+            Self::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One byte edit on the original text.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A fix: edits in one file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// One problem found in one file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub section: &'static str,
+    pub severity: Severity,
+    pub component: Option<Component>,
+    pub file: FileId,
+    pub span: Span,
+    /// A fragment about this file, flags and values in backticks, no trailing period.
+    pub message: String,
+    /// What is under the span.
+    pub label: Option<String>,
+    /// What to write instead, imperative.
+    pub help: Option<String>,
+    /// Provenance and version: where the value came from and why it applies.
+    pub note: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// Collects the findings of one rule, stamping each with the rule's code, name and severity,
+/// so that a rule cannot report under another rule's code.
+#[derive(Debug)]
+pub struct Findings<'a> {
+    meta: &'static Meta,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> Findings<'a> {
+    pub(crate) fn new(meta: &'static Meta, out: &'a mut Vec<Finding>) -> Self {
+        Self { meta, out }
+    }
+
+    /// Records a finding at `location`; the returned builder fills in its optional parts.
+    pub fn report(&mut self, location: Location, message: impl Into<String>) -> FindingBuilder<'_> {
+        self.out.push(Finding {
+            code: self.meta.code,
+            name: self.meta.name,
+            section: self.meta.section().as_str(),
+            severity: self.meta.default_severity(),
+            component: None,
+            file: location.file,
+            span: location.span,
+            message: message.into(),
+            label: None,
+            help: None,
+            note: None,
+            fix: None,
+        });
+        let last = self.out.len() - 1;
+        FindingBuilder {
+            finding: &mut self.out[last],
+        }
+    }
+}
+
+/// Fills in the optional parts of a finding just reported.
+#[derive(Debug)]
+pub struct FindingBuilder<'a> {
+    finding: &'a mut Finding,
+}
+
+impl FindingBuilder<'_> {
+    pub fn component(self, component: Component) -> Self {
+        self.finding.component = Some(component);
+        self
+    }
+
+    pub fn label(self, label: impl Into<String>) -> Self {
+        self.finding.label = Some(label.into());
+        self
+    }
+
+    pub fn help(self, help: impl Into<String>) -> Self {
+        self.finding.help = Some(help.into());
+        self
+    }
+
+    pub fn note(self, note: impl Into<String>) -> Self {
+        self.finding.note = Some(note.into());
+        self
+    }
+
+    pub fn fix(self, fix: Fix) -> Self {
+        self.finding.fix = Some(fix);
+        self
+    }
+}

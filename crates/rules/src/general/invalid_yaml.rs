@@ -1,0 +1,117 @@
+use kubeharden_core::inventory::InputProblemKind;
+use kubeharden_core::yaml::LoadErrorKind;
+use kubeharden_core::{Inventory, Location};
+
+use crate::declare_rule;
+use crate::finding::Findings;
+use crate::rule::{Meta, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a file kubeharden cannot read as YAML: a syntax error, a key repeated in one
+    /// mapping, nesting or aliases beyond the loader's limits, bytes that are not UTF-8, a file
+    /// over the size limit, or a `sh -c` script whose quotes do not close.
+    ///
+    /// ## Why is this bad?
+    /// Kubernetes rejects the same file: the kubelet skips a static pod manifest it cannot
+    /// decode, so the component silently does not start, and strict decoders refuse objects
+    /// with duplicate keys. kubeharden also cannot check anything in it, so a broken file would
+    /// otherwise pass unseen.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   containers:
+    ///   - command:
+    ///     - kube-apiserver
+    ///    - --anonymous-auth=false
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   containers:
+    ///   - command:
+    ///     - kube-apiserver
+    ///     - --anonymous-auth=false
+    /// ```
+    ///
+    /// ## Notes
+    /// Files with Go-template markup (`{{ ... }}` outside comments), such as Helm chart
+    /// templates, are not YAML until rendered; they are skipped, not reported.
+    pub InvalidYaml,
+    code = "KGEN001",
+    name = "invalid-yaml",
+    category = Correctness,
+    target = "any",
+    summary = "the file cannot be read as YAML",
+}
+
+impl Rule for InvalidYaml {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
+        for problem in &inventory.problems {
+            let location = Location::new(problem.file, problem.span);
+            match &problem.kind {
+                InputProblemKind::Load(kind) => {
+                    let (message, mut label, help) = load_error_text(kind);
+                    let text = inventory.file(problem.file).text();
+                    if matches!(kind, LoadErrorKind::Syntax(_))
+                        && problem.span.start >= text.trim_end().len()
+                    {
+                        label = "the file ends here";
+                    }
+                    findings.report(location, message).label(label).help(help);
+                }
+                InputProblemKind::DuplicateKey { key, first } => {
+                    let first_at = inventory.file(problem.file).line_col(first.start);
+                    findings
+                        .report(location, format!("duplicate key `{key}`"))
+                        .label("repeated here")
+                        .help(format!("remove one of the two `{key}` keys"))
+                        .note(format!(
+                            "first set at line {}; Kubernetes' strict decoding rejects the object, lenient decoding keeps the last value",
+                            first_at.line
+                        ));
+                }
+                InputProblemKind::Shell(message) => {
+                    findings
+                        .report(
+                            location,
+                            format!("cannot split the `sh -c` script: {message}"),
+                        )
+                        .label("here")
+                        .help("close the quote, or check the script with `sh -n`");
+                }
+            }
+        }
+    }
+}
+
+fn load_error_text(kind: &LoadErrorKind) -> (String, &'static str, &'static str) {
+    match kind {
+        LoadErrorKind::Syntax(message) => (
+            format!("invalid YAML: {message}"),
+            "here",
+            "fix the syntax; `kubectl apply --dry-run=client -f FILE` shows the same error",
+        ),
+        LoadErrorKind::TooDeep | LoadErrorKind::TooManyNodes | LoadErrorKind::RecursiveAlias => (
+            format!("YAML not loaded: {kind}"),
+            "limit reached here",
+            "write the data out without deep nesting or alias chains",
+        ),
+        LoadErrorKind::TooLarge { .. } => (
+            format!("file not loaded: {kind}"),
+            "file starts here",
+            "split the file; no Kubernetes object is this large",
+        ),
+        LoadErrorKind::InvalidUtf8 => (
+            "file is not valid UTF-8".to_owned(),
+            "first invalid byte",
+            "save the file as UTF-8",
+        ),
+    }
+}

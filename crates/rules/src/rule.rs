@@ -1,0 +1,188 @@
+//! What a rule is: its metadata, declared with [`declare_rule!`], and its check.
+
+use std::fmt;
+
+use kubeharden_core::Inventory;
+
+use crate::finding::Findings;
+
+/// What kind of problem a rule finds; decides its default severity.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Category {
+    /// The cluster is open to attack as configured.
+    Security,
+    /// Safer settings exist; the current ones are not an open door by themselves.
+    Hardening,
+    /// The input is wrong: broken YAML, flags the component would reject.
+    Correctness,
+}
+
+impl Category {
+    #[must_use]
+    pub const fn default_severity(self) -> Severity {
+        match self {
+            Self::Security | Self::Correctness => Severity::Error,
+            Self::Hardening => Severity::Warning,
+        }
+    }
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Security => "security",
+            Self::Hardening => "hardening",
+            Self::Correctness => "correctness",
+        }
+    }
+}
+
+/// How bad a finding is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The seed document's section a rule belongs to, from its code's prefix.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Section {
+    ApiServer,
+    Kubelet,
+    Etcd,
+    Dashboard,
+    General,
+}
+
+impl Section {
+    /// The section of a code (`KAPI001` -> `ApiServer`).
+    #[must_use]
+    pub const fn of_code(code: &str) -> Option<Self> {
+        let bytes = code.as_bytes();
+        if bytes.len() < 4 {
+            return None;
+        }
+        Some(match [bytes[1], bytes[2], bytes[3]] {
+            [b'A', b'P', b'I'] => Self::ApiServer,
+            [b'L', b'E', b'T'] => Self::Kubelet,
+            [b'E', b'T', b'C'] => Self::Etcd,
+            [b'D', b'S', b'H'] => Self::Dashboard,
+            [b'G', b'E', b'N'] => Self::General,
+            _ => return None,
+        })
+    }
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiServer => "api-server",
+            Self::Kubelet => "kubelet",
+            Self::Etcd => "etcd",
+            Self::Dashboard => "dashboard",
+            Self::General => "general",
+        }
+    }
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct Meta {
+    /// Stable code, `KAPI001`; never reused.
+    pub code: &'static str,
+    /// Stable kebab-case name, `insecure-port-enabled`.
+    pub name: &'static str,
+    pub category: Category,
+    /// The components it judges, as they appear in output (`kube-apiserver`, `any`).
+    pub target: &'static str,
+    /// One line: what is wrong when it fires.
+    pub summary: &'static str,
+    /// The rule's doc comment, Markdown.
+    pub docs: &'static str,
+}
+
+impl Meta {
+    #[must_use]
+    pub const fn section(&self) -> Section {
+        match Section::of_code(self.code) {
+            Some(section) => section,
+            None => Section::General,
+        }
+    }
+
+    #[must_use]
+    pub const fn default_severity(&self) -> Severity {
+        self.category.default_severity()
+    }
+
+    /// Where the rule's documentation lives in the repository.
+    #[must_use]
+    pub fn docs_path(&self) -> String {
+        format!("docs/rules/{}.md", self.code)
+    }
+}
+
+/// A check over everything one run understood.
+pub trait Rule: Send + Sync + fmt::Debug {
+    fn meta(&self) -> &'static Meta;
+
+    /// Reports what is wrong. A rule sees the whole inventory, so rules about several files
+    /// (etcd and the apiserver sharing a CA) need nothing special.
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>);
+}
+
+/// Declares a rule: a unit struct whose doc comment is its documentation, and its metadata.
+///
+/// ```text
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub(crate) InsecurePortEnabled,
+///     code = "KAPI001",
+///     name = "insecure-port-enabled",
+///     category = Security,
+///     target = "kube-apiserver",
+///     summary = "kube-apiserver serves the API without TLS, authentication or authorization",
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis $rule:ident,
+        code = $code:literal,
+        name = $name:literal,
+        category = $category:ident,
+        target = $target:literal,
+        summary = $summary:literal $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $rule;
+
+        impl $rule {
+            pub(crate) const META: $crate::Meta = $crate::Meta {
+                code: $code,
+                name: $name,
+                category: $crate::Category::$category,
+                target: $target,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}

@@ -1,0 +1,86 @@
+//! Every fixture fires exactly what its `# expect: CODE` annotations say, on those lines.
+//!
+//! Each directory directly under `fixtures/` is linted as one run (so rules that compare files
+//! see them together); a finding on a line without its code annotated fails, and so does an
+//! annotation that nothing fired.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use kubeharden_rules::{Linter, Settings};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// `(file, line, code)` for every `# expect: A, B` annotation under `dir`.
+fn expectations(dir: &Path) -> BTreeSet<(PathBuf, usize, String)> {
+    let mut expected = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("readable fixture tree");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).expect("readable fixture");
+        let text = String::from_utf8_lossy(&bytes);
+        for (index, line) in text.lines().enumerate() {
+            if let Some((_, codes)) = line.split_once("# expect:") {
+                for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    expected.insert((entry.path().to_path_buf(), index + 1, code.to_owned()));
+                }
+            }
+        }
+    }
+    expected
+}
+
+#[test]
+fn fixtures_fire_exactly_their_annotations() {
+    let linter = Linter::new(Settings::default());
+    let mut failures = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures/ exists")
+        .map(|entry| entry.expect("readable").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let report = linter.lint_paths(std::slice::from_ref(&dir));
+        assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
+        let actual: BTreeSet<(PathBuf, usize, String)> = report
+            .findings
+            .iter()
+            .map(|finding| {
+                let file = report.file(finding.file);
+                let line = file.line_col(finding.span.start).line;
+                (file.path().to_path_buf(), line, finding.code.to_owned())
+            })
+            .collect();
+        let expected = expectations(&dir);
+        for missing in expected.difference(&actual) {
+            failures.push(format!(
+                "missed    {}:{} {}",
+                missing.0.display(),
+                missing.1,
+                missing.2
+            ));
+        }
+        for extra in actual.difference(&expected) {
+            let message = report
+                .findings
+                .iter()
+                .find(|f| f.code == extra.2 && report.file(f.file).path() == extra.0)
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            failures.push(format!(
+                "unexpected {}:{} {} ({message})",
+                extra.0.display(),
+                extra.1,
+                extra.2
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
