@@ -55,6 +55,18 @@ mod kubelet {
     }
 
     #[test]
+    fn kubeadm_fills_in_the_client_ca() {
+        let text = format!(
+            "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.29.1\n---\n{CONFIG_ONLY_KIND}failSwapOn: false\n"
+        );
+        let inventory = inventory(&text);
+        let kubelet = &inventory.kubelets()[0];
+        let ca = kubelet.client_ca_file().unwrap();
+        assert_eq!(ca.value.as_deref(), Some("/etc/kubernetes/pki/ca.crt"));
+        assert!(is_default(&ca, "kubeadm default"));
+    }
+
+    #[test]
     fn missing_field_anchors_at_nearest_parent() {
         let text = format!("{CONFIG_ONLY_KIND}authentication:\n  webhook:\n    enabled: true\n");
         let inventory = inventory(&text);

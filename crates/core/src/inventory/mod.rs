@@ -64,6 +64,9 @@ pub struct KubeletConfigDoc {
     pub kind_span: Span,
     pub api_version: Option<Spanned<String>>,
     pub fields: ConfigFields,
+    /// The document sits in a kubeadm config file (next to an `InitConfiguration` or
+    /// `ClusterConfiguration`): kubeadm fills in its own defaults before the kubelet reads it.
+    pub in_kubeadm_file: bool,
 }
 
 /// Everything one run understood.
@@ -147,8 +150,17 @@ impl Inventory {
                         },
                     });
                 }
+                let first_config = self.kubelet_configs.len();
                 for document in &stream.documents {
                     self.add_object(id, document.root());
+                }
+                let kubeadm = stream.documents.iter().any(|d| {
+                    d.root()
+                        .str_at("apiVersion")
+                        .is_some_and(|v| v.starts_with("kubeadm.k8s.io/"))
+                });
+                for config in &mut self.kubelet_configs[first_config..] {
+                    config.in_kubeadm_file = kubeadm;
                 }
             }
         }
@@ -187,6 +199,7 @@ impl Inventory {
                     kind_span: kind.span(),
                     api_version: api_version.map(|v| v.map(str::to_owned)),
                     fields: ConfigFields::from_node(object),
+                    in_kubeadm_file: false,
                 });
             }
             "Service" => self.services.extend(Service::read(file, object)),

@@ -32,6 +32,9 @@ pub struct Kubelet<'i> {
 const CONFIG_DEFAULT: &str = "KubeletConfiguration default";
 const FLAG_DEFAULT: &str = "kubelet flag default";
 
+/// The cluster CA kubeadm points every kubelet at.
+pub const KUBEADM_CLIENT_CA: &str = "/etc/kubernetes/pki/ca.crt";
+
 impl<'i> Kubelet<'i> {
     /// Every kubelet of the inventory (see [`Inventory::kubelets`]).
     pub(crate) fn all(inventory: &'i Inventory) -> Vec<Self> {
@@ -171,8 +174,21 @@ impl<'i> Kubelet<'i> {
     }
 
     /// `--client-ca-file` / `authentication.x509.clientCAFile`; `None` inside when unset.
+    ///
+    /// kubeadm writes `/etc/kubernetes/pki/ca.crt` into the config it generates, so a
+    /// `KubeletConfiguration` in a kubeadm config file that leaves it out still gets one.
     #[must_use]
     pub fn client_ca_file(&self) -> Option<Effective<Option<String>>> {
+        if let Some(doc) = self.sources.config.filter(|doc| doc.in_kubeadm_file) {
+            let flag = self.reader().and_then(|r| r.string("client-ca-file"));
+            if flag.is_none() && doc.fields.get("authentication.x509.clientCAFile").is_none() {
+                return Some(Effective::default(
+                    Some(KUBEADM_CLIENT_CA.to_owned()),
+                    "kubeadm default",
+                    None,
+                ));
+            }
+        }
         self.setting(
             self.reader()
                 .and_then(|r| r.string("client-ca-file"))

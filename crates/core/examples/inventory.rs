@@ -1,0 +1,75 @@
+//! Prints what kubeharden-core understood of some files: each container's component and
+//! flags, and each component's key effective settings. A tool for developers:
+//! `cargo run -p kubeharden-core --example inventory -- FILE...`
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use kubeharden_core::{Inventory, InventoryOptions};
+
+fn main() {
+    let mut inventory = Inventory::new(InventoryOptions::default());
+    for path in std::env::args().skip(1) {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                inventory.add_bytes(&path, bytes);
+            }
+            Err(error) => eprintln!("{path}: {error}"),
+        }
+    }
+    for problem in &inventory.problems {
+        let file = inventory.file(problem.file);
+        println!(
+            "problem {}:{} {:?}",
+            file.path().display(),
+            file.line_col(problem.span.start),
+            problem.kind
+        );
+    }
+    for container in &inventory.containers {
+        let file = inventory.file(container.file);
+        println!(
+            "{}: {:?} via {:?}, image {:?}, {} flags, {} env",
+            file.path().display(),
+            container.component,
+            container.detection,
+            container.image.as_ref().map(|i| &i.value),
+            container.flags.iter().count(),
+            container.env.len()
+        );
+    }
+    for api in inventory.api_servers() {
+        println!(
+            "  apiserver {:?}: anonymous {:?}, insecure port {:?}, authz {:?}, NodeRestriction {:?}",
+            api.version().version,
+            api.anonymous_auth().value,
+            api.insecure_port().value,
+            api.authorization().value,
+            api.node_restriction().value
+        );
+    }
+    for etcd in inventory.etcds() {
+        println!(
+            "  etcd: cert {:?}, client-cert-auth {:?}, peer-client-cert-auth {:?}",
+            etcd.cert_file().map(|e| e.value),
+            etcd.client_cert_auth().map(|e| e.value),
+            etcd.peer_client_cert_auth().map(|e| e.value)
+        );
+    }
+    for kubelet in inventory.kubelets() {
+        println!(
+            "  kubelet: anonymous {:?}, authz {:?}, read-only {:?}, client CA {:?}",
+            kubelet.anonymous_auth().map(|e| e.value),
+            kubelet.authorization_mode().map(|e| e.value),
+            kubelet.read_only_port().map(|e| e.value),
+            kubelet.client_ca_file().map(|e| e.value)
+        );
+    }
+    for dashboard in inventory.dashboards() {
+        println!(
+            "  dashboard {:?}: skip-login {:?}, insecure-login {:?}, sa {:?}",
+            dashboard.version(),
+            dashboard.enable_skip_login().value,
+            dashboard.enable_insecure_login().value,
+            dashboard.service_account().value
+        );
+    }
+}
