@@ -73,7 +73,7 @@ fn unreadable_path_exits_two_and_the_rest_is_still_linted() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stdout(&output),
-        "broken.yaml:4:16: KGEN001 [error] invalid YAML: while parsing a node, did not find expected node content\n"
+        "broken.yaml:4:15: KGEN001 [error] invalid YAML: while parsing a node, did not find expected node content\n"
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot read missing.yaml"), "{stderr}");

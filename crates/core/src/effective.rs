@@ -113,4 +113,11 @@ impl<T> Effective<T> {
     pub fn is_default(&self) -> bool {
         self.provenance.is_default()
     }
+
+    /// Where to report about this setting: where it was written, else `anchor` (the place a
+    /// missing setting belongs).
+    #[must_use]
+    pub fn location_or(&self, anchor: Location) -> Location {
+        self.provenance.location().unwrap_or(anchor)
+    }
 }

@@ -10,12 +10,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod diagnostic;
 mod finding;
 pub mod general;
 mod linter;
 pub mod registry;
 mod rule;
 
+pub use diagnostic::FindingDiagnostic;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
 pub use linter::{Linter, ReadError, Report, Settings};
 pub use rule::{Category, Meta, Rule, Section, Severity};

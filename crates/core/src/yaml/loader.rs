@@ -144,12 +144,13 @@ impl<'a> Builder<'a> {
     }
 
     /// saphyr reports a position; we report the character there, or, for errors at the end
-    /// of the file, the end of its last line, where the missing piece belongs.
+    /// of the file, its last character, after which the missing piece belongs.
     fn scan_error(&self, error: &ScanError) -> LoadError {
         let at = self.positions.byte(error.marker().index());
         let content_end = self.text.trim_end().len();
         let span = if at >= content_end {
-            Span::at(content_end)
+            let last = self.text[..content_end].chars().next_back().map_or(0, char::len_utf8);
+            Span::new(content_end - last, content_end)
         } else {
             let width = self.text[at..].chars().next().map_or(0, char::len_utf8);
             Span::new(at, at + width)

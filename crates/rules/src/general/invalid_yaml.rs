@@ -60,9 +60,9 @@ impl Rule for InvalidYaml {
                     let (message, mut label, help) = load_error_text(kind);
                     let text = inventory.file(problem.file).text();
                     if matches!(kind, LoadErrorKind::Syntax(_))
-                        && problem.span.start >= text.trim_end().len()
+                        && problem.span.end >= text.trim_end().len()
                     {
-                        label = "the file ends here";
+                        label = "the file ends after this";
                     }
                     findings.report(location, message).label(label).help(help);
                 }
