@@ -231,7 +231,7 @@ fn syntax_errors_have_positions() {
         position,
         LineCol {
             line: 2,
-            column: 11
+            column: 10
         }
     );
 }
