@@ -3,7 +3,9 @@
 use std::fmt;
 
 use kubeharden_core::SourceFile;
-use miette::{Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::finding::Finding;
 use crate::rule::Severity;
@@ -42,7 +44,10 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}({})", self.finding.code, self.finding.name)))
+        Some(Box::new(format!(
+            "{}({})",
+            self.finding.code, self.finding.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -89,10 +94,10 @@ impl SourceCode for FindingDiagnostic<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self
-            .file
-            .text()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let contents =
+            self.file
+                .text()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.path().display().to_string(),
             contents.data(),

@@ -10,12 +10,21 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod api_server;
+pub mod dashboard;
 mod diagnostic;
+pub mod docs;
+pub mod etcd;
 mod finding;
 pub mod general;
+pub mod kubelet;
 mod linter;
+mod notes;
 pub mod registry;
 mod rule;
+pub mod seed;
+#[cfg(test)]
+mod testing;
 
 pub use diagnostic::FindingDiagnostic;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};

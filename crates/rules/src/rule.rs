@@ -143,6 +143,11 @@ pub trait Rule: Send + Sync + fmt::Debug {
     /// Reports what is wrong. A rule sees the whole inventory, so rules about several files
     /// (etcd and the apiserver sharing a CA) need nothing special.
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>);
+
+    /// The implementing type's path, for the registry's naming checks.
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
 }
 
 /// Declares a rule: a unit struct whose doc comment is its documentation, and its metadata.

@@ -14,7 +14,7 @@ pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};
 
 use crate::effective::{Effective, Location, Provenance};
-use crate::flags::{Flag, FlagSet};
+use crate::flags::{Flag, FlagSet, ValueForm};
 use crate::inventory::{Container, FileId, Inventory};
 use crate::source::Spanned;
 use crate::version::{ASSUMED_CURRENT, KubeVersion};
@@ -73,8 +73,14 @@ pub(crate) struct FlagReader<'i> {
 }
 
 impl<'i> FlagReader<'i> {
+    /// Where a flag is reported: the whole `--name=value` (or bare `--name`); for the split
+    /// form `--name value`, which spans two list items, the value alone.
     pub(crate) fn location(&self, flag: &Flag) -> Location {
-        Location::new(self.file, flag.span)
+        let span = match &flag.value {
+            Some(value) if value.form == ValueForm::Separate => value.span,
+            _ => flag.span,
+        };
+        Location::new(self.file, span)
     }
 
     /// The last occurrence's value of a scalar flag.
@@ -83,7 +89,7 @@ impl<'i> FlagReader<'i> {
         let value = flag.value.as_ref()?;
         Some(Effective::new(
             value.text.clone(),
-            Provenance::Flag(Location::new(self.file, value.span)),
+            Provenance::Flag(self.location(flag)),
         ))
     }
 
@@ -95,7 +101,7 @@ impl<'i> FlagReader<'i> {
         let parsed = value.value.ok()?;
         Some(Effective::new(
             parsed,
-            Provenance::Flag(Location::new(self.file, flag.span)),
+            Provenance::Flag(self.location(flag)),
         ))
     }
 
@@ -106,7 +112,7 @@ impl<'i> FlagReader<'i> {
         let parsed = value.text.trim().parse().ok()?;
         Some(Effective::new(
             parsed,
-            Provenance::Flag(Location::new(self.file, flag.span)),
+            Provenance::Flag(self.location(flag)),
         ))
     }
 

@@ -149,7 +149,10 @@ impl<'a> Builder<'a> {
         let at = self.positions.byte(error.marker().index());
         let content_end = self.text.trim_end().len();
         let span = if at >= content_end {
-            let last = self.text[..content_end].chars().next_back().map_or(0, char::len_utf8);
+            let last = self.text[..content_end]
+                .chars()
+                .next_back()
+                .map_or(0, char::len_utf8);
             Span::new(content_end - last, content_end)
         } else {
             let width = self.text[at..].chars().next().map_or(0, char::len_utf8);

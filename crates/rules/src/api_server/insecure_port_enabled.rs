@@ -1,0 +1,136 @@
+use kubeharden_core::Inventory;
+use kubeharden_core::version::INSECURE_PORT_DISABLED_IN;
+
+use crate::declare_rule;
+use crate::finding::Findings;
+use crate::notes;
+use crate::rule::{Meta, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a kube-apiserver that serves the API on its insecure port: `--insecure-port` set
+    /// to anything but `0`, or left unset on a release where the port is open by default.
+    ///
+    /// ## Why is this bad?
+    /// The insecure port speaks plain HTTP and skips authentication and authorization
+    /// altogether: every request is treated as coming from a cluster administrator. Anyone who
+    /// can reach that port — a pod on the host network, a process on the node, or the whole
+    /// network when `--insecure-bind-address` widens it — controls the cluster.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: kube-apiserver
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: kube-apiserver
+    ///     image: registry.k8s.io/kube-apiserver:v1.18.20
+    ///     command:
+    ///     - kube-apiserver
+    ///     - --insecure-port=8080
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: kube-apiserver
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: kube-apiserver
+    ///     image: registry.k8s.io/kube-apiserver:v1.18.20
+    ///     command:
+    ///     - kube-apiserver
+    ///     - --insecure-port=0
+    /// ```
+    ///
+    /// ## Version notes
+    /// Before v1.20 the port defaults to 8080, so leaving the flag out opens it. From v1.20 the
+    /// apiserver refuses to start with any value but `0` (reported by `invalid-flag-value`), and
+    /// v1.24 removed the flag and the port (a leftover flag is reported by `removed-flag`).
+    /// This rule therefore only fires for releases before v1.20.
+    ///
+    /// ## How to verify on a live cluster
+    /// From the control-plane host, ask the port for the API's root: `curl
+    /// http://<apiserver-ip>:8080/` lists the API paths when the port is open, and the
+    /// connection is refused when it is closed.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.6.0, 1.2.19 (ensure that the `--insecure-port` argument is set to 0)
+    /// - Kubernetes documentation: "Controlling Access to the Kubernetes API", API server ports and IPs
+    pub InsecurePortEnabled,
+    code = "KAPI001",
+    name = "insecure-port-enabled",
+    category = Security,
+    target = "kube-apiserver",
+    summary = "kube-apiserver serves the API without TLS, authentication or authorization",
+}
+
+impl Rule for InsecurePortEnabled {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
+        for api in inventory.api_servers() {
+            let version = api.version();
+            // From v1.20 a non-zero port stops the apiserver instead of opening a door.
+            if !version.version.is_before(INSECURE_PORT_DISABLED_IN) {
+                continue;
+            }
+            let port = api.insecure_port();
+            if port.value == 0 {
+                continue;
+            }
+            let (label, help) = if port.is_default() {
+                (
+                    "no `--insecure-port=0` among these flags",
+                    "add `--insecure-port=0`",
+                )
+            } else {
+                ("non-zero insecure port", "set `--insecure-port=0`")
+            };
+            findings
+                .report(
+                    port.location_or(api.missing_anchor()),
+                    notes::flag_state("insecure-port", &port),
+                )
+                .component(kubeharden_core::Component::ApiServer)
+                .label(label)
+                .help(help)
+                .note(notes::version("kube-apiserver", version));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Tester, apiserver, apiserver_at};
+
+    #[test]
+    fn cases() {
+        Tester::new(&InsecurePortEnabled, "kube-apiserver.yaml")
+            .pass([
+                apiserver(&[]),
+                apiserver_at("v1.19.16", &["--insecure-port=0"]),
+                apiserver_at("v1.19.16", &["--insecure-port", "0"]),
+                apiserver_at("v1.19.16", &["--insecure-port=8080", "--insecure-port=0"]),
+                // Stops the apiserver rather than opening the port: other rules say so.
+                apiserver_at("v1.21.0", &["--insecure-port=8080"]),
+                apiserver_at("v1.29.0", &["--insecure-port=0"]),
+            ])
+            .fail([
+                apiserver_at("v1.19.16", &[]),
+                apiserver_at("v1.18.20", &["--insecure-port=8080"]),
+                apiserver_at("v1.18.20", &["--insecure-port", "8080"]),
+                apiserver_at("v1.18.20", &["--insecure-port=0", "--insecure-port=8080"]),
+            ])
+            .test_and_snapshot();
+    }
+}

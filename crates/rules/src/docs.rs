@@ -1,0 +1,145 @@
+//! Rule documentation, from each rule's doc comment: `kubeharden explain`, `kubeharden rules`
+//! and the generated `docs/rules/` pages all come from here.
+
+use std::fmt::Write as _;
+
+use crate::registry;
+use crate::rule::{Meta, Section};
+use crate::seed::SEED;
+
+impl Section {
+    /// The seed document's heading for the section.
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::ApiServer => "API Server",
+            Self::Kubelet => "Kubelet",
+            Self::Etcd => "etcd",
+            Self::Dashboard => "Dashboard",
+            Self::General => "General",
+        }
+    }
+}
+
+/// The doc comment as Markdown: rustdoc keeps the space after `///`; drop it.
+#[must_use]
+pub fn body(meta: &Meta) -> String {
+    meta.docs
+        .lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+/// `kubeharden explain CODE --format markdown`, and `docs/rules/CODE.md`.
+#[must_use]
+pub fn markdown(meta: &Meta) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}: {}\n", meta.code, meta.name);
+    let _ = writeln!(out, "{}\n", capitalize(meta.summary));
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| Code | `{}` |", meta.code);
+    let _ = writeln!(out, "| Name | `{}` |", meta.name);
+    let _ = writeln!(out, "| Section | {} |", meta.section().title());
+    let _ = writeln!(out, "| Target | {} |", meta.target);
+    let _ = writeln!(
+        out,
+        "| Category | {} (default severity: {}) |\n",
+        meta.category.as_str(),
+        meta.default_severity()
+    );
+    out.push_str(&body(meta));
+    out.push('\n');
+    out
+}
+
+/// `kubeharden explain CODE` for a terminal.
+#[must_use]
+pub fn text(meta: &Meta) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", meta.code, meta.name);
+    let _ = writeln!(out, "{}\n", capitalize(meta.summary));
+    let _ = writeln!(
+        out,
+        "Section: {}   Target: {}   Category: {} (default severity: {})\n",
+        meta.section().title(),
+        meta.target,
+        meta.category.as_str(),
+        meta.default_severity()
+    );
+    out.push_str(&body(meta));
+    out.push('\n');
+    out
+}
+
+/// `docs/rules/README.md`: every rule, then which rule enforces each recommendation of the
+/// seed document.
+#[must_use]
+pub fn index() -> String {
+    let mut out = String::from(
+        "# Rules\n\nGenerated from the rules' own documentation; do not edit by hand \
+         (`UPDATE_DOCS=1 cargo test -p kubeharden-rules docs_are_up_to_date` rewrites it).\n\n\
+         | Code | Name | Section | Target | Category | Summary |\n|---|---|---|---|---|---|\n",
+    );
+    for meta in registry::metas() {
+        let _ = writeln!(
+            out,
+            "| [{code}]({code}.md) | `{}` | {} | {} | {} | {} |",
+            meta.name,
+            meta.section().title(),
+            meta.target,
+            meta.category.as_str(),
+            meta.summary,
+            code = meta.code,
+        );
+    }
+    out.push_str(
+        "\n## Seed coverage\n\nEvery recommendation of the secure-configuration seed document \
+         (✅ recommended, ❌ not recommended) and the rules that enforce it.\n\n\
+         | Section | | Recommendation | Enforced by |\n|---|---|---|---|\n",
+    );
+    for item in SEED {
+        let codes: Vec<String> = item
+            .codes
+            .iter()
+            .map(|code| format!("[{code}]({code}.md)"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            item.section.title(),
+            item.mark.symbol(),
+            item.text,
+            codes.join(", ")
+        );
+    }
+    out
+}
+
+/// The first fenced block under `## Example`, and the first after `Use instead:`.
+#[must_use]
+pub fn examples(meta: &Meta) -> (Option<String>, Option<String>) {
+    let body = body(meta);
+    let after = |marker: &str| {
+        let start = body.find(marker)? + marker.len();
+        fenced_block(&body[start..])
+    };
+    (after("## Example"), after("Use instead:"))
+}
+
+fn fenced_block(text: &str) -> Option<String> {
+    let open = text.find("```")?;
+    let rest = &text[open + 3..];
+    let content_start = rest.find('\n')? + 1;
+    let close = rest[content_start..].find("```")?;
+    Some(rest[content_start..content_start + close].to_owned())
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect::<String>() + "."
+    })
+}

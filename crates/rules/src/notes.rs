@@ -1,0 +1,85 @@
+//! Wording shared by findings: where a value came from and which version it was judged as.
+
+use kubeharden_core::views::{VersionInfo, VersionSource};
+use kubeharden_core::{Effective, Inventory, Provenance};
+
+/// `` `--flag` is `value` `` or `` `--flag` not set; the kube-apiserver default is `value` ``.
+pub(crate) fn flag_state<T: std::fmt::Display>(flag: &str, setting: &Effective<T>) -> String {
+    match &setting.provenance {
+        Provenance::Default(reason) => match reason.version {
+            Some(version) => format!(
+                "`--{flag}` not set; the {} for {version} is `{}`",
+                reason.why, setting.value
+            ),
+            None => format!(
+                "`--{flag}` not set; the {} is `{}`",
+                reason.why, setting.value
+            ),
+        },
+        _ => format!("`--{flag}` is `{}`", setting.value),
+    }
+}
+
+/// `` `field` is `value` `` or `` `field` not set; the KubeletConfiguration default is ... ``,
+/// naming the flag or the config field, whichever was (or would be) used.
+pub(crate) fn setting_state<T: std::fmt::Display>(
+    flag: &str,
+    field: &str,
+    setting: &Effective<T>,
+    uses_config_file: bool,
+) -> String {
+    let name = match &setting.provenance {
+        Provenance::Flag(_) => format!("--{flag}"),
+        Provenance::ConfigFile(_) | Provenance::DropIn(_) => field.to_owned(),
+        _ if uses_config_file => field.to_owned(),
+        _ => format!("--{flag}"),
+    };
+    match &setting.provenance {
+        Provenance::Default(reason) => {
+            format!(
+                "`{name}` not set; the {} is `{}`",
+                reason.why, setting.value
+            )
+        }
+        _ => format!("`{name}` is `{}`", setting.value),
+    }
+}
+
+/// Where a value was written, for a note.
+pub(crate) fn provenance(inventory: &Inventory, provenance: &Provenance) -> String {
+    let place = |location: kubeharden_core::Location| {
+        let file = inventory.file(location.file);
+        format!(
+            "{}:{}",
+            file.path().display(),
+            file.line_col(location.span.start)
+        )
+    };
+    match provenance {
+        Provenance::Flag(l) => format!("set on the command line at {}", place(*l)),
+        Provenance::ConfigFile(l) => format!("set in the config file at {}", place(*l)),
+        Provenance::DropIn(l) => format!("set in a --config-dir drop-in at {}", place(*l)),
+        Provenance::KubeadmExtraArgs(l) => format!("set in kubeadm extraArgs at {}", place(*l)),
+        Provenance::Env(l) => format!("set by an environment variable at {}", place(*l)),
+        Provenance::Default(reason) => format!("nobody sets it, so the {} applies", reason.why),
+    }
+}
+
+/// Which version a component was judged as, and why, for a note.
+pub(crate) fn version(component: &str, info: VersionInfo) -> String {
+    match info.source {
+        VersionSource::Image(_) => {
+            format!("judged as {component} {}, from its image tag", info.version)
+        }
+        VersionSource::Setting => {
+            format!(
+                "judged as {component} {}, from --kubernetes-version",
+                info.version
+            )
+        }
+        VersionSource::Assumed => format!(
+            "no image tag names the version, so {component} {} (a current release) is assumed; pass --kubernetes-version to judge another",
+            info.version
+        ),
+    }
+}
