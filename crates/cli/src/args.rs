@@ -18,6 +18,40 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories.
     Check(Check),
+    /// List every rule.
+    Rules(Rules),
+    /// Show one rule's documentation.
+    Explain(Explain),
+}
+
+#[derive(Debug, Args)]
+pub struct Rules {
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct Explain {
+    /// A rule's code (`KAPI001`) or name (`insecure-port-enabled`).
+    #[arg(value_name = "CODE|NAME")]
+    pub rule: String,
+
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]

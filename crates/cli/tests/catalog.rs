@@ -1,0 +1,86 @@
+//! `kubeharden rules` and `kubeharden explain`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::process::Output;
+
+use assert_cmd::Command;
+
+fn kubeharden(args: &[&str]) -> Output {
+    Command::cargo_bin("kubeharden")
+        .expect("binary built")
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8")
+}
+
+#[test]
+fn rules_json_lists_every_code_with_its_metadata() {
+    let output = kubeharden(&["rules", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = rules.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let mut expected: Vec<String> = Vec::new();
+    for (prefix, count) in [("KAPI", 4), ("KLET", 7), ("KETC", 11), ("KDSH", 5), ("KGEN", 5)] {
+        expected.extend((1..=count).map(|n| format!("{prefix}{n:03}")));
+    }
+    let mut sorted_expected = expected.clone();
+    sorted_expected.sort();
+    assert_eq!(codes, sorted_expected);
+    for rule in &rules {
+        for key in ["name", "section", "target", "category", "severity", "summary"] {
+            assert!(rule[key].as_str().is_some_and(|v| !v.is_empty()), "{rule}: {key}");
+        }
+    }
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn rules_table() {
+    let output = kubeharden(&["rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn explain_by_code_and_by_name_agree() {
+    let by_code = kubeharden(&["explain", "KAPI001"]);
+    let by_name = kubeharden(&["explain", "insecure-port-enabled"]);
+    assert_eq!(by_code.status.code(), Some(0));
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    insta::assert_snapshot!(stdout(&by_code));
+}
+
+#[test]
+fn explain_markdown_is_the_checked_in_page() {
+    let output = kubeharden(&["explain", "kapi001", "--format", "markdown"]);
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules/KAPI001.md")).unwrap();
+    assert_eq!(stdout(&output), page);
+}
+
+#[test]
+fn explain_json() {
+    let output = kubeharden(&["explain", "KGEN001", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["code"], "KGEN001");
+    assert_eq!(json["category"], "correctness");
+    assert!(json["docs"].as_str().unwrap().starts_with("## What it does"));
+}
+
+#[test]
+fn explain_unknown_code_suggests_and_exits_two() {
+    let output = kubeharden(&["explain", "KAPI01"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        "kubeharden: no rule `KAPI01`; did you mean `KAPI001`?\nrun `kubeharden rules` for the list\n"
+    );
+    let output = kubeharden(&["explain", "zzzz"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("did you mean"));
+}
