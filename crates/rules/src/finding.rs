@@ -39,6 +39,10 @@ pub struct Fix {
 }
 
 /// One problem found in one file.
+///
+/// `span` is a byte range into the file ([`crate::Report::file`]); for a setting nobody wrote
+/// it covers the place the setting belongs (a container's `command:` key, a
+/// `KubeletConfiguration`'s `kind:`), and `message` says which default applies.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Finding {
     pub code: &'static str,

@@ -28,6 +28,9 @@ pub struct ReadError {
 }
 
 /// The outcome of one run: the findings and the files they point into.
+///
+/// Findings name their file by [`FileId`]; [`Report::file`] gives its path and text, and
+/// [`SourceFile::line_col`] turns a span's byte offsets into lines and columns.
 #[derive(Debug)]
 pub struct Report {
     inventory: Inventory,
@@ -63,6 +66,33 @@ impl Report {
 }
 
 /// Lints control-plane files.
+///
+/// A `Linter` holds only its [`Settings`]: no global state, no printing, no exits. Build one
+/// and call [`Linter::lint_source`] for text you already have, or [`Linter::lint_paths`] for
+/// files and directories on disk.
+///
+/// ```
+/// use std::path::Path;
+/// use kubeharden_rules::{Linter, Settings, Severity};
+///
+/// let manifest = "\
+/// apiVersion: v1
+/// kind: Pod
+/// metadata: {name: kube-apiserver, namespace: kube-system}
+/// spec:
+///   containers:
+///   - name: kube-apiserver
+///     image: registry.k8s.io/kube-apiserver:v1.18.20
+///     command: [kube-apiserver, --insecure-port=8080]
+/// ";
+/// let report = Linter::new(Settings::default()).lint_source(Path::new("kube-apiserver.yaml"), manifest);
+/// let finding = report.findings.iter().find(|f| f.code == "KAPI001").unwrap();
+/// assert_eq!(finding.severity, Severity::Error);
+/// assert_eq!(finding.message, "`--insecure-port` is `8080`");
+/// let file = report.file(finding.file);
+/// assert_eq!(file.slice(finding.span), "--insecure-port=8080");
+/// assert_eq!(file.line_col(finding.span.start).line, 8);
+/// ```
 #[derive(Debug, Default)]
 pub struct Linter {
     settings: Settings,
@@ -99,7 +129,21 @@ impl Linter {
     /// Lints files and directory trees. Directories are walked for `*.yaml` and `*.yml`,
     /// skipping hidden entries and never following symbolic links; files named directly are
     /// read whatever their name. Paths that cannot be read are listed in
-    /// [`Report::read_errors`] and the rest is still linted.
+    /// [`Report::read_errors`] and the rest is still linted. All files form one run, so rules
+    /// that compare components (etcd's CA against the apiserver's) see them together.
+    ///
+    /// ```
+    /// use std::path::PathBuf;
+    /// use kubeharden_rules::{Linter, Settings};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("kubeharden-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("broken.yaml"), "a: [1, 2\n").unwrap();
+    /// let report = Linter::new(Settings::default()).lint_paths(&[dir.clone(), PathBuf::from("/no/such/file")]);
+    /// assert_eq!(report.findings[0].code, "KGEN001");
+    /// assert_eq!(report.read_errors.len(), 1);
+    /// std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
     #[must_use]
     pub fn lint_paths(&self, paths: &[PathBuf]) -> Report {
         let mut inventory = self.inventory();
