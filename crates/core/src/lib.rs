@@ -9,6 +9,7 @@ pub mod effective;
 pub mod flags;
 pub mod inventory;
 pub mod source;
+pub mod sources;
 pub mod version;
 pub mod views;
 pub mod yaml;
