@@ -370,6 +370,44 @@ pub fn dashboard_version_from_image(image: &str) -> Option<Semver> {
     Semver::parse(image.tag?).ok()
 }
 
+/// The last release the Kubernetes project built `hyperkube` images for. From v1.19 it no
+/// longer builds them (kubernetes/kubernetes#88676, CHANGELOG-1.19); v1.18 patch releases kept
+/// shipping them until that release's end of life. Third-party builds (`rancher/hyperkube`)
+/// went on and are not bounded by this.
+pub const UPSTREAM_HYPERKUBE_LAST: KubeVersion = KubeVersion::new(1, 18);
+
+/// Registries the Kubernetes project published its own images to.
+const UPSTREAM_REGISTRIES: [&str; 5] = [
+    "gcr.io/google_containers/",
+    "gcr.io/google-containers/",
+    "k8s.gcr.io/",
+    "registry.k8s.io/",
+    "staging-k8s.gcr.io/",
+];
+
+/// The newest release an image can carry whatever its tag says: an upstream `hyperkube` image
+/// (`gcr.io/google_containers/hyperkube-amd64:__RELEASE__`) is at most
+/// [`UPSTREAM_HYPERKUBE_LAST`]. `None` for every other image.
+///
+/// A caller that has no version from the tag can assume this release instead of a current one.
+///
+/// ```
+/// use kubeharden_core::version::{newest_release_of_image, KubeVersion};
+///
+/// let bound = newest_release_of_image("gcr.io/google-containers/hyperkube:{K8S_VERSION}");
+/// assert_eq!(bound, Some(KubeVersion::new(1, 18)));
+/// assert_eq!(newest_release_of_image("rancher/hyperkube:v1.26.4-rancher2"), None);
+/// assert_eq!(newest_release_of_image("registry.k8s.io/kube-apiserver"), None);
+/// ```
+#[must_use]
+pub fn newest_release_of_image(image: &str) -> Option<KubeVersion> {
+    let parsed = ImageRef::parse(image);
+    let upstream = UPSTREAM_REGISTRIES
+        .iter()
+        .any(|registry| parsed.repository.starts_with(registry));
+    (upstream && parsed.name_without_arch() == "hyperkube").then_some(UPSTREAM_HYPERKUBE_LAST)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Version facts
 // ---------------------------------------------------------------------------------------------
@@ -930,6 +968,31 @@ mod tests {
             "kube-proxy"
         );
         assert_eq!(ImageRef::parse("-amd64").name_without_arch(), "-amd64");
+    }
+
+    #[test]
+    fn upstream_hyperkube_bounds_the_release() {
+        for image in [
+            "gcr.io/google_containers/hyperkube-amd64:__RELEASE__",
+            "gcr.io/google-containers/hyperkube:{K8S_VERSION}",
+            "k8s.gcr.io/hyperkube:v1.18.20",
+            "registry.k8s.io/hyperkube-arm64",
+        ] {
+            assert_eq!(
+                newest_release_of_image(image),
+                Some(UPSTREAM_HYPERKUBE_LAST),
+                "{image}"
+            );
+        }
+        for image in [
+            "rancher/hyperkube:v1.26.4-rancher2",
+            "quay.io/coreos/hyperkube:v1.10.0_coreos.0",
+            "registry.k8s.io/kube-apiserver:v1.30.4",
+            "k8s.gcr.io/hyperkube-operator:v1",
+            "",
+        ] {
+            assert_eq!(newest_release_of_image(image), None, "{image}");
+        }
     }
 
     // --- facts ---

@@ -22,6 +22,7 @@
 
 pub mod shell;
 pub mod spec;
+pub mod values;
 
 use std::ops::Range;
 
