@@ -13,6 +13,7 @@ pub static RULES: &[&dyn Rule] = &[
     // dashboard
     // general
     &general::InvalidYaml,
+    &general::InvalidFlagValue,
 ];
 
 /// Codes that were retired. They are never reused for another rule.

@@ -1,5 +1,71 @@
 //! KGEN: whether the input can be read at all, and whether components would accept it.
 
+mod invalid_flag_value;
 mod invalid_yaml;
 
+pub use invalid_flag_value::InvalidFlagValue;
 pub use invalid_yaml::InvalidYaml;
+
+use kubeharden_core::inventory::Container;
+use kubeharden_core::version::{KubeVersion, newest_release_of_image};
+use kubeharden_core::views::{VersionInfo, VersionSource};
+use kubeharden_core::{Component, Inventory, Location, Span};
+
+use crate::notes;
+
+/// `line N` of a span in the container's file.
+fn line_of(inventory: &Inventory, file: kubeharden_core::FileId, span: Span) -> usize {
+    inventory.file(file).line_col(span.start).line
+}
+
+/// The Kubernetes release a component's container is judged as, and a note saying why.
+struct JudgedVersion {
+    version: KubeVersion,
+    /// Nothing names the version: it is a guess, and messages should not state it as fact.
+    assumed: bool,
+    note: String,
+}
+
+/// The version every view uses (the run's `--kubernetes-version`, else the image tag, else a
+/// current release), except that an untagged upstream `hyperkube` image is judged as the last
+/// release that shipped one rather than as a current release.
+fn judged_version(
+    inventory: &Inventory,
+    container: &Container,
+    component: Component,
+) -> JudgedVersion {
+    let info = if let Some(version) = inventory.options().kubernetes_version {
+        VersionInfo {
+            version,
+            source: VersionSource::Setting,
+        }
+    } else if let (Some(version), Some(image)) = (container.image_version, &container.image) {
+        VersionInfo {
+            version,
+            source: VersionSource::Image(Location::new(container.file, image.span)),
+        }
+    } else {
+        let bound = container
+            .image
+            .as_ref()
+            .and_then(|image| newest_release_of_image(&image.value));
+        if let Some(bound) = bound {
+            return JudgedVersion {
+                version: bound,
+                assumed: true,
+                note: format!(
+                    "no image tag names the version, and upstream hyperkube images end at {bound}, so {component} {bound} is assumed; pass --kubernetes-version to judge another"
+                ),
+            };
+        }
+        VersionInfo {
+            version: kubeharden_core::version::ASSUMED_CURRENT,
+            source: VersionSource::Assumed,
+        }
+    };
+    JudgedVersion {
+        version: info.version,
+        assumed: info.source == VersionSource::Assumed,
+        note: notes::version(component.name(), info),
+    }
+}
