@@ -14,6 +14,8 @@ pub static RULES: &[&dyn Rule] = &[
     // general
     &general::InvalidYaml,
     &general::InvalidFlagValue,
+    &general::DuplicateFlag,
+    &general::InvalidFlagValue,
 ];
 
 /// Codes that were retired. They are never reused for another rule.

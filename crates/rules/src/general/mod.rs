@@ -1,17 +1,42 @@
 //! KGEN: whether the input can be read at all, and whether components would accept it.
 
+mod duplicate_flag;
 mod invalid_flag_value;
 mod invalid_yaml;
 
+pub use duplicate_flag::DuplicateFlag;
 pub use invalid_flag_value::InvalidFlagValue;
 pub use invalid_yaml::InvalidYaml;
 
+use kubeharden_core::flags::{Flag, ValueForm};
 use kubeharden_core::inventory::Container;
 use kubeharden_core::version::{KubeVersion, newest_release_of_image};
 use kubeharden_core::views::{VersionInfo, VersionSource};
 use kubeharden_core::{Component, Inventory, Location, Span};
 
 use crate::notes;
+
+/// A flag occurrence as written, for messages: `--name=value`, `--name value` or `--name`.
+fn written(flag: &Flag) -> String {
+    let dashes = "-".repeat(usize::from(flag.dashes));
+    match &flag.value {
+        None => format!("{dashes}{}", flag.name),
+        Some(value) if value.form == ValueForm::Separate => {
+            format!("{dashes}{} {}", flag.name, value.text)
+        }
+        Some(value) => format!("{dashes}{}={}", flag.name, value.text),
+    }
+}
+
+/// Where a flag occurrence is reported: the whole `--name=value` (or bare `--name`); for the
+/// split form `--name value`, which spans two list items, the value.
+fn value_location(container: &Container, flag: &Flag) -> Location {
+    let span = match &flag.value {
+        Some(value) if value.form == ValueForm::Separate => value.span,
+        _ => flag.span,
+    };
+    Location::new(container.file, span)
+}
 
 /// `line N` of a span in the container's file.
 fn line_of(inventory: &Inventory, file: kubeharden_core::FileId, span: Span) -> usize {
