@@ -15,6 +15,9 @@ pub static RULES: &[&dyn Rule] = &[
     &general::InvalidYaml,
     &general::InvalidFlagValue,
     &general::DuplicateFlag,
+    &general::ConflictingFlags,
+    &general::InvalidFlagValue,
+    &general::DuplicateFlag,
     &general::InvalidFlagValue,
 ];
 

@@ -1,9 +1,11 @@
 //! KGEN: whether the input can be read at all, and whether components would accept it.
 
+mod conflicting_flags;
 mod duplicate_flag;
 mod invalid_flag_value;
 mod invalid_yaml;
 
+pub use conflicting_flags::ConflictingFlags;
 pub use duplicate_flag::DuplicateFlag;
 pub use invalid_flag_value::InvalidFlagValue;
 pub use invalid_yaml::InvalidYaml;
@@ -33,6 +35,16 @@ fn written(flag: &Flag) -> String {
 fn value_location(container: &Container, flag: &Flag) -> Location {
     let span = match &flag.value {
         Some(value) if value.form == ValueForm::Separate => value.span,
+        _ => flag.span,
+    };
+    Location::new(container.file, span)
+}
+
+/// Where a flag's name is reported: the whole `--name=value` (or bare `--name`); for the
+/// split form, the name alone.
+fn name_location(container: &Container, flag: &Flag) -> Location {
+    let span = match &flag.value {
+        Some(value) if value.form == ValueForm::Separate => flag.name_span,
         _ => flag.span,
     };
     Location::new(container.file, span)
