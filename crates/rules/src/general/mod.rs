@@ -4,11 +4,13 @@ mod conflicting_flags;
 mod duplicate_flag;
 mod invalid_flag_value;
 mod invalid_yaml;
+mod removed_flag;
 
 pub use conflicting_flags::ConflictingFlags;
 pub use duplicate_flag::DuplicateFlag;
 pub use invalid_flag_value::InvalidFlagValue;
 pub use invalid_yaml::InvalidYaml;
+pub use removed_flag::RemovedFlag;
 
 use kubeharden_core::flags::{Flag, ValueForm};
 use kubeharden_core::inventory::Container;

@@ -1,0 +1,159 @@
+use kubeharden_core::Inventory;
+use kubeharden_core::version::removed_in;
+
+use super::{judged_version, name_location, written};
+use crate::declare_rule;
+use crate::finding::Findings;
+use crate::rule::{Meta, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a command-line flag that the component's release no longer has, such as
+    /// `--insecure-port=0` on a v1.24 or later kube-apiserver, `--basic-auth-file` from v1.19,
+    /// or the kubelet's `--allow-privileged` from v1.15 and its dockershim flags
+    /// (`--network-plugin`, `--cni-bin-dir`, ...) from v1.24.
+    ///
+    /// The release comes from the container image's tag, or from `--kubernetes-version`. When
+    /// neither says, a current release is assumed and the note says so; an untagged upstream
+    /// `hyperkube` image is judged as v1.18, the last release published as one.
+    ///
+    /// ## Why is this bad?
+    /// An unknown flag stops the component before it serves anything (`unknown flag:
+    /// --insecure-port`), so an upgrade that keeps an old manifest takes the control plane
+    /// down. Some of these flags were once the recommended hardening (`--insecure-port=0`):
+    /// they must be deleted, not kept "to be safe".
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: kube-apiserver
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: kube-apiserver
+    ///     image: registry.k8s.io/kube-apiserver:v1.29.3
+    ///     command:
+    ///     - kube-apiserver
+    ///     - --insecure-port=0
+    ///     - --secure-port=6443
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: kube-apiserver
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: kube-apiserver
+    ///     image: registry.k8s.io/kube-apiserver:v1.29.3
+    ///     command:
+    ///     - kube-apiserver
+    ///     - --secure-port=6443
+    /// ```
+    ///
+    /// ## Version notes
+    /// kube-apiserver: `--repair-malformed-updates` removed in v1.14, `--basic-auth-file` in
+    /// v1.19, `--kubelet-https` in v1.22; `--insecure-port`, `--port`,
+    /// `--insecure-bind-address`, `--address`, `--enable-swagger-ui`, `--target-ram-mb` and
+    /// `--experimental-encryption-provider-config` in v1.24. kubelet: `--cadvisor-port` in
+    /// v1.12, `--allow-privileged` in v1.15, the dockershim flags in v1.24. Only removals
+    /// confirmed in the upstream changelogs are listed; deprecated flags that still work
+    /// (`--admission-control`) are not reported.
+    pub RemovedFlag,
+    code = "KGEN005",
+    name = "removed-flag",
+    category = Correctness,
+    target = "any",
+    summary = "a flag the component's release no longer has; the component will not start",
+}
+
+impl Rule for RemovedFlag {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
+        for container in &inventory.containers {
+            let Some(component) = container.component else {
+                continue;
+            };
+            let mut judged = None;
+            let mut reported: Vec<&str> = Vec::new();
+            for flag in container.flags.iter() {
+                let Some(removed) = removed_in(component, flag.key()) else {
+                    continue;
+                };
+                if reported.contains(&flag.key()) {
+                    continue;
+                }
+                let judged =
+                    judged.get_or_insert_with(|| judged_version(inventory, container, component));
+                if !removed.is_removed_in(judged.version) {
+                    continue;
+                }
+                reported.push(flag.key());
+                findings
+                    .report(
+                        name_location(container, flag),
+                        if judged.assumed {
+                            format!(
+                                "`--{}` was removed from {component} in {}",
+                                flag.key(),
+                                removed.removed_in
+                            )
+                        } else {
+                            format!(
+                                "`--{}` does not exist in {component} {} (removed in {})",
+                                flag.key(),
+                                judged.version,
+                                removed.removed_in
+                            )
+                        },
+                    )
+                    .component(component)
+                    .label(format!("removed in {}", removed.removed_in))
+                    .help(format!("delete `{}`: {}", written(flag), removed.note))
+                    .note(format!(
+                        "{component} exits at start-up with \"unknown flag: --{}\"; {}",
+                        flag.key(),
+                        judged.note
+                    ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at, kubelet_flags};
+
+    #[test]
+    fn cases() {
+        Tester::new(&RemovedFlag, "manifest.yaml")
+            .pass([
+                apiserver(&[]),
+                apiserver(&["--secure-port=6443", "--admission-control=NodeRestriction"]),
+                apiserver_at("v1.23.17", &["--insecure-port=0", "--insecure-bind-address=127.0.0.1"]),
+                apiserver_at("v1.18.20", &["--basic-auth-file=/etc/kubernetes/users.csv"]),
+                // kube-apiserver still has its own `--allow-privileged`.
+                apiserver(&["--allow-privileged=true"]),
+                // An untagged upstream hyperkube is at most v1.18.
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: gcr.io/google_containers/hyperkube-amd64:__RELEASE__\n    command:\n    - /hyperkube\n    - apiserver\n    - --insecure-bind-address=0.0.0.0\n".to_owned(),
+            ])
+            .fail([
+                apiserver_at("v1.29.3", &["--insecure-port=0"]),
+                apiserver_args(&["--insecure-port", "0", "--insecure-bind-address=127.0.0.1"]),
+                apiserver_at("v1.19.16", &["--basic-auth-file=/etc/kubernetes/users.csv", "--basic_auth_file=/x"]),
+                kubelet_flags(&["--allow-privileged=true", "--network-plugin=cni"]),
+                // No tag: a current release is assumed, and the note says so.
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver\n    command:\n    - kube-apiserver\n    - --enable-swagger-ui\n".to_owned(),
+            ])
+            .test_and_snapshot();
+    }
+}
