@@ -210,6 +210,44 @@ impl<'i> ApiServer<'i> {
         self.admission_plugin("NodeRestriction")
     }
 
+    /// `--enable-admission-plugins` as written: its items across every occurrence, provenance
+    /// at the last occurrence; `None` when the flag is absent.
+    #[must_use]
+    pub fn enable_admission_plugins(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.plugin_list("enable-admission-plugins")
+    }
+
+    /// `--disable-admission-plugins` as written (see [`Self::enable_admission_plugins`]).
+    #[must_use]
+    pub fn disable_admission_plugins(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.plugin_list("disable-admission-plugins")
+    }
+
+    /// The legacy `--admission-control` as written (see [`Self::enable_admission_plugins`]):
+    /// the apiserver runs exactly the plugins it lists.
+    #[must_use]
+    pub fn admission_control(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.plugin_list("admission-control")
+    }
+
+    fn plugin_list(&self, flag: &str) -> Option<Effective<Vec<Spanned<String>>>> {
+        let reader = self.reader();
+        let last = self.flags().last(flag)?;
+        Some(Effective::new(
+            reader.list(flag),
+            Provenance::Flag(reader.location(last)),
+        ))
+    }
+
+    /// Whether any occurrence of `--flag` holds an unresolved `$(VAR)` reference: its real
+    /// value is only known once Kubernetes expands it from the container's environment.
+    #[must_use]
+    pub fn depends_on_env(&self, flag: &str) -> bool {
+        self.flags()
+            .all(flag)
+            .any(crate::flags::Flag::has_env_reference)
+    }
+
     #[must_use]
     pub fn kubelet_client_certificate(&self) -> Option<Effective<String>> {
         self.reader().string("kubelet-client-certificate")

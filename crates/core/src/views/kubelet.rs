@@ -106,15 +106,30 @@ impl<'i> Kubelet<'i> {
         self.anchor
     }
 
-    /// Resolves one setting. `None` when it depends on a `--config` file that was not scanned.
+    /// Whether the command line has `--name` with a value kubeharden cannot know (an
+    /// unresolved `$(VAR)`) or the kubelet would reject (missing or unparsable): `read` is
+    /// what reading it gave. Such a flag still beats the config file, so nothing is decided.
+    fn flag_undecided<T>(&self, name: &str, read: Option<&Effective<T>>) -> bool {
+        self.sources
+            .command_line
+            .and_then(|c| c.flags.last(name))
+            .is_some_and(|flag| read.is_none() || flag.has_env_reference())
+    }
+
+    /// Resolves one setting. `None` when it depends on a `--config` file that was not scanned,
+    /// or on a command-line flag whose value is unknown or invalid.
     fn setting<T>(
         &self,
+        flag_name: &str,
         flag: Option<Effective<T>>,
         field: &str,
         parse: impl FnOnce(&ConfigLeaf) -> Option<T>,
         config_default: T,
         flag_default: T,
     ) -> Option<Effective<T>> {
+        if self.flag_undecided(flag_name, flag.as_ref()) {
+            return None;
+        }
         if let Some(flag) = flag {
             return Some(flag);
         }
@@ -141,6 +156,7 @@ impl<'i> Kubelet<'i> {
     #[must_use]
     pub fn anonymous_auth(&self) -> Option<Effective<bool>> {
         self.setting(
+            "anonymous-auth",
             self.reader().and_then(|r| r.bool("anonymous-auth")),
             "authentication.anonymous.enabled",
             |leaf| leaf.scalar.k8s_bool().ok(),
@@ -153,6 +169,7 @@ impl<'i> Kubelet<'i> {
     #[must_use]
     pub fn authorization_mode(&self) -> Option<Effective<String>> {
         self.setting(
+            "authorization-mode",
             self.reader().and_then(|r| r.string("authorization-mode")),
             "authorization.mode",
             |leaf| Some(leaf.scalar.value.to_string()),
@@ -165,6 +182,7 @@ impl<'i> Kubelet<'i> {
     #[must_use]
     pub fn read_only_port(&self) -> Option<Effective<i64>> {
         self.setting(
+            "read-only-port",
             self.reader().and_then(|r| r.int("read-only-port")),
             "readOnlyPort",
             |leaf| leaf.scalar.k8s_int().ok(),
@@ -181,7 +199,12 @@ impl<'i> Kubelet<'i> {
     pub fn client_ca_file(&self) -> Option<Effective<Option<String>>> {
         if let Some(doc) = self.sources.config.filter(|doc| doc.in_kubeadm_file) {
             let flag = self.reader().and_then(|r| r.string("client-ca-file"));
-            if flag.is_none() && doc.fields.get("authentication.x509.clientCAFile").is_none() {
+            // kubeadm fills in an empty path too.
+            let written = doc
+                .fields
+                .get("authentication.x509.clientCAFile")
+                .filter(|leaf| !leaf.scalar.value.is_empty());
+            if flag.is_none() && written.is_none() {
                 return Some(Effective::default(
                     Some(KUBEADM_CLIENT_CA.to_owned()),
                     "kubeadm default",
@@ -190,6 +213,7 @@ impl<'i> Kubelet<'i> {
             }
         }
         self.setting(
+            "client-ca-file",
             self.reader()
                 .and_then(|r| r.string("client-ca-file"))
                 .map(|e| e.map(Some)),
