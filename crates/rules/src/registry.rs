@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     // api-server
     &api_server::InsecurePortEnabled,
     // kubelet
+    &kubelet::KubeletAnonymousAuthEnabled,
     // etcd
     // dashboard
     // general

@@ -176,3 +176,18 @@ impl Tester {
         settings.bind(|| insta::assert_snapshot!(code, snapshot));
     }
 }
+
+/// The path kubelet rules lint their cases as: the file [`kubelet_with_config`]'s command
+/// line names with `--config`.
+pub(crate) const KUBELET_CONFIG_PATH: &str = "var/lib/kubelet/config.yaml";
+
+/// A kubelet run with `--config=/var/lib/kubelet/config.yaml` and `flags`, followed in the
+/// same file by that `KubeletConfiguration` with `body`: lint it as [`KUBELET_CONFIG_PATH`]
+/// so the command line finds its config file.
+pub(crate) fn kubelet_with_config(flags: &[&str], body: &str) -> String {
+    let config = format!("--config=/{KUBELET_CONFIG_PATH}");
+    let mut text = kubelet_flags(&[&[config.as_str()], flags].concat());
+    text.push_str("---\n");
+    text.push_str(&kubelet_config(body));
+    text
+}

@@ -1,2 +1,120 @@
 //! KLET: the kubelet API — anonymous requests, authorization, the read-only port, and what
 //! the API server needs to talk to kubelets safely.
+
+mod kubelet_anonymous_auth_enabled;
+
+pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
+
+use kubeharden_core::views::Kubelet;
+use kubeharden_core::{Effective, Inventory, Location, Provenance};
+
+/// A kubelet setting, named both ways: `--flag` on the command line, `field` in a
+/// `KubeletConfiguration`.
+#[derive(Clone, Copy)]
+struct KubeletSetting {
+    flag: &'static str,
+    field: &'static str,
+}
+
+impl KubeletSetting {
+    /// Whether the user writes (or would write) this setting as the config field rather than
+    /// the flag: where it was written, else whether the kubelet reads a config file.
+    fn as_field<T>(self, kubelet: &Kubelet<'_>, setting: &Effective<T>) -> bool {
+        match setting.provenance {
+            Provenance::Flag(_) => false,
+            Provenance::ConfigFile(_) | Provenance::DropIn(_) => true,
+            _ => kubelet.uses_config_file(),
+        }
+    }
+
+    /// What to write: `` add `--flag=value` `` / `` set `--flag=value` ``, or
+    /// `` set `field` to `value` `` in a config file.
+    fn help<T>(self, kubelet: &Kubelet<'_>, setting: &Effective<T>, value: &str) -> String {
+        if self.as_field(kubelet, setting) {
+            format!("set `{}` to `{value}`", self.field)
+        } else if setting.is_default() {
+            format!("add `--{}={value}`", self.flag)
+        } else {
+            format!("set `--{}={value}`", self.flag)
+        }
+    }
+
+    /// The label under a setting nobody wrote: at the flag list, the config file's `kind:`, or
+    /// the nearest parent key that exists.
+    fn missing_label<T>(
+        self,
+        kubelet: &Kubelet<'_>,
+        setting: &Effective<T>,
+        value: Option<&str>,
+    ) -> String {
+        if !self.as_field(kubelet, setting) {
+            return match value {
+                Some(value) => format!("no `--{}={value}` among these flags", self.flag),
+                None => format!("no `--{}` among these flags", self.flag),
+            };
+        }
+        let at_kind = kubelet
+            .sources
+            .config
+            .is_some_and(|doc| kubelet.missing_anchor(self.field).span == doc.kind_span);
+        if at_kind {
+            format!("no `{}` in this KubeletConfiguration", self.field)
+        } else {
+            format!("no `{}` under this key", self.field)
+        }
+    }
+
+    /// Where the value came from, when the span alone does not say it: a flag that overrides
+    /// the config file, a config file read through another file's `--config`, or the flag
+    /// defaults of a kubelet without a config file (`config_default`: the config file's
+    /// default, when that one is secure).
+    fn source_note<T>(
+        self,
+        inventory: &Inventory,
+        kubelet: &Kubelet<'_>,
+        setting: &Effective<T>,
+        config_default: Option<&str>,
+    ) -> Option<String> {
+        let place = |location: Location| {
+            let file = inventory.file(location.file);
+            format!(
+                "{}:{}",
+                file.path().display(),
+                file.line_col(location.span.start)
+            )
+        };
+        match &setting.provenance {
+            Provenance::Flag(_) => {
+                let doc = kubelet.sources.config?;
+                Some(match doc.fields.get(self.field) {
+                    Some(leaf) => format!(
+                        "the command-line flag overrides `{}` in the config file at {}",
+                        self.field,
+                        place(Location::new(doc.file, leaf.span))
+                    ),
+                    None => format!(
+                        "the command-line flag overrides the config file {}",
+                        inventory.file(doc.file).path().display()
+                    ),
+                })
+            }
+            Provenance::Default(_) if !kubelet.uses_config_file() => config_default.map(|secure| {
+                format!(
+                    "without a `--config` file the kubelet runs on its flag defaults; a KubeletConfiguration file defaults to `{secure}`"
+                )
+            }),
+            _ => {
+                // A config file's value (written or defaulted), read through `--config`: only
+                // a command line has that flag.
+                let config = kubelet.config_flag()?;
+                let at = config
+                    .provenance
+                    .location()
+                    .map_or_else(String::new, |l| format!(" at {}", place(l)));
+                Some(format!(
+                    "the kubelet reads this file through `--config`{at}; a command-line flag would override it",
+                ))
+            }
+        }
+    }
+}
