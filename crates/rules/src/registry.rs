@@ -10,6 +10,7 @@ pub static RULES: &[&dyn Rule] = &[
     &api_server::InsecurePortEnabled,
     // kubelet
     &kubelet::KubeletAnonymousAuthEnabled,
+    &kubelet::KubeletClientCertMissing,
     // etcd
     // dashboard
     // general

@@ -2,8 +2,10 @@
 //! the API server needs to talk to kubelets safely.
 
 mod kubelet_anonymous_auth_enabled;
+mod kubelet_client_cert_missing;
 
 pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
+pub use kubelet_client_cert_missing::KubeletClientCertMissing;
 
 use kubeharden_core::views::Kubelet;
 use kubeharden_core::{Effective, Inventory, Location, Provenance};
