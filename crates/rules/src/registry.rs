@@ -11,6 +11,7 @@ pub static RULES: &[&dyn Rule] = &[
     // kubelet
     &kubelet::KubeletAnonymousAuthEnabled,
     &kubelet::KubeletClientCertMissing,
+    &kubelet::KubeletAuthorizationAlwaysAllow,
     // etcd
     // dashboard
     // general

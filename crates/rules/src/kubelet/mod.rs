@@ -2,9 +2,11 @@
 //! the API server needs to talk to kubelets safely.
 
 mod kubelet_anonymous_auth_enabled;
+mod kubelet_authorization_always_allow;
 mod kubelet_client_cert_missing;
 
 pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
+pub use kubelet_authorization_always_allow::KubeletAuthorizationAlwaysAllow;
 pub use kubelet_client_cert_missing::KubeletClientCertMissing;
 
 use kubeharden_core::views::Kubelet;
