@@ -12,6 +12,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kubelet::KubeletAnonymousAuthEnabled,
     &kubelet::KubeletClientCertMissing,
     &kubelet::KubeletAuthorizationAlwaysAllow,
+    &kubelet::NodeRestrictionDisabled,
     // etcd
     // dashboard
     // general

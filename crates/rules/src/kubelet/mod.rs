@@ -4,10 +4,12 @@
 mod kubelet_anonymous_auth_enabled;
 mod kubelet_authorization_always_allow;
 mod kubelet_client_cert_missing;
+mod node_restriction_disabled;
 
 pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
 pub use kubelet_authorization_always_allow::KubeletAuthorizationAlwaysAllow;
 pub use kubelet_client_cert_missing::KubeletClientCertMissing;
+pub use node_restriction_disabled::NodeRestrictionDisabled;
 
 use kubeharden_core::views::Kubelet;
 use kubeharden_core::{Effective, Inventory, Location, Provenance};
