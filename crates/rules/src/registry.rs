@@ -13,6 +13,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kubelet::KubeletClientCertMissing,
     &kubelet::KubeletAuthorizationAlwaysAllow,
     &kubelet::NodeRestrictionDisabled,
+    &kubelet::KubeletReadOnlyPortEnabled,
     // etcd
     // dashboard
     // general

@@ -1,0 +1,147 @@
+use kubeharden_core::{Component, Inventory};
+
+use super::KubeletSetting;
+use crate::declare_rule;
+use crate::finding::Findings;
+use crate::notes;
+use crate::rule::{Meta, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a kubelet that serves its read-only port: `--read-only-port` or `readOnlyPort`
+    /// set to a port number, or left unset on a kubelet that runs without a config file,
+    /// where the flag's default (10255) applies.
+    ///
+    /// ## Why is this bad?
+    /// The read-only port speaks plain HTTP and checks neither who is asking nor whether they
+    /// may: anyone who reaches it can read the full specs of the node's pods (images,
+    /// commands, environment variables, volumes) and its resource stats and metrics. That
+    /// does not hand over control of the node, but it maps the workloads for an attacker and
+    /// leaks any secret placed in an environment variable. Everything it serves is also available,
+    /// with authentication, on the main port 10250.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: kubelet.config.k8s.io/v1beta1
+    /// kind: KubeletConfiguration
+    /// readOnlyPort: 10255
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: kubelet.config.k8s.io/v1beta1
+    /// kind: KubeletConfiguration
+    /// readOnlyPort: 0
+    /// ```
+    ///
+    /// ## Version notes
+    /// A kubelet started with flags only opens the port: `--read-only-port` defaults to
+    /// 10255. A `KubeletConfiguration` file (`kubelet.config.k8s.io/v1beta1`, read through
+    /// `--config`) defaults to `0`, which keeps it closed. A flag on the command line beats
+    /// the file. When a kubelet's `--config` file was not among the scanned files, the port
+    /// is unknown and this rule stays silent. Values outside 0-65535 stop the kubelet at
+    /// start-up instead (`invalid-flag-value`).
+    ///
+    /// Monitoring agents that scrape `http://<node>:10255/stats` or `/metrics` must move to
+    /// the authenticated port 10250 first.
+    ///
+    /// ## How to verify on a live cluster
+    /// From a machine that can reach the node, ask for the pod list over plain HTTP:
+    /// `curl http://<node-ip>:10255/pods/`. A JSON pod list means the port is open; a refused
+    /// connection means it is closed.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.6.0, 4.2.4 (ensure that the `--read-only-port` argument is set to 0)
+    /// - Kubernetes documentation: "Ports and Protocols" and the kubelet configuration reference (`readOnlyPort`)
+    pub KubeletReadOnlyPortEnabled,
+    code = "KLET005",
+    name = "kubelet-read-only-port-enabled",
+    category = Security,
+    target = "kubelet",
+    summary = "kubelet serves pod and node information on an unauthenticated HTTP port",
+}
+
+const SETTING: KubeletSetting = KubeletSetting {
+    flag: "read-only-port",
+    field: "readOnlyPort",
+};
+
+impl Rule for KubeletReadOnlyPortEnabled {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
+        for kubelet in inventory.kubelets() {
+            // `None`: a `--config` file nobody scanned decides.
+            let Some(port) = kubelet.read_only_port() else {
+                continue;
+            };
+            // 0 is off; a number outside the port range stops the kubelet.
+            if !(1..=65535).contains(&port.value) {
+                continue;
+            }
+            let label = if port.is_default() {
+                SETTING.missing_label(&kubelet, &port, Some("0"))
+            } else {
+                "unauthenticated read-only port".to_owned()
+            };
+            let finding = findings
+                .report(
+                    port.location_or(kubelet.missing_anchor(SETTING.field)),
+                    notes::setting_state(
+                        SETTING.flag,
+                        SETTING.field,
+                        &port,
+                        kubelet.uses_config_file(),
+                    ),
+                )
+                .component(Component::Kubelet)
+                .label(label)
+                .help(SETTING.help(&kubelet, &port, "0"));
+            if let Some(note) = SETTING.source_note(inventory, &kubelet, &port, Some("0")) {
+                finding.note(note);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
+    };
+
+    #[test]
+    fn cases() {
+        Tester::new(&KubeletReadOnlyPortEnabled, KUBELET_CONFIG_PATH)
+            .pass([
+                // A config file defaults to 0.
+                kubelet_config(""),
+                kubelet_config("readOnlyPort: 0\n"),
+                kubelet_flags(&["--read-only-port=0"]),
+                kubelet_flags(&["--read-only-port", "0"]),
+                kubelet_flags(&["--read-only-port=10255", "--read-only-port=0"]),
+                kubelet_flags(&["--config=/etc/kubernetes/kubelet-config.yaml"]),
+                // Unknown until Kubernetes expands it; rejected at start-up.
+                kubelet_flags(&["--read-only-port=$(PORT)"]),
+                kubelet_flags(&["--read-only-port=abc"]),
+                kubelet_flags(&["--read-only-port=70000"]),
+                // A string where a number belongs: the kubelet refuses the file.
+                kubelet_config("readOnlyPort: \"10255\"\n"),
+                kubelet_with_config(&["--read-only-port=0"], "readOnlyPort: 10255\n"),
+                kubelet_with_config(&[], ""),
+            ])
+            .fail([
+                kubelet_flags(&[]),
+                kubelet_flags(&["--read-only-port=10255"]),
+                kubelet_flags(&["--read-only-port", "10255"]),
+                kubelet_flags(&["--read-only-port=0", "--read-only-port=10255"]),
+                kubelet_config("readOnlyPort: 10255\n"),
+                kubelet_with_config(&[], "readOnlyPort: 10255\n"),
+                kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
+            ])
+            .test_and_snapshot();
+    }
+}
