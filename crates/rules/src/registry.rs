@@ -14,6 +14,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kubelet::KubeletAuthorizationAlwaysAllow,
     &kubelet::NodeRestrictionDisabled,
     &kubelet::KubeletReadOnlyPortEnabled,
+    &kubelet::NodeAuthorizerMissing,
     // etcd
     // dashboard
     // general

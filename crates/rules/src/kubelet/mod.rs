@@ -5,12 +5,14 @@ mod kubelet_anonymous_auth_enabled;
 mod kubelet_authorization_always_allow;
 mod kubelet_client_cert_missing;
 mod kubelet_read_only_port_enabled;
+mod node_authorizer_missing;
 mod node_restriction_disabled;
 
 pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
 pub use kubelet_authorization_always_allow::KubeletAuthorizationAlwaysAllow;
 pub use kubelet_client_cert_missing::KubeletClientCertMissing;
 pub use kubelet_read_only_port_enabled::KubeletReadOnlyPortEnabled;
+pub use node_authorizer_missing::NodeAuthorizerMissing;
 pub use node_restriction_disabled::NodeRestrictionDisabled;
 
 use kubeharden_core::views::Kubelet;
