@@ -15,6 +15,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kubelet::NodeRestrictionDisabled,
     &kubelet::KubeletReadOnlyPortEnabled,
     &kubelet::NodeAuthorizerMissing,
+    &kubelet::KubeletClientCaMissing,
     // etcd
     // dashboard
     // general

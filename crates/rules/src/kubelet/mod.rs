@@ -3,6 +3,7 @@
 
 mod kubelet_anonymous_auth_enabled;
 mod kubelet_authorization_always_allow;
+mod kubelet_client_ca_missing;
 mod kubelet_client_cert_missing;
 mod kubelet_read_only_port_enabled;
 mod node_authorizer_missing;
@@ -10,6 +11,7 @@ mod node_restriction_disabled;
 
 pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
 pub use kubelet_authorization_always_allow::KubeletAuthorizationAlwaysAllow;
+pub use kubelet_client_ca_missing::KubeletClientCaMissing;
 pub use kubelet_client_cert_missing::KubeletClientCertMissing;
 pub use kubelet_read_only_port_enabled::KubeletReadOnlyPortEnabled;
 pub use node_authorizer_missing::NodeAuthorizerMissing;
@@ -34,6 +36,15 @@ impl KubeletSetting {
             Provenance::Flag(_) => false,
             Provenance::ConfigFile(_) | Provenance::DropIn(_) => true,
             _ => kubelet.uses_config_file(),
+        }
+    }
+
+    /// The setting's name as the user writes it: `` `--flag` `` or `` `field` ``.
+    fn name<T>(self, kubelet: &Kubelet<'_>, setting: &Effective<T>) -> String {
+        if self.as_field(kubelet, setting) {
+            format!("`{}`", self.field)
+        } else {
+            format!("`--{}`", self.flag)
         }
     }
 
