@@ -24,12 +24,6 @@ pub static RULES: &[&dyn Rule] = &[
     &general::DuplicateFlag,
     &general::ConflictingFlags,
     &general::RemovedFlag,
-    &general::InvalidFlagValue,
-    &general::DuplicateFlag,
-    &general::ConflictingFlags,
-    &general::InvalidFlagValue,
-    &general::DuplicateFlag,
-    &general::InvalidFlagValue,
 ];
 
 /// Codes that were retired. They are never reused for another rule.
