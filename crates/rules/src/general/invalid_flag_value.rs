@@ -447,18 +447,23 @@ fn check_insecure_port(inventory: &Inventory, container: &Container, findings: &
 /// `ABAC` needs `--authorization-policy-file`, `Webhook` needs
 /// `--authorization-webhook-config-file` (unless `--authorization-config` defines the chain).
 fn check_authorization_files(api: &ApiServer<'_>, findings: &mut Findings<'_>) {
+    let has_value = |flag: &str| {
+        api.flags()
+            .last(flag)
+            .and_then(|f| f.value.as_ref())
+            .is_some_and(|v| !v.text.is_empty())
+    };
+    // With `--authorization-config` the mode flags are a conflict (`conflicting-flags`), and
+    // the apiserver does not get as far as checking their files.
+    if has_value("authorization-config") {
+        return;
+    }
     let authorization = api.authorization();
     if authorization.is_default() {
         return;
     }
     let Authorization::Modes(modes) = authorization.value else {
         return;
-    };
-    let has_value = |flag: &str| {
-        api.flags()
-            .last(flag)
-            .and_then(|f| f.value.as_ref())
-            .is_some_and(|v| !v.text.is_empty())
     };
     for (mode, file_flag, what) in [
         ("ABAC", "authorization-policy-file", "policy file"),
@@ -586,6 +591,11 @@ mod tests {
                 apiserver(&["--secure-port=$(PORT)", "--audit-log-maxage={AGE}"]),
                 apiserver(&["--authorization-mode=Node,Webhook", "--authorization-webhook-config-file=/etc/kubernetes/authz.yaml"]),
                 apiserver(&["--authorization-config=/etc/kubernetes/authz.yaml"]),
+                // The conflict is `conflicting-flags`' to report.
+                apiserver(&[
+                    "--authorization-config=/etc/kubernetes/authz.yaml",
+                    "--authorization-mode=Node,Webhook",
+                ]),
                 apiserver_at("v1.22.17", &["--insecure-port=0"]),
                 apiserver_at("v1.19.16", &["--insecure-port=8080"]),
                 apiserver_args(&["--secure-port", "6443"]),
