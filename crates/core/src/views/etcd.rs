@@ -68,20 +68,57 @@ impl<'i> Etcd<'i> {
         })
     }
 
+    /// Whether `--config-file` (or `ETCD_CONFIG_FILE`) decides every setting: etcd then
+    /// ignores its other flags and environment, and kubeharden cannot see the values.
+    #[must_use]
+    pub fn uses_config_file(&self) -> bool {
+        self.config_file().is_some()
+    }
+
+    /// Whether the container configures etcd through `ETCD_*` environment variables rather
+    /// than flags: no flag on its command line, and at least one `ETCD_*` variable. Rules use
+    /// it to say where a missing setting belongs.
+    #[must_use]
+    pub fn configured_by_env(&self) -> bool {
+        self.container.flags.iter().next().is_none()
+            && self
+                .container
+                .env
+                .iter()
+                .any(|var| var.name.value.starts_with("ETCD_"))
+    }
+
+    /// The value of the container's environment variable `name` when it is written in the
+    /// file (`value:`), for resolving a `$(NAME)` reference; `None` for `valueFrom` or when
+    /// there is no such variable. A later entry of the same name wins, as in Kubernetes.
+    #[must_use]
+    pub fn env_literal(&self, name: &str) -> Option<&'i str> {
+        self.container
+            .env
+            .iter()
+            .rev()
+            .find(|var| var.name.value == name)?
+            .value
+            .as_ref()
+            .map(|value| value.text.as_str())
+    }
+
     /// A string setting: flag, else environment. `None` when unset, or when a config file
-    /// decides instead.
+    /// decides instead. An empty value is the same as unset: etcd's string flags default to
+    /// the empty string, which turns the feature off.
     #[must_use]
     pub fn string(&self, flag: &str) -> Option<Effective<String>> {
         if self.config_file().is_some() {
             return None;
         }
-        self.reader().string(flag).or_else(|| {
+        let setting = self.reader().string(flag).or_else(|| {
             let value = self.env(flag)?.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
                 Provenance::Env(Location::new(self.container.file, value.span)),
             ))
-        })
+        })?;
+        (!setting.value.trim().is_empty()).then_some(setting)
     }
 
     /// A boolean setting that defaults to `false`. `None` when a config file decides.
@@ -133,6 +170,57 @@ impl<'i> Etcd<'i> {
         urls
     }
 
+    /// A URL-list setting as written, each URL with its span, with the provenance of the
+    /// flag's last occurrence (a repeat replaces the list) or of the environment variable.
+    /// `None` when unset (etcd's default, on `localhost`, applies) or when a config file
+    /// decides.
+    #[must_use]
+    pub fn url_list(&self, flag: &str) -> Option<Effective<Vec<Spanned<String>>>> {
+        if self.config_file().is_some() {
+            return None;
+        }
+        let urls = self.urls(flag);
+        if let Some(last) = self.container.flags.last(flag) {
+            if !urls.is_empty() {
+                return Some(Effective::new(
+                    urls,
+                    Provenance::Flag(self.reader().location(last)),
+                ));
+            }
+        }
+        let value = self.env(flag)?.value.as_ref()?;
+        (!urls.is_empty()).then(|| {
+            Effective::new(
+                urls,
+                Provenance::Env(Location::new(self.container.file, value.span)),
+            )
+        })
+    }
+
+    /// `--listen-client-urls`: where etcd serves clients (default `http://localhost:2379`).
+    #[must_use]
+    pub fn listen_client_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.url_list("listen-client-urls")
+    }
+
+    /// `--advertise-client-urls`: the client URLs etcd tells the cluster to use.
+    #[must_use]
+    pub fn advertise_client_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.url_list("advertise-client-urls")
+    }
+
+    /// `--listen-peer-urls`: where etcd serves other members (default `http://localhost:2380`).
+    #[must_use]
+    pub fn listen_peer_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.url_list("listen-peer-urls")
+    }
+
+    /// `--initial-advertise-peer-urls`: the peer URLs etcd tells the other members to use.
+    #[must_use]
+    pub fn initial_advertise_peer_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        self.url_list("initial-advertise-peer-urls")
+    }
+
     #[must_use]
     pub fn cert_file(&self) -> Option<Effective<String>> {
         self.string("cert-file")
@@ -181,5 +269,77 @@ impl<'i> Etcd<'i> {
     #[must_use]
     pub fn peer_auto_tls(&self) -> Option<Effective<bool>> {
         self.bool("peer-auto-tls")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::effective::Provenance;
+    use crate::inventory::{Inventory, InventoryOptions};
+    use crate::source::SourceFile;
+
+    fn inventory(container: &str) -> Inventory {
+        let indented: String = container
+            .lines()
+            .map(|line| format!("    {line}\n"))
+            .collect();
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\nspec:\n  containers:\n  - name: etcd\n{indented}"
+        );
+        let mut inventory = Inventory::new(InventoryOptions::default());
+        inventory.add_file(SourceFile::new("etcd.yaml", text));
+        inventory
+    }
+
+    fn at(inventory: &Inventory, span: crate::source::Span) -> String {
+        inventory.files().next().unwrap().1.slice(span).to_owned()
+    }
+
+    #[test]
+    fn url_lists_carry_their_provenance() {
+        let inventory = inventory(
+            "command:\n- etcd\n- --listen-client-urls=http://10.0.0.1:2379\n- --listen-client-urls=https://127.0.0.1:2379,https://10.0.0.1:2379\nenv:\n- name: ETCD_LISTEN_PEER_URLS\n  value: http://10.0.0.1:2380\n",
+        );
+        let etcd = inventory.etcds().next().unwrap();
+        let client = etcd.listen_client_urls().unwrap();
+        // A repeat replaces the list.
+        let urls: Vec<_> = client.value.iter().map(|u| u.value.as_str()).collect();
+        assert_eq!(urls, ["https://127.0.0.1:2379", "https://10.0.0.1:2379"]);
+        let Provenance::Flag(location) = client.provenance else {
+            panic!("{:?}", client.provenance)
+        };
+        assert_eq!(
+            at(&inventory, location.span),
+            "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.1:2379"
+        );
+        let peer = etcd.listen_peer_urls().unwrap();
+        assert!(matches!(peer.provenance, Provenance::Env(_)));
+        assert_eq!(at(&inventory, peer.value[0].span), "http://10.0.0.1:2380");
+        assert!(etcd.advertise_client_urls().is_none());
+        assert!(!etcd.configured_by_env());
+    }
+
+    #[test]
+    fn empty_strings_are_unset_and_env_literals_resolve() {
+        let inventory = inventory(
+            "command:\n- /bin/sh\n- -c\n- exec etcd\nenv:\n- name: ETCD_CERT_FILE\n  value: ''\n- name: ETCD_KEY_FILE\n  value: /etc/etcd/server.key\n- name: HOST_IP\n  valueFrom:\n    fieldRef:\n      fieldPath: status.hostIP\n- name: BIND\n  value: 127.0.0.1\n",
+        );
+        let etcd = inventory.etcds().next().unwrap();
+        assert!(etcd.cert_file().is_none());
+        assert_eq!(etcd.key_file().unwrap().value, "/etc/etcd/server.key");
+        assert!(etcd.configured_by_env());
+        assert_eq!(etcd.env_literal("BIND"), Some("127.0.0.1"));
+        assert_eq!(etcd.env_literal("HOST_IP"), None);
+        assert_eq!(etcd.env_literal("NOPE"), None);
+    }
+
+    #[test]
+    fn config_file_hides_urls() {
+        let inventory = inventory(
+            "command:\n- etcd\n- --config-file=/etc/etcd.yaml\n- --listen-client-urls=http://0.0.0.0:2379\n",
+        );
+        let etcd = inventory.etcds().next().unwrap();
+        assert!(etcd.uses_config_file());
+        assert!(etcd.listen_client_urls().is_none());
     }
 }
