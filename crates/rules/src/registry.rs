@@ -17,6 +17,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kubelet::NodeAuthorizerMissing,
     &kubelet::KubeletClientCaMissing,
     // etcd
+    &etcd::EtcdTlsMissing,
     // dashboard
     // general
     &general::InvalidYaml,
