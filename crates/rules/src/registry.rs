@@ -18,6 +18,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kubelet::KubeletClientCaMissing,
     // etcd
     &etcd::EtcdTlsMissing,
+    &etcd::EtcdClientCertAuthDisabled,
     // dashboard
     // general
     &general::InvalidYaml,

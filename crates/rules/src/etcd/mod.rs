@@ -1,8 +1,10 @@
 //! KETC: etcd — TLS for clients and peers, client certificates, and how the API server
 //! reaches it.
 
+mod etcd_client_cert_auth_disabled;
 mod etcd_tls_missing;
 
+pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_tls_missing::EtcdTlsMissing;
 
 use std::fmt::Display;
