@@ -19,6 +19,7 @@ pub static RULES: &[&dyn Rule] = &[
     // etcd
     &etcd::EtcdTlsMissing,
     &etcd::EtcdClientCertAuthDisabled,
+    &etcd::EtcdTrustedCaMissing,
     // dashboard
     // general
     &general::InvalidYaml,

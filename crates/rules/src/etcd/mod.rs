@@ -3,9 +3,11 @@
 
 mod etcd_client_cert_auth_disabled;
 mod etcd_tls_missing;
+mod etcd_trusted_ca_missing;
 
 pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_tls_missing::EtcdTlsMissing;
+pub use etcd_trusted_ca_missing::EtcdTrustedCaMissing;
 
 use std::fmt::Display;
 use std::net::{IpAddr, Ipv6Addr};
