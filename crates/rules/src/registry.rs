@@ -20,6 +20,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdTlsMissing,
     &etcd::EtcdClientCertAuthDisabled,
     &etcd::EtcdTrustedCaMissing,
+    &etcd::EtcdAutoTlsEnabled,
     // dashboard
     // general
     &general::InvalidYaml,

@@ -1,10 +1,12 @@
 //! KETC: etcd — TLS for clients and peers, client certificates, and how the API server
 //! reaches it.
 
+mod etcd_auto_tls_enabled;
 mod etcd_client_cert_auth_disabled;
 mod etcd_tls_missing;
 mod etcd_trusted_ca_missing;
 
+pub use etcd_auto_tls_enabled::EtcdAutoTlsEnabled;
 pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_tls_missing::EtcdTlsMissing;
 pub use etcd_trusted_ca_missing::EtcdTrustedCaMissing;

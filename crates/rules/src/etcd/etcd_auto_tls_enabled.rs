@@ -1,0 +1,145 @@
+use kubeharden_core::{Component, Inventory};
+
+use super::{missing, setting_name, spelled, state, where_to};
+use crate::declare_rule;
+use crate::finding::Findings;
+use crate::rule::{Meta, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an etcd that serves its clients with a self-signed certificate it generates at
+    /// start-up: `--auto-tls` (or `ETCD_AUTO_TLS`) is `true` and no `--cert-file`/`--key-file`
+    /// is given.
+    ///
+    /// ## Why is this bad?
+    /// A certificate etcd makes up for itself is signed by nobody a client knows, so clients
+    /// cannot check that they are talking to the real etcd: they either skip verification or
+    /// fail. The traffic is encrypted, but anyone who can sit between the API server and etcd
+    /// can present their own self-signed certificate and read or change everything that
+    /// passes. Auto TLS also does nothing to authenticate the clients.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: etcd
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: etcd
+    ///     image: registry.k8s.io/etcd:3.5.15-0
+    ///     command:
+    ///     - etcd
+    ///     - --listen-client-urls=https://10.0.0.10:2379
+    ///     - --auto-tls=true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: etcd
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: etcd
+    ///     image: registry.k8s.io/etcd:3.5.15-0
+    ///     command:
+    ///     - etcd
+    ///     - --listen-client-urls=https://10.0.0.10:2379
+    ///     - --cert-file=/etc/kubernetes/pki/etcd/server.crt
+    ///     - --key-file=/etc/kubernetes/pki/etcd/server.key
+    /// ```
+    ///
+    /// ## Notes
+    /// `--auto-tls` defaults to `false`. etcd ignores it, with a warning in its log, as soon
+    /// as `--cert-file` or `--key-file` is given, so the rule only fires when the generated
+    /// certificate is really used. The flag is taken from the command line, else from
+    /// `ETCD_AUTO_TLS`; with `--config-file` etcd reads neither and the rule stays silent.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.6.0, 2.3 (ensure that the `--auto-tls` argument is not set to true)
+    /// - etcd documentation: "Transport security model"
+    pub EtcdAutoTlsEnabled,
+    code = "KETC004",
+    name = "etcd-auto-tls-enabled",
+    category = Security,
+    target = "etcd",
+    summary = "etcd serves its clients with a self-signed certificate it generates itself",
+}
+
+impl Rule for EtcdAutoTlsEnabled {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
+        for etcd in inventory.etcds() {
+            // `None`: a config file decides.
+            let Some(auto) = etcd.auto_tls() else {
+                continue;
+            };
+            // Given certificate files win over auto TLS.
+            if !auto.value || etcd.cert_file().is_some() || etcd.key_file().is_some() {
+                continue;
+            }
+            let name = setting_name("auto-tls", &auto.provenance);
+            findings
+                .report(
+                    auto.location_or(etcd.missing_anchor()),
+                    format!(
+                        "{}; etcd serves its clients a self-signed certificate",
+                        state(&etcd, "auto-tls", &auto)
+                    ),
+                )
+                .component(Component::Etcd)
+                .label("self-signed client certificate")
+                .help(format!(
+                    "remove `{name}` and add {} and {}{}, a certificate and key signed by the etcd CA",
+                    spelled(&etcd, "cert-file", "<path>"),
+                    spelled(&etcd, "key-file", "<path>"),
+                    where_to(&etcd)
+                ))
+                .note(format!(
+                    "etcd generates this certificate at start-up because neither {} nor {} is given",
+                    missing(&etcd, "cert-file"),
+                    missing(&etcd, "key-file")
+                ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::etcd::test_support::{etcd_args, etcd_env};
+    use crate::testing::{Tester, etcd};
+
+    #[test]
+    fn cases() {
+        Tester::new(&EtcdAutoTlsEnabled, "etcd.yaml")
+            .pass([
+                etcd(&[]),
+                etcd(&["--auto-tls=false"]),
+                etcd(&["--auto-tls", "--auto-tls=false"]),
+                // Ignored by etcd when certificate files are given.
+                etcd(&[
+                    "--auto-tls",
+                    "--cert-file=/etc/kubernetes/pki/etcd/server.crt",
+                    "--key-file=/etc/kubernetes/pki/etcd/server.key",
+                ]),
+                etcd_env(&[("ETCD_AUTO_TLS", "'false'")]),
+                etcd(&["--config-file=/etc/etcd/etcd.conf.yml", "--auto-tls"]),
+            ])
+            .fail([
+                etcd(&["--auto-tls"]),
+                etcd(&["--auto-tls=true"]),
+                etcd(&["--auto-tls=false", "--auto-tls=true"]),
+                etcd_args(&["--auto-tls=1"]),
+                etcd_env(&[("ETCD_AUTO_TLS", "'true'")]),
+            ])
+            .test_and_snapshot();
+    }
+}
