@@ -21,6 +21,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdClientCertAuthDisabled,
     &etcd::EtcdTrustedCaMissing,
     &etcd::EtcdAutoTlsEnabled,
+    &etcd::EtcdPeerClientCertAuthDisabled,
     // dashboard
     // general
     &general::InvalidYaml,
