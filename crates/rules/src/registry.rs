@@ -22,6 +22,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdTrustedCaMissing,
     &etcd::EtcdAutoTlsEnabled,
     &etcd::EtcdPeerClientCertAuthDisabled,
+    &etcd::EtcdPeerAutoTlsEnabled,
     // dashboard
     // general
     &general::InvalidYaml,
