@@ -23,6 +23,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdAutoTlsEnabled,
     &etcd::EtcdPeerClientCertAuthDisabled,
     &etcd::EtcdPeerAutoTlsEnabled,
+    &etcd::EtcdPeerTlsMissing,
     // dashboard
     // general
     &general::InvalidYaml,

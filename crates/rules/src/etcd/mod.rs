@@ -5,6 +5,7 @@ mod etcd_auto_tls_enabled;
 mod etcd_client_cert_auth_disabled;
 mod etcd_peer_auto_tls_enabled;
 mod etcd_peer_client_cert_auth_disabled;
+mod etcd_peer_tls_missing;
 mod etcd_tls_missing;
 mod etcd_trusted_ca_missing;
 
@@ -12,6 +13,7 @@ pub use etcd_auto_tls_enabled::EtcdAutoTlsEnabled;
 pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled;
 pub use etcd_peer_client_cert_auth_disabled::EtcdPeerClientCertAuthDisabled;
+pub use etcd_peer_tls_missing::EtcdPeerTlsMissing;
 pub use etcd_tls_missing::EtcdTlsMissing;
 pub use etcd_trusted_ca_missing::EtcdTrustedCaMissing;
 
