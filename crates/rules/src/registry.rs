@@ -24,6 +24,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdPeerClientCertAuthDisabled,
     &etcd::EtcdPeerAutoTlsEnabled,
     &etcd::EtcdPeerTlsMissing,
+    &etcd::ApiserverEtcdCaMissing,
     // dashboard
     // general
     &general::InvalidYaml,

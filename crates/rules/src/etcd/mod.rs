@@ -1,6 +1,7 @@
 //! KETC: etcd — TLS for clients and peers, client certificates, and how the API server
 //! reaches it.
 
+mod apiserver_etcd_ca_missing;
 mod etcd_auto_tls_enabled;
 mod etcd_client_cert_auth_disabled;
 mod etcd_peer_auto_tls_enabled;
@@ -9,6 +10,7 @@ mod etcd_peer_tls_missing;
 mod etcd_tls_missing;
 mod etcd_trusted_ca_missing;
 
+pub use apiserver_etcd_ca_missing::ApiserverEtcdCaMissing;
 pub use etcd_auto_tls_enabled::EtcdAutoTlsEnabled;
 pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled;
