@@ -25,6 +25,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdPeerAutoTlsEnabled,
     &etcd::EtcdPeerTlsMissing,
     &etcd::ApiserverEtcdCaMissing,
+    &etcd::ApiserverEtcdClientCertMissing,
     // dashboard
     // general
     &general::InvalidYaml,

@@ -2,6 +2,7 @@
 //! reaches it.
 
 mod apiserver_etcd_ca_missing;
+mod apiserver_etcd_client_cert_missing;
 mod etcd_auto_tls_enabled;
 mod etcd_client_cert_auth_disabled;
 mod etcd_peer_auto_tls_enabled;
@@ -11,6 +12,7 @@ mod etcd_tls_missing;
 mod etcd_trusted_ca_missing;
 
 pub use apiserver_etcd_ca_missing::ApiserverEtcdCaMissing;
+pub use apiserver_etcd_client_cert_missing::ApiserverEtcdClientCertMissing;
 pub use etcd_auto_tls_enabled::EtcdAutoTlsEnabled;
 pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled;
