@@ -26,6 +26,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdPeerTlsMissing,
     &etcd::ApiserverEtcdCaMissing,
     &etcd::ApiserverEtcdClientCertMissing,
+    &etcd::EtcdPlaintextUrl,
     // dashboard
     // general
     &general::InvalidYaml,

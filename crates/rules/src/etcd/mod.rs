@@ -8,6 +8,7 @@ mod etcd_client_cert_auth_disabled;
 mod etcd_peer_auto_tls_enabled;
 mod etcd_peer_client_cert_auth_disabled;
 mod etcd_peer_tls_missing;
+mod etcd_plaintext_url;
 mod etcd_tls_missing;
 mod etcd_trusted_ca_missing;
 
@@ -18,6 +19,7 @@ pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled;
 pub use etcd_peer_client_cert_auth_disabled::EtcdPeerClientCertAuthDisabled;
 pub use etcd_peer_tls_missing::EtcdPeerTlsMissing;
+pub use etcd_plaintext_url::EtcdPlaintextUrl;
 pub use etcd_tls_missing::EtcdTlsMissing;
 pub use etcd_trusted_ca_missing::EtcdTrustedCaMissing;
 
