@@ -27,6 +27,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::ApiserverEtcdCaMissing,
     &etcd::ApiserverEtcdClientCertMissing,
     &etcd::EtcdPlaintextUrl,
+    &etcd::EtcdCaSharedWithCluster,
     // dashboard
     // general
     &general::InvalidYaml,

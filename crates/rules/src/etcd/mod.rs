@@ -4,6 +4,7 @@
 mod apiserver_etcd_ca_missing;
 mod apiserver_etcd_client_cert_missing;
 mod etcd_auto_tls_enabled;
+mod etcd_ca_shared_with_cluster;
 mod etcd_client_cert_auth_disabled;
 mod etcd_peer_auto_tls_enabled;
 mod etcd_peer_client_cert_auth_disabled;
@@ -15,6 +16,7 @@ mod etcd_trusted_ca_missing;
 pub use apiserver_etcd_ca_missing::ApiserverEtcdCaMissing;
 pub use apiserver_etcd_client_cert_missing::ApiserverEtcdClientCertMissing;
 pub use etcd_auto_tls_enabled::EtcdAutoTlsEnabled;
+pub use etcd_ca_shared_with_cluster::EtcdCaSharedWithCluster;
 pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
 pub use etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled;
 pub use etcd_peer_client_cert_auth_disabled::EtcdPeerClientCertAuthDisabled;
