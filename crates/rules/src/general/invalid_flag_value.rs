@@ -419,15 +419,16 @@ fn check_insecure_port(inventory: &Inventory, container: &Container, findings: &
         let Some(value) = flag.value.as_ref() else {
             continue;
         };
-        let Some(port) = parse_go_int(&value.text, 64).filter(|port| *port != 0) else {
+        if parse_go_int(&value.text, 64).is_none_or(|port| port == 0) {
             continue;
-        };
+        }
         findings
             .report(
                 Location::new(container.file, value.span),
                 format!(
-                    "`--{}` is `{port}`, but kube-apiserver {} accepts only `0`",
+                    "`--{}` is `{}`, but kube-apiserver {} accepts only `0`",
                     flag.key(),
+                    value.text,
                     judged.version
                 ),
             )
@@ -504,6 +505,11 @@ fn check_kubelet_config(doc: &KubeletConfigDoc, findings: &mut Findings<'_>) {
         let text = leaf.scalar.value.as_ref();
         let exits = "the kubelet cannot decode or validate the file and exits at start-up";
         let (message, label, help) = match rejection {
+            Rejection::Quoted { expected } if leaf.scalar.tag.is_some() => (
+                format!("`{path}` is tagged as a string, not {}", article(expected)),
+                "tagged, so a string".to_owned(),
+                format!("remove the tag: `{}: {text}`", last_key(path)),
+            ),
             Rejection::Quoted { expected } => (
                 format!(
                     "`{path}` is the string `\"{text}\"`, not {}",
