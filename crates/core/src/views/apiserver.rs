@@ -5,7 +5,7 @@ use crate::effective::{Effective, Location, Provenance};
 use crate::flags::FlagSet;
 use crate::inventory::{Container, Inventory};
 use crate::source::Spanned;
-use crate::version::{INSECURE_FLAGS_REMOVED_IN, insecure_port_default};
+use crate::version::{INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default};
 
 /// Admission plugins the apiserver enables when `--enable-admission-plugins` does not name
 /// them (v1.30). NodeRestriction is not one of them.
@@ -31,6 +31,9 @@ pub const DEFAULT_ADMISSION_PLUGINS: &[&str] = &[
     "ValidatingAdmissionPolicy",
     "ValidatingAdmissionWebhook",
 ];
+
+/// The release from which `--anonymous-auth` defaults to `true` (v1.5.1 to v1.5.x: `false`).
+const ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE: KubeVersion = KubeVersion::new(1, 6);
 
 /// How requests are authorized.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -109,6 +112,42 @@ impl<'i> ApiServer<'i> {
             .unwrap_or_else(|| Effective::default(true, "kube-apiserver default", None))
     }
 
+    /// Whether the secure port accepts requests without credentials (as `system:anonymous`),
+    /// after the apiserver's own adjustments to `--anonymous-auth`:
+    ///
+    /// - unset, it is `true` from v1.6 and `false` before (v1.5);
+    /// - whatever the flag says, it is `false` when `AlwaysAllow` is in the authorization
+    ///   chain: the apiserver turns anonymous requests off next to that authorizer ("AnonymousAuth
+    ///   is not allowed with the AlwaysAllow authorizer"). The provenance is then the
+    ///   `AlwaysAllow` item, or a default when `AlwaysAllow` is the default chain.
+    ///
+    /// [`Self::anonymous_auth`] is the flag alone.
+    #[must_use]
+    pub fn anonymous_requests(&self) -> Effective<bool> {
+        let authorization = self.authorization();
+        if let Authorization::Modes(modes) = &authorization.value {
+            if let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") {
+                let provenance = if authorization.is_default() {
+                    Provenance::default(
+                        "kube-apiserver (no anonymous requests next to the default AlwaysAllow authorizer)",
+                        None,
+                    )
+                } else {
+                    Provenance::Flag(Location::new(self.container.file, always_allow.span))
+                };
+                return Effective::new(false, provenance);
+            }
+        }
+        if let Some(flag) = self.reader().bool("anonymous-auth") {
+            return flag;
+        }
+        let version = self.version();
+        if version.version.is_before(ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE) {
+            return Effective::default(false, "kube-apiserver default", version.known());
+        }
+        Effective::default(true, "kube-apiserver default", None)
+    }
+
     /// The port served without TLS, authentication or authorization; `0` is off.
     ///
     /// Unset, it is 8080 before v1.20 and 0 from then on; v1.24 removed it altogether.
@@ -168,6 +207,29 @@ impl<'i> ApiServer<'i> {
             "kube-apiserver default",
             None,
         )
+    }
+
+    /// `--authorization-config`, when set: the authorizer chain then lives in that file, which
+    /// kubeharden does not read (and `--authorization-mode` must not be given with it).
+    #[must_use]
+    pub fn authorization_config(&self) -> Option<Effective<String>> {
+        self.reader().string("authorization-config")
+    }
+
+    /// `--authentication-config`, when set: a structured AuthenticationConfiguration file. From
+    /// v1.31 it may hold the `anonymous` settings, which `--anonymous-auth` then must not repeat.
+    #[must_use]
+    pub fn authentication_config(&self) -> Option<Effective<String>> {
+        self.reader().string("authentication-config")
+    }
+
+    /// [`Self::insecure_bind_address`] as an IP address; `None` when unset or not an address
+    /// (the apiserver refuses to start with one).
+    #[must_use]
+    pub fn insecure_bind_ip(&self) -> Option<Effective<std::net::IpAddr>> {
+        let address = self.insecure_bind_address()?;
+        let ip = address.value.trim().parse().ok()?;
+        Some(Effective::new(ip, address.provenance))
     }
 
     /// Whether admission plugin `plugin` is on.
