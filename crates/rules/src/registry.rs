@@ -8,6 +8,7 @@ use crate::{api_server, dashboard, etcd, general, kubelet};
 pub static RULES: &[&dyn Rule] = &[
     // api-server
     &api_server::InsecurePortEnabled,
+    &api_server::InsecureBindAddressSet,
     // kubelet
     &kubelet::KubeletAnonymousAuthEnabled,
     &kubelet::KubeletClientCertMissing,

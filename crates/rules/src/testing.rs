@@ -191,3 +191,19 @@ pub(crate) fn kubelet_with_config(flags: &[&str], body: &str) -> String {
     text.push_str(&kubelet_config(body));
     text
 }
+
+/// A kube-apiserver static pod with any `image` and `command:` words (binary included), for
+/// `hyperkube apiserver` and images whose tag names no release.
+pub(crate) fn apiserver_image(image: &str, command: &[&str]) -> String {
+    static_pod("kube-apiserver", image, "command", command)
+}
+
+/// [`apiserver_args`] with another image tag.
+pub(crate) fn apiserver_args_at(tag: &str, flags: &[&str]) -> String {
+    static_pod(
+        "kube-apiserver",
+        &format!("registry.k8s.io/kube-apiserver:{tag}"),
+        "args",
+        flags,
+    )
+}
