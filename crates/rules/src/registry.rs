@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     // api-server
     &api_server::InsecurePortEnabled,
     &api_server::InsecureBindAddressSet,
+    &api_server::ApiserverAnonymousAuthEnabled,
     // kubelet
     &kubelet::KubeletAnonymousAuthEnabled,
     &kubelet::KubeletClientCertMissing,
