@@ -10,6 +10,7 @@ pub static RULES: &[&dyn Rule] = &[
     &api_server::InsecurePortEnabled,
     &api_server::InsecureBindAddressSet,
     &api_server::ApiserverAnonymousAuthEnabled,
+    &api_server::ApiserverAuthorizationAlwaysAllow,
     // kubelet
     &kubelet::KubeletAnonymousAuthEnabled,
     &kubelet::KubeletClientCertMissing,

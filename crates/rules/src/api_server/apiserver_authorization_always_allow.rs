@@ -1,0 +1,196 @@
+use kubeharden_core::views::Authorization;
+use kubeharden_core::{Component, Inventory, Location};
+
+use crate::declare_rule;
+use crate::finding::Findings;
+use crate::notes;
+use crate::rule::{Meta, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a kube-apiserver whose authorization chain contains `AlwaysAllow`: written
+    /// anywhere in `--authorization-mode`, or in effect because `--authorization-mode` is not
+    /// set and no `--authorization-config` file defines the chain.
+    ///
+    /// ## Why is this bad?
+    /// `AlwaysAllow` approves every request that reaches it. Authorizers are asked in order
+    /// and `RBAC` and `Node` can only allow or pass, never deny, so a request they do not
+    /// allow falls through to `AlwaysAllow` and is approved anyway: `Node,RBAC,AlwaysAllow`
+    /// grants as much as `AlwaysAllow` alone. Every authenticated user and every pod's
+    /// ServiceAccount token can then read secrets, start privileged pods and take over the
+    /// nodes. (The apiserver switches anonymous requests off whenever `AlwaysAllow` is in the
+    /// chain, so a credential is still needed — but any valid one will do.)
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: kube-apiserver
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: kube-apiserver
+    ///     image: registry.k8s.io/kube-apiserver:v1.30.4
+    ///     command:
+    ///     - kube-apiserver
+    ///     - --authorization-mode=AlwaysAllow
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: kube-apiserver
+    ///   namespace: kube-system
+    /// spec:
+    ///   containers:
+    ///   - name: kube-apiserver
+    ///     image: registry.k8s.io/kube-apiserver:v1.30.4
+    ///     command:
+    ///     - kube-apiserver
+    ///     - --authorization-mode=Node,RBAC
+    /// ```
+    ///
+    /// ## Version notes
+    /// `AlwaysAllow` has always been the default of `--authorization-mode`; kubeadm and most
+    /// installers pass `Node,RBAC`. A `Webhook` placed before `AlwaysAllow` can still deny
+    /// explicitly; everything it lets pass is approved. From v1.29 the chain can instead come
+    /// from an AuthorizationConfiguration file (`--authorization-config`, which must not be
+    /// combined with `--authorization-mode`); kubeharden does not read that file and the rule
+    /// stays silent.
+    ///
+    /// ## How to verify on a live cluster
+    /// Ask what an unprivileged identity may do: `kubectl auth can-i '*' '*' --as=system:serviceaccount:default:default`.
+    /// `yes` on an apiserver that grants that account nothing means everything is allowed.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.6.0, 1.2.7 (ensure that the `--authorization-mode` argument is not set to AlwaysAllow)
+    /// - Kubernetes documentation: "Authorization", authorization modes
+    pub ApiserverAuthorizationAlwaysAllow,
+    code = "KAPI004",
+    name = "apiserver-authorization-always-allow",
+    category = Security,
+    target = "kube-apiserver",
+    summary = "kube-apiserver authorizes every request it receives",
+}
+
+impl Rule for ApiserverAuthorizationAlwaysAllow {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
+        for api in inventory.api_servers() {
+            // `--authorization-config` (with `--authorization-mode` too, the apiserver refuses
+            // to start: `conflicting-flags`) and `$(VAR)` chains are not known here.
+            if api.authorization_config().is_some()
+                || api
+                    .flags()
+                    .all("authorization-mode")
+                    .any(|flag| flag.has_env_reference())
+            {
+                continue;
+            }
+            let authorization = api.authorization();
+            let Authorization::Modes(modes) = &authorization.value else {
+                continue;
+            };
+            let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") else {
+                continue;
+            };
+            let (location, message, label, help) = if authorization.is_default() {
+                (
+                    api.missing_anchor(),
+                    "`--authorization-mode` not set; the kube-apiserver default is `AlwaysAllow`"
+                        .to_owned(),
+                    "no `--authorization-mode` among these flags",
+                    "add `--authorization-mode=Node,RBAC`".to_owned(),
+                )
+            } else {
+                let others: Vec<&str> = modes
+                    .iter()
+                    .map(|mode| mode.value.as_str())
+                    .filter(|mode| *mode != "AlwaysAllow")
+                    .collect();
+                let (message, help) = if others.is_empty() {
+                    (
+                        "`--authorization-mode` is `AlwaysAllow`".to_owned(),
+                        "set `--authorization-mode=Node,RBAC`".to_owned(),
+                    )
+                } else {
+                    let chain: Vec<&str> = modes.iter().map(|mode| mode.value.as_str()).collect();
+                    (
+                        format!(
+                            "`--authorization-mode` is `{}`; `AlwaysAllow` approves whatever the others leave undecided",
+                            chain.join(",")
+                        ),
+                        format!(
+                            "remove `AlwaysAllow`: `--authorization-mode={}`",
+                            others.join(",")
+                        ),
+                    )
+                };
+                (
+                    Location::new(api.container.file, always_allow.span),
+                    message,
+                    "authorizes everything",
+                    help,
+                )
+            };
+            findings
+                .report(location, message)
+                .component(Component::ApiServer)
+                .label(label)
+                .help(help)
+                .note(format!(
+                    "any valid credential — a user's or any pod's ServiceAccount token — may do anything (next to `AlwaysAllow` the apiserver turns anonymous requests off); {}",
+                    notes::version("kube-apiserver", api.version())
+                ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Tester, apiserver, apiserver_args};
+
+    #[test]
+    fn cases() {
+        Tester::new(&ApiserverAuthorizationAlwaysAllow, "kube-apiserver.yaml")
+            .pass([
+                apiserver(&["--authorization-mode=Node,RBAC"]),
+                apiserver_args(&["--authorization-mode=RBAC"]),
+                apiserver(&["--authorization-mode", "Node,RBAC"]),
+                apiserver(&["--authorization-mode=Node", "--authorization-mode=RBAC"]),
+                apiserver(&["--authorization-mode=Webhook"]),
+                // The chain is in a file kubeharden does not read.
+                apiserver(&["--authorization-config=/etc/kubernetes/authz.yaml"]),
+                // Both: the apiserver refuses to start (`conflicting-flags`).
+                apiserver(&[
+                    "--authorization-config=/etc/kubernetes/authz.yaml",
+                    "--authorization-mode=AlwaysAllow",
+                ]),
+                apiserver(&["--authorization-mode=$(AUTHORIZATION_MODE)"]),
+            ])
+            .fail([
+                apiserver(&[]),
+                apiserver_args(&["--anonymous-auth=false"]),
+                apiserver(&["--authorization-mode=AlwaysAllow"]),
+                apiserver(&[
+                    "--authorization-mode",
+                    "AlwaysAllow",
+                    "--anonymous-auth=false",
+                ]),
+                apiserver(&["--authorization-mode=Node,RBAC,AlwaysAllow"]),
+                // A list flag: the repeat adds to the chain.
+                apiserver(&[
+                    "--authorization-mode=Node,RBAC",
+                    "--authorization-mode=AlwaysAllow",
+                ]),
+            ])
+            .test_and_snapshot();
+    }
+}
