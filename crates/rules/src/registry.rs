@@ -32,6 +32,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdPlaintextUrl,
     &etcd::EtcdCaSharedWithCluster,
     // dashboard
+    &dashboard::DashboardSkipLoginEnabled,
     // general
     &general::InvalidYaml,
     &general::InvalidFlagValue,

@@ -207,3 +207,10 @@ pub(crate) fn apiserver_args_at(tag: &str, flags: &[&str]) -> String {
         flags,
     )
 }
+
+/// [`dashboard`] with another `image` and its words under `list_key` (`args` or `command`).
+pub(crate) fn dashboard_with(image: &str, list_key: &str, words: &[&str]) -> String {
+    dashboard(words)
+        .replace("kubernetesui/dashboard:v2.7.0", image)
+        .replace("        args:\n", &format!("        {list_key}:\n"))
+}
