@@ -33,6 +33,7 @@ pub static RULES: &[&dyn Rule] = &[
     &etcd::EtcdCaSharedWithCluster,
     // dashboard
     &dashboard::DashboardSkipLoginEnabled,
+    &dashboard::DashboardInsecureLoginEnabled,
     // general
     &general::InvalidYaml,
     &general::InvalidFlagValue,

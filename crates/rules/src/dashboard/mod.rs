@@ -1,5 +1,7 @@
 //! KDSH: the Kubernetes Dashboard — login, its service account, and how it is exposed.
 
+mod dashboard_insecure_login_enabled;
 mod dashboard_skip_login_enabled;
 
+pub use dashboard_insecure_login_enabled::DashboardInsecureLoginEnabled;
 pub use dashboard_skip_login_enabled::DashboardSkipLoginEnabled;
