@@ -34,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     // dashboard
     &dashboard::DashboardSkipLoginEnabled,
     &dashboard::DashboardInsecureLoginEnabled,
+    &dashboard::RbacAuthorizationDisabled,
     // general
     &general::InvalidYaml,
     &general::InvalidFlagValue,

@@ -2,6 +2,8 @@
 
 mod dashboard_insecure_login_enabled;
 mod dashboard_skip_login_enabled;
+mod rbac_authorization_disabled;
 
 pub use dashboard_insecure_login_enabled::DashboardInsecureLoginEnabled;
 pub use dashboard_skip_login_enabled::DashboardSkipLoginEnabled;
+pub use rbac_authorization_disabled::RbacAuthorizationDisabled;
