@@ -35,6 +35,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dashboard::DashboardSkipLoginEnabled,
     &dashboard::DashboardInsecureLoginEnabled,
     &dashboard::RbacAuthorizationDisabled,
+    &dashboard::DashboardServiceAccountPrivileged,
     // general
     &general::InvalidYaml,
     &general::InvalidFlagValue,
