@@ -36,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dashboard::DashboardInsecureLoginEnabled,
     &dashboard::RbacAuthorizationDisabled,
     &dashboard::DashboardServiceAccountPrivileged,
+    &dashboard::DashboardExposed,
     // general
     &general::InvalidYaml,
     &general::InvalidFlagValue,
