@@ -112,13 +112,13 @@ fn human_output_points_at_the_error() {
 fn invalid_utf8_and_duplicate_keys() {
     let mut latin1 = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf".to_vec();
     latin1.extend_from_slice(b"\xe9\n");
-    let duplicate = b"kind: KubeletConfiguration\nreadOnlyPort: 0\nreadOnlyPort: 0\n";
+    let duplicate = b"kind: ConfigMap\ndata:\n  a: 1\n  a: 2\n";
     let dir = tree(&[("latin1.yaml", &latin1), ("duplicate.yaml", duplicate)]);
     let output = kubeharden(dir.path(), &["check", "--format", "compact", "."]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "./duplicate.yaml:3:1: KGEN001 [error] duplicate key `readOnlyPort`\n\
+        "./duplicate.yaml:4:3: KGEN001 [error] duplicate key `a`\n\
          ./latin1.yaml:4:12: KGEN001 [error] file is not valid UTF-8\n"
     );
 }

@@ -38,7 +38,7 @@ pub fn body(meta: &Meta) -> String {
 pub fn markdown(meta: &Meta) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}: {}\n", meta.code, meta.name);
-    let _ = writeln!(out, "{}\n", capitalize(meta.summary));
+    let _ = writeln!(out, "> {}\n", meta.summary);
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Code | `{}` |", meta.code);
     let _ = writeln!(out, "| Name | `{}` |", meta.name);
@@ -59,8 +59,7 @@ pub fn markdown(meta: &Meta) -> String {
 #[must_use]
 pub fn text(meta: &Meta) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", meta.code, meta.name);
-    let _ = writeln!(out, "{}\n", capitalize(meta.summary));
+    let _ = writeln!(out, "{} ({}): {}\n", meta.code, meta.name, meta.summary);
     let _ = writeln!(
         out,
         "Section: {}   Target: {}   Category: {} (default severity: {})\n",
@@ -135,11 +134,4 @@ fn fenced_block(text: &str) -> Option<String> {
     let content_start = rest.find('\n')? + 1;
     let close = rest[content_start..].find("```")?;
     Some(rest[content_start..content_start + close].to_owned())
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect::<String>() + "."
-    })
 }

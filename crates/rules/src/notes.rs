@@ -1,7 +1,7 @@
 //! Wording shared by findings: where a value came from and which version it was judged as.
 
 use kubeharden_core::views::{VersionInfo, VersionSource};
-use kubeharden_core::{Effective, Inventory, Provenance};
+use kubeharden_core::{Effective, Provenance};
 
 /// `` `--flag` is `value` `` or `` `--flag` not set; the kube-apiserver default is `value` ``.
 pub(crate) fn flag_state<T: std::fmt::Display>(flag: &str, setting: &Effective<T>) -> String {
@@ -42,26 +42,6 @@ pub(crate) fn setting_state<T: std::fmt::Display>(
             )
         }
         _ => format!("`{name}` is `{}`", setting.value),
-    }
-}
-
-/// Where a value was written, for a note.
-pub(crate) fn provenance(inventory: &Inventory, provenance: &Provenance) -> String {
-    let place = |location: kubeharden_core::Location| {
-        let file = inventory.file(location.file);
-        format!(
-            "{}:{}",
-            file.path().display(),
-            file.line_col(location.span.start)
-        )
-    };
-    match provenance {
-        Provenance::Flag(l) => format!("set on the command line at {}", place(*l)),
-        Provenance::ConfigFile(l) => format!("set in the config file at {}", place(*l)),
-        Provenance::DropIn(l) => format!("set in a --config-dir drop-in at {}", place(*l)),
-        Provenance::KubeadmExtraArgs(l) => format!("set in kubeadm extraArgs at {}", place(*l)),
-        Provenance::Env(l) => format!("set by an environment variable at {}", place(*l)),
-        Provenance::Default(reason) => format!("nobody sets it, so the {} applies", reason.why),
     }
 }
 

@@ -4,7 +4,8 @@ use crate::rule::{Meta, Rule};
 #[allow(unused_imports)] // until every section has rules
 use crate::{api_server, dashboard, etcd, general, kubelet};
 
-/// All rules, in code order.
+/// All rules: by section in the seed document's order (API server, kubelet, etcd,
+/// Dashboard, then general), and by code within a section.
 pub static RULES: &[&dyn Rule] = &[
     // api-server
     &api_server::InsecurePortEnabled,
@@ -57,7 +58,7 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     })
 }
 
-/// Every rule's metadata, in code order.
+/// Every rule's metadata, in [`RULES`] order.
 pub fn metas() -> impl Iterator<Item = &'static Meta> {
     RULES.iter().map(|rule| rule.meta())
 }
@@ -98,15 +99,20 @@ mod tests {
     fn identities_agree() {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
-        let mut previous = "";
+        let mut previous: Option<(Section, &str)> = None;
         for rule in RULES {
             let meta = rule.meta();
             let code = meta.code;
             assert!(codes.insert(code), "{code} twice");
             assert!(names.insert(meta.name), "{} twice", meta.name);
-            assert!(code > previous, "{code} out of order");
-            previous = code;
             let section = Section::of_code(code).unwrap_or_else(|| panic!("{code}: bad prefix"));
+            if let Some((previous_section, previous_code)) = previous {
+                assert!(
+                    (previous_section, previous_code) < (section, code),
+                    "{code} out of order: sections in seed order, codes ascending within one"
+                );
+            }
+            previous = Some((section, code));
             assert!(
                 code.len() == 7
                     && code.starts_with('K')

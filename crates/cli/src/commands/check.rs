@@ -24,7 +24,12 @@ pub fn run(check: &Check) -> u8 {
 
     let mut stderr = std::io::stderr().lock();
     for error in &report.read_errors {
-        let _ = writeln!(stderr, "kubeharden: cannot read {}: {}", error.path.display(), error.message);
+        let _ = writeln!(
+            stderr,
+            "kubeharden: cannot read {}: {}",
+            error.path.display(),
+            error.message
+        );
     }
     if check.verbose {
         for (path, _) in report.skipped() {

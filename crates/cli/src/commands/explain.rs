@@ -49,7 +49,12 @@ fn suggest(wanted: &str) -> Option<&'static str> {
     let wanted = wanted.to_ascii_lowercase();
     registry::metas()
         .flat_map(|meta| [meta.code, meta.name])
-        .map(|candidate| (strsim::jaro_winkler(&wanted, &candidate.to_ascii_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&wanted, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)

@@ -12,7 +12,10 @@ use crate::EXIT_TROUBLE;
 /// worth a message, anything else is.
 pub fn print(text: &str) -> Result<(), u8> {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Err(EXIT_TROUBLE),
         Err(error) => {

@@ -142,7 +142,10 @@ impl<'i> ApiServer<'i> {
             return flag;
         }
         let version = self.version();
-        if version.version.is_before(ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE) {
+        if version
+            .version
+            .is_before(ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE)
+        {
             return Effective::default(false, "kube-apiserver default", version.known());
         }
         Effective::default(true, "kube-apiserver default", None)
