@@ -148,3 +148,31 @@ fn hidden_directories_and_other_extensions_are_not_walked() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(json["summary"]["files"], 1);
 }
+
+/// The legacy control plane as a user sees it: every finding, labelled on its flag.
+#[test]
+fn human_output_for_the_legacy_control_plane() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = kubeharden(&root, &["check", "fixtures/legacy-v1.18"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn fail_on_error_ignores_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = kubeharden(
+        &root,
+        &["check", "--format", "compact", "fixtures/kubeadm-v1.30"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/kubeadm-v1.30/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n"
+    );
+    let output = kubeharden(
+        &root,
+        &["check", "--fail-on", "error", "fixtures/kubeadm-v1.30"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -57,6 +57,10 @@ pub(crate) fn version(component: &str, info: VersionInfo) -> String {
                 info.version
             )
         }
+        VersionSource::ImageFamily(_) => format!(
+            "no image tag names the version, and upstream hyperkube images end at {version}, so {component} {version} is assumed; pass --kubernetes-version to judge another",
+            version = info.version
+        ),
         VersionSource::Assumed => format!(
             "no image tag names the version, so {component} {} (a current release) is assumed; pass --kubernetes-version to judge another",
             info.version

@@ -46,6 +46,7 @@ fn fixtures_fire_exactly_their_annotations() {
         .collect();
     dirs.sort();
     assert!(!dirs.is_empty());
+    let mut annotated_codes = BTreeSet::new();
     for dir in dirs {
         let report = linter.lint_paths(std::slice::from_ref(&dir));
         assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
@@ -59,6 +60,7 @@ fn fixtures_fire_exactly_their_annotations() {
             })
             .collect();
         let expected = expectations(&dir);
+        annotated_codes.extend(expected.iter().map(|(_, _, code)| code.clone()));
         for missing in expected.difference(&actual) {
             failures.push(format!(
                 "missed    {}:{} {}",
@@ -83,4 +85,12 @@ fn fixtures_fire_exactly_their_annotations() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    let never_fired: Vec<&str> = kubeharden_rules::registry::metas()
+        .map(|meta| meta.code)
+        .filter(|code| !annotated_codes.contains(*code))
+        .collect();
+    assert!(
+        never_fired.is_empty(),
+        "no fixture line expects {never_fired:?}"
+    );
 }

@@ -17,7 +17,7 @@ use crate::effective::{Effective, Location, Provenance};
 use crate::flags::{Flag, FlagSet, ValueForm};
 use crate::inventory::{Container, FileId, Inventory};
 use crate::source::Spanned;
-use crate::version::{ASSUMED_CURRENT, KubeVersion};
+use crate::version::{ASSUMED_CURRENT, KubeVersion, newest_release_of_image};
 
 /// Which Kubernetes version a component is judged as, and why.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -32,6 +32,9 @@ pub enum VersionSource {
     Image(Location),
     /// `--kubernetes-version` or the config file's `kubernetes-version`.
     Setting,
+    /// The image's tag names no version, but the image was only ever published up to this
+    /// release (upstream `hyperkube` ends at v1.18), which is assumed.
+    ImageFamily(Location),
     /// Nothing says: a current release is assumed.
     Assumed,
 }
@@ -41,12 +44,23 @@ impl VersionInfo {
     /// name it.
     #[must_use]
     pub fn known(self) -> Option<KubeVersion> {
-        (self.source != VersionSource::Assumed).then_some(self.version)
+        self.is_known().then_some(self.version)
+    }
+
+    /// Whether an image tag or the run's setting names the version.
+    #[must_use]
+    pub fn is_known(self) -> bool {
+        matches!(
+            self.source,
+            VersionSource::Image(_) | VersionSource::Setting
+        )
     }
 }
 
-/// The version of a container's component: the run's setting beats the image tag.
-pub(crate) fn container_version(inventory: &Inventory, container: &Container) -> VersionInfo {
+/// The version of a container's component: the run's setting beats the image tag; without
+/// either, the newest release of the image's family, else a current release.
+#[must_use]
+pub fn container_version(inventory: &Inventory, container: &Container) -> VersionInfo {
     if let Some(version) = inventory.options().kubernetes_version {
         return VersionInfo {
             version,
@@ -57,6 +71,10 @@ pub(crate) fn container_version(inventory: &Inventory, container: &Container) ->
         (Some(version), Some(image)) => VersionInfo {
             version,
             source: VersionSource::Image(Location::new(container.file, image.span)),
+        },
+        (None, Some(image)) if newest_release_of_image(&image.value).is_some() => VersionInfo {
+            version: newest_release_of_image(&image.value).unwrap_or(ASSUMED_CURRENT),
+            source: VersionSource::ImageFamily(Location::new(container.file, image.span)),
         },
         _ => VersionInfo {
             version: ASSUMED_CURRENT,

@@ -1,5 +1,4 @@
 use kubeharden_core::version::INSECURE_PORT_DISABLED_IN;
-use kubeharden_core::views::VersionSource;
 use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
@@ -102,7 +101,7 @@ impl Rule for InsecureBindAddressSet {
             {
                 continue;
             }
-            let assumed = version.source == VersionSource::Assumed;
+            let assumed = !version.is_known();
             let port = api.insecure_port();
             let port_closed = !port.is_default() && port.value == 0;
             let message = if port_closed {

@@ -14,8 +14,8 @@ pub use removed_flag::RemovedFlag;
 
 use kubeharden_core::flags::{Flag, ValueForm};
 use kubeharden_core::inventory::Container;
-use kubeharden_core::version::{KubeVersion, newest_release_of_image};
-use kubeharden_core::views::{VersionInfo, VersionSource};
+use kubeharden_core::version::KubeVersion;
+use kubeharden_core::views::container_version;
 use kubeharden_core::{Component, Inventory, Location, Span};
 
 use crate::notes;
@@ -73,38 +73,10 @@ fn judged_version(
     container: &Container,
     component: Component,
 ) -> JudgedVersion {
-    let info = if let Some(version) = inventory.options().kubernetes_version {
-        VersionInfo {
-            version,
-            source: VersionSource::Setting,
-        }
-    } else if let (Some(version), Some(image)) = (container.image_version, &container.image) {
-        VersionInfo {
-            version,
-            source: VersionSource::Image(Location::new(container.file, image.span)),
-        }
-    } else {
-        let bound = container
-            .image
-            .as_ref()
-            .and_then(|image| newest_release_of_image(&image.value));
-        if let Some(bound) = bound {
-            return JudgedVersion {
-                version: bound,
-                assumed: true,
-                note: format!(
-                    "no image tag names the version, and upstream hyperkube images end at {bound}, so {component} {bound} is assumed; pass --kubernetes-version to judge another"
-                ),
-            };
-        }
-        VersionInfo {
-            version: kubeharden_core::version::ASSUMED_CURRENT,
-            source: VersionSource::Assumed,
-        }
-    };
+    let info = container_version(inventory, container);
     JudgedVersion {
         version: info.version,
-        assumed: info.source == VersionSource::Assumed,
+        assumed: !info.is_known(),
         note: notes::version(component.name(), info),
     }
 }
