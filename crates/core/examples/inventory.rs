@@ -24,7 +24,7 @@ fn main() {
             problem.kind
         );
     }
-    for container in &inventory.containers {
+    for container in &inventory.processes {
         let file = inventory.file(container.file);
         println!(
             "{}: {:?} via {:?}, image {:?}, {} flags, {} env",

@@ -6,13 +6,15 @@
 
 mod config;
 mod objects;
+mod process;
 mod workload;
 
 use std::path::Path;
 
 pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
-pub use workload::{Container, Detection, EnvVar, Workload};
+pub use process::{Origin, Process, WordSource};
+pub use workload::{Detection, EnvVar, Workload};
 
 use crate::component::Component;
 use crate::source::{DecodeError, SourceFile, Span, Spanned};
@@ -77,7 +79,7 @@ pub struct Inventory {
     pub problems: Vec<InputProblem>,
     pub skipped: Vec<(FileId, SkipReason)>,
     pub workloads: Vec<Workload>,
-    pub containers: Vec<Container>,
+    pub processes: Vec<Process>,
     pub kubelet_configs: Vec<KubeletConfigDoc>,
     pub services: Vec<Service>,
     pub ingresses: Vec<Ingress>,
@@ -228,25 +230,25 @@ impl Inventory {
     }
 
     /// Containers classified as `component`.
-    pub fn containers_of(&self, component: Component) -> impl Iterator<Item = &Container> {
-        self.containers
+    pub fn processes_of(&self, component: Component) -> impl Iterator<Item = &Process> {
+        self.processes
             .iter()
             .filter(move |c| c.component == Some(component))
     }
 
     pub fn api_servers(&self) -> impl Iterator<Item = ApiServer<'_>> {
-        self.containers_of(Component::ApiServer)
+        self.processes_of(Component::ApiServer)
             .map(move |c| ApiServer::new(self, c))
     }
 
     pub fn etcds(&self) -> impl Iterator<Item = Etcd<'_>> {
-        self.containers_of(Component::Etcd)
+        self.processes_of(Component::Etcd)
             .map(move |c| Etcd::new(self, c))
     }
 
     pub fn dashboards(&self) -> impl Iterator<Item = Dashboard<'_>> {
-        self.containers_of(Component::Dashboard)
-            .map(move |c| Dashboard::new(self, c))
+        self.processes_of(Component::Dashboard)
+            .filter_map(move |c| Dashboard::new(self, c))
     }
 
     /// Every kubelet: each one found on a command line (with its `--config` file when that
@@ -257,8 +259,8 @@ impl Inventory {
     }
 
     #[must_use]
-    pub fn workload(&self, container: &Container) -> &Workload {
-        &self.workloads[container.workload]
+    pub fn workload(&self, process: &Process) -> Option<&Workload> {
+        self.workloads.get(process.workload()?)
     }
 }
 

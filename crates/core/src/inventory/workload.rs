@@ -1,11 +1,12 @@
 //! Pods and pod templates, and which control-plane component each container runs.
 
 use super::objects::{Meta, string_map};
+use super::process::{Origin, Process};
 use super::{FileId, InputProblem, InputProblemKind, Inventory};
 use crate::component::{Component, basename};
 use crate::flags::{self, FlagSet};
 use crate::source::{MappedText, Span, Spanned};
-use crate::version::{KubeVersion, version_from_image};
+use crate::version::version_from_image;
 use crate::yaml::NodeRef;
 
 /// A Pod, or a workload with a pod template.
@@ -37,31 +38,12 @@ pub enum Detection {
     Label,
 }
 
-/// One `env` entry of a container.
+/// One `env` entry of a container or `Environment=` assignment of a service.
 #[derive(Clone, Debug)]
 pub struct EnvVar {
     pub name: Spanned<String>,
     /// `value`, or `None` for `valueFrom` references (their value is not in the file).
     pub value: Option<MappedText>,
-}
-
-/// A container of a control-plane component, with its parsed command line.
-#[derive(Clone, Debug)]
-pub struct Container {
-    pub file: FileId,
-    /// Index into [`Inventory::workloads`].
-    pub workload: usize,
-    pub name: Option<Spanned<String>>,
-    pub image: Option<Spanned<String>>,
-    pub component: Option<Component>,
-    pub detection: Option<Detection>,
-    /// The Kubernetes version its image tag names.
-    pub image_version: Option<KubeVersion>,
-    pub flags: FlagSet,
-    /// Where a missing flag belongs: the `args:` key, else the `command:` key, else the
-    /// container's `name:` key.
-    pub flags_anchor: Span,
-    pub env: Vec<EnvVar>,
 }
 
 /// Paths to the pod spec of each workload kind that has one.
@@ -128,7 +110,7 @@ pub(super) fn read_workload(
         .flat_map(NodeRef::items);
     for container in containers {
         let read = read_container(file, workload, container, label_component, inventory);
-        inventory.containers.push(read);
+        inventory.processes.push(read);
     }
 }
 
@@ -138,7 +120,7 @@ fn read_container(
     container: NodeRef<'_, '_>,
     label_component: Option<Component>,
     inventory: &mut Inventory,
-) -> Container {
+) -> Process {
     let name = container.entry("name");
     let image = container
         .get("image")
@@ -195,12 +177,15 @@ fn read_container(
             })
         })
         .collect();
-    Container {
+    Process {
         file,
-        workload,
-        name: name
-            .and_then(|(_, v)| v.as_spanned_str())
-            .map(|s| s.map(str::to_owned)),
+        origin: Origin::Container {
+            workload,
+            name: name
+                .and_then(|(_, v)| v.as_spanned_str())
+                .map(|s| s.map(str::to_owned)),
+        },
+        word_sources: Vec::new(),
         image_version: image.as_ref().and_then(|i| version_from_image(&i.value)),
         image,
         component,

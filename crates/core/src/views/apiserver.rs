@@ -1,9 +1,9 @@
 //! kube-apiserver's effective settings.
 
-use super::{FlagReader, VersionInfo, container_version};
+use super::{FlagReader, VersionInfo, process_version};
 use crate::effective::{Effective, Location, Provenance};
 use crate::flags::FlagSet;
-use crate::inventory::{Container, Inventory};
+use crate::inventory::{Inventory, Process};
 use crate::source::Spanned;
 use crate::version::{INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default};
 
@@ -69,39 +69,33 @@ impl Authorization {
 #[derive(Clone, Copy, Debug)]
 pub struct ApiServer<'i> {
     inventory: &'i Inventory,
-    pub container: &'i Container,
+    pub process: &'i Process,
 }
 
 impl<'i> ApiServer<'i> {
     #[must_use]
-    pub fn new(inventory: &'i Inventory, container: &'i Container) -> Self {
-        Self {
-            inventory,
-            container,
-        }
+    pub fn new(inventory: &'i Inventory, process: &'i Process) -> Self {
+        Self { inventory, process }
     }
 
     fn reader(&self) -> FlagReader<'i> {
-        FlagReader {
-            file: self.container.file,
-            flags: &self.container.flags,
-        }
+        FlagReader::new(self.process)
     }
 
     #[must_use]
     pub fn flags(&self) -> &'i FlagSet {
-        &self.container.flags
+        &self.process.flags
     }
 
     #[must_use]
     pub fn version(&self) -> VersionInfo {
-        container_version(self.inventory, self.container)
+        process_version(self.inventory, self.process)
     }
 
     /// Where a missing flag belongs (the container's `args:` or `command:` key).
     #[must_use]
     pub fn missing_anchor(&self) -> Location {
-        Location::new(self.container.file, self.container.flags_anchor)
+        Location::new(self.process.file, self.process.flags_anchor)
     }
 
     /// `--anonymous-auth`, default `true`.
@@ -133,7 +127,7 @@ impl<'i> ApiServer<'i> {
                         None,
                     )
                 } else {
-                    Provenance::Flag(Location::new(self.container.file, always_allow.span))
+                    Provenance::Flag(Location::new(self.process.file, always_allow.span))
                 };
                 return Effective::new(false, provenance);
             }
@@ -187,16 +181,13 @@ impl<'i> ApiServer<'i> {
         let reader = self.reader();
         let modes = reader.list("authorization-mode");
         if let Some(last) = self.flags().last("authorization-mode") {
-            return Effective::new(
-                Authorization::Modes(modes),
-                Provenance::Flag(reader.location(last)),
-            );
+            return Effective::new(Authorization::Modes(modes), reader.provenance(last));
         }
         if let Some(config) = reader.string("authorization-config") {
             let span = config
                 .provenance
                 .location()
-                .map_or(self.container.flags_anchor, |l| l.span);
+                .map_or(self.process.flags_anchor, |l| l.span);
             return Effective::new(
                 Authorization::ConfigFile(Spanned::new(config.value, span)),
                 config.provenance,
@@ -205,7 +196,7 @@ impl<'i> ApiServer<'i> {
         Effective::default(
             Authorization::Modes(vec![Spanned::new(
                 "AlwaysAllow".to_owned(),
-                self.container.flags_anchor,
+                self.process.flags_anchor,
             )]),
             "kube-apiserver default",
             None,
@@ -248,7 +239,7 @@ impl<'i> ApiServer<'i> {
                 .into_iter()
                 .rev()
                 .find(|item| item.value == plugin)
-                .map(|item| Location::new(self.container.file, item.span))
+                .map(|item| Location::new(self.process.file, item.span))
         };
         if let Some(location) = item("disable-admission-plugins") {
             return Effective::new(false, Provenance::Flag(location));
@@ -260,7 +251,7 @@ impl<'i> ApiServer<'i> {
             return Effective::new(true, Provenance::Flag(location));
         }
         if let Some(legacy) = self.flags().last("admission-control") {
-            return Effective::new(false, Provenance::Flag(reader.location(legacy)));
+            return Effective::new(false, reader.provenance(legacy));
         }
         Effective::default(
             DEFAULT_ADMISSION_PLUGINS.contains(&plugin),
@@ -298,10 +289,7 @@ impl<'i> ApiServer<'i> {
     fn plugin_list(&self, flag: &str) -> Option<Effective<Vec<Spanned<String>>>> {
         let reader = self.reader();
         let last = self.flags().last(flag)?;
-        Some(Effective::new(
-            reader.list(flag),
-            Provenance::Flag(reader.location(last)),
-        ))
+        Some(Effective::new(reader.list(flag), reader.provenance(last)))
     }
 
     /// Whether any occurrence of `--flag` holds an unresolved `$(VAR)` reference: its real

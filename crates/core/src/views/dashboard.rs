@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use super::FlagReader;
 use crate::effective::{Effective, Location};
 use crate::inventory::{
-    Binding, Container, Detection, Ingress, Inventory, Role, Service, Subject, Workload,
+    Binding, Detection, Ingress, Inventory, Process, Role, Service, Subject, Workload,
 };
 use crate::source::Spanned;
 use crate::version::{ImageRef, Semver, dashboard_version_from_image};
@@ -117,41 +117,42 @@ fn parse_ip(text: &str) -> Option<IpAddr> {
 #[derive(Clone, Copy, Debug)]
 pub struct Dashboard<'i> {
     inventory: &'i Inventory,
-    pub container: &'i Container,
+    pub process: &'i Process,
+    workload: &'i Workload,
 }
 
 impl<'i> Dashboard<'i> {
+    /// The Dashboard a container runs; `None` for a process outside a workload.
     #[must_use]
-    pub fn new(inventory: &'i Inventory, container: &'i Container) -> Self {
-        Self {
+    pub fn new(inventory: &'i Inventory, process: &'i Process) -> Option<Self> {
+        let workload = inventory.workload(process)?;
+        Some(Self {
             inventory,
-            container,
-        }
+            process,
+            workload,
+        })
     }
 
     fn reader(&self) -> FlagReader<'i> {
-        FlagReader {
-            file: self.container.file,
-            flags: &self.container.flags,
-        }
+        FlagReader::new(self.process)
     }
 
     #[must_use]
     pub fn workload(&self) -> &'i Workload {
-        self.inventory.workload(self.container)
+        self.workload
     }
 
     /// The Dashboard release its image names (`None` for modules, which are versioned on their
     /// own, and for tags that are not versions).
     #[must_use]
     pub fn version(&self) -> Option<Semver> {
-        dashboard_version_from_image(&self.container.image.as_ref()?.value)
+        dashboard_version_from_image(&self.process.image.as_ref()?.value)
     }
 
     /// The image's `image:` value, for findings about the release itself.
     #[must_use]
     pub fn image(&self) -> Option<Spanned<&'i str>> {
-        self.container
+        self.process
             .image
             .as_ref()
             .map(|image| Spanned::new(image.value.as_str(), image.span))
@@ -160,17 +161,17 @@ impl<'i> Dashboard<'i> {
     /// Where the `image:` value is, else the flags anchor.
     #[must_use]
     pub fn image_location(&self) -> Location {
-        self.container.image.as_ref().map_or_else(
+        self.process.image.as_ref().map_or_else(
             || self.missing_anchor(),
-            |image| Location::new(self.container.file, image.span),
+            |image| Location::new(self.process.file, image.span),
         )
     }
 
     fn program(&self) -> Program<'i> {
-        if self.container.detection == Some(Detection::Binary) {
+        if self.process.detection == Some(Detection::Binary) {
             return Program::Monolith;
         }
-        let Some(image) = self.container.image.as_ref() else {
+        let Some(image) = self.process.image.as_ref() else {
             return Program::Unknown;
         };
         let name = ImageRef::parse(&image.value).name_without_arch();
@@ -212,7 +213,7 @@ impl<'i> Dashboard<'i> {
 
     #[must_use]
     pub fn missing_anchor(&self) -> Location {
-        Location::new(self.container.file, self.container.flags_anchor)
+        Location::new(self.process.file, self.process.flags_anchor)
     }
 
     /// The namespace it runs in, as written (`None`: whatever namespace it is applied to).
@@ -284,7 +285,7 @@ impl<'i> Dashboard<'i> {
         if let Some(address) = self.reader().string("insecure-bind-address") {
             return Some(address);
         }
-        let runs_entrypoint = self.container.detection != Some(Detection::Binary);
+        let runs_entrypoint = self.process.detection != Some(Detection::Binary);
         match self.program() {
             Program::Unknown if runs_entrypoint => None,
             Program::Monolith | Program::Module(_) if runs_entrypoint => Some(Effective::default(

@@ -6,49 +6,43 @@
 use super::{FlagReader, VersionInfo};
 use crate::effective::{Effective, Location, Provenance};
 use crate::flags::parse_go_bool;
-use crate::inventory::{Container, EnvVar, Inventory};
+use crate::inventory::{EnvVar, Inventory, Process};
 use crate::source::Spanned;
 
 /// An etcd container.
 #[derive(Clone, Copy, Debug)]
 pub struct Etcd<'i> {
     inventory: &'i Inventory,
-    pub container: &'i Container,
+    pub process: &'i Process,
 }
 
 const ETCD_DEFAULT: &str = "etcd default";
 
 impl<'i> Etcd<'i> {
     #[must_use]
-    pub fn new(inventory: &'i Inventory, container: &'i Container) -> Self {
-        Self {
-            inventory,
-            container,
-        }
+    pub fn new(inventory: &'i Inventory, process: &'i Process) -> Self {
+        Self { inventory, process }
     }
 
     fn reader(&self) -> FlagReader<'i> {
-        FlagReader {
-            file: self.container.file,
-            flags: &self.container.flags,
-        }
+        FlagReader::new(self.process)
     }
 
     /// The Kubernetes version of the control plane is not etcd's: etcd's own flags do not
     /// change with it. Reported for notes only.
     #[must_use]
     pub fn version(&self) -> VersionInfo {
-        super::container_version(self.inventory, self.container)
+        super::process_version(self.inventory, self.process)
     }
 
     #[must_use]
     pub fn missing_anchor(&self) -> Location {
-        Location::new(self.container.file, self.container.flags_anchor)
+        Location::new(self.process.file, self.process.flags_anchor)
     }
 
     fn env(&self, flag: &str) -> Option<&'i EnvVar> {
         let name = format!("ETCD_{}", flag.to_ascii_uppercase().replace('-', "_"));
-        self.container
+        self.process
             .env
             .iter()
             .rev()
@@ -63,7 +57,7 @@ impl<'i> Etcd<'i> {
             let value = var.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
-                Provenance::Env(Location::new(self.container.file, value.span)),
+                Provenance::Env(Location::new(self.process.file, value.span)),
             ))
         })
     }
@@ -80,9 +74,9 @@ impl<'i> Etcd<'i> {
     /// it to say where a missing setting belongs.
     #[must_use]
     pub fn configured_by_env(&self) -> bool {
-        self.container.flags.iter().next().is_none()
+        self.process.flags.iter().next().is_none()
             && self
-                .container
+                .process
                 .env
                 .iter()
                 .any(|var| var.name.value.starts_with("ETCD_"))
@@ -93,7 +87,7 @@ impl<'i> Etcd<'i> {
     /// there is no such variable. A later entry of the same name wins, as in Kubernetes.
     #[must_use]
     pub fn env_literal(&self, name: &str) -> Option<&'i str> {
-        self.container
+        self.process
             .env
             .iter()
             .rev()
@@ -115,7 +109,7 @@ impl<'i> Etcd<'i> {
             let value = self.env(flag)?.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
-                Provenance::Env(Location::new(self.container.file, value.span)),
+                Provenance::Env(Location::new(self.process.file, value.span)),
             ))
         })?;
         (!setting.value.trim().is_empty()).then_some(setting)
@@ -134,7 +128,7 @@ impl<'i> Etcd<'i> {
             if let Ok(parsed) = parse_go_bool(&value.text) {
                 return Some(Effective::new(
                     parsed,
-                    Provenance::Env(Location::new(self.container.file, value.span)),
+                    Provenance::Env(Location::new(self.process.file, value.span)),
                 ));
             }
         }
@@ -180,19 +174,16 @@ impl<'i> Etcd<'i> {
             return None;
         }
         let urls = self.urls(flag);
-        if let Some(last) = self.container.flags.last(flag) {
+        if let Some(last) = self.process.flags.last(flag) {
             if !urls.is_empty() {
-                return Some(Effective::new(
-                    urls,
-                    Provenance::Flag(self.reader().location(last)),
-                ));
+                return Some(Effective::new(urls, self.reader().provenance(last)));
             }
         }
         let value = self.env(flag)?.value.as_ref()?;
         (!urls.is_empty()).then(|| {
             Effective::new(
                 urls,
-                Provenance::Env(Location::new(self.container.file, value.span)),
+                Provenance::Env(Location::new(self.process.file, value.span)),
             )
         })
     }

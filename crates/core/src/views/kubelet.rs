@@ -9,13 +9,13 @@ use std::path::Path;
 
 use super::FlagReader;
 use crate::effective::{Effective, Location, Provenance};
-use crate::inventory::{ConfigLeaf, Container, Inventory, KubeletConfigDoc};
+use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Process};
 
 /// Where one kubelet's settings come from.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct KubeletSources<'i> {
     /// The kubelet's command line, when kubeharden saw one.
-    pub command_line: Option<&'i Container>,
+    pub command_line: Option<&'i Process>,
     /// The config file: the one `--config` names when it was scanned too, or a
     /// `KubeletConfiguration` seen on its own.
     pub config: Option<&'i KubeletConfigDoc>,
@@ -40,7 +40,7 @@ impl<'i> Kubelet<'i> {
     pub(crate) fn all(inventory: &'i Inventory) -> Vec<Self> {
         let mut claimed = vec![false; inventory.kubelet_configs.len()];
         let mut kubelets = Vec::new();
-        for container in inventory.containers_of(crate::Component::Kubelet) {
+        for container in inventory.processes_of(crate::Component::Kubelet) {
             let config_path = container
                 .flags
                 .last("config")
@@ -77,10 +77,7 @@ impl<'i> Kubelet<'i> {
     }
 
     fn reader(&self) -> Option<FlagReader<'i>> {
-        self.sources.command_line.map(|c| FlagReader {
-            file: c.file,
-            flags: &c.flags,
-        })
+        self.sources.command_line.map(FlagReader::new)
     }
 
     /// `--config`, when the command line has it.

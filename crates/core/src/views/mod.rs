@@ -14,8 +14,8 @@ pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};
 
 use crate::effective::{Effective, Location, Provenance};
-use crate::flags::{Flag, FlagSet, ValueForm};
-use crate::inventory::{Container, FileId, Inventory};
+use crate::flags::{Flag, FlagSet};
+use crate::inventory::{Inventory, Origin, Process};
 use crate::source::Spanned;
 use crate::version::{ASSUMED_CURRENT, KubeVersion, newest_release_of_image};
 
@@ -60,7 +60,7 @@ impl VersionInfo {
 /// The version of a container's component: the run's setting beats the image tag; without
 /// either, the newest release of the image's family, else a current release.
 #[must_use]
-pub fn container_version(inventory: &Inventory, container: &Container) -> VersionInfo {
+pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInfo {
     if let Some(version) = inventory.options().kubernetes_version {
         return VersionInfo {
             version,
@@ -83,32 +83,43 @@ pub fn container_version(inventory: &Inventory, container: &Container) -> Versio
     }
 }
 
-/// Reads flags of one container as effective settings.
+/// Reads flags of one process as effective settings.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FlagReader<'i> {
-    pub file: FileId,
+    pub process: &'i Process,
     pub flags: &'i FlagSet,
 }
 
 impl<'i> FlagReader<'i> {
+    pub(crate) fn new(process: &'i Process) -> Self {
+        Self {
+            process,
+            flags: &process.flags,
+        }
+    }
+
     /// Where a flag is reported: the whole `--name=value` (or bare `--name`); for the split
-    /// form `--name value`, which spans two list items, the value alone.
-    pub(crate) fn location(&self, flag: &Flag) -> Location {
-        let span = match &flag.value {
-            Some(value) if value.form == ValueForm::Separate => value.span,
-            _ => flag.span,
-        };
-        Location::new(self.file, span)
+    /// form `--name value`, which spans two list items, the value alone. `None` for a flag
+    /// kubeadm adds itself.
+    pub(crate) fn location(&self, flag: &Flag) -> Option<Location> {
+        self.process.flag_location(flag)
+    }
+
+    /// Where a flag's value came from: the command line, a kubeadm `extraArgs` entry, or
+    /// kubeadm's own defaults.
+    pub(crate) fn provenance(&self, flag: &Flag) -> Provenance {
+        match (self.location(flag), &self.process.origin) {
+            (Some(location), Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
+            (Some(location), _) => Provenance::Flag(location),
+            (None, _) => Provenance::default("kubeadm default", None),
+        }
     }
 
     /// The last occurrence's value of a scalar flag.
     pub(crate) fn string(&self, name: &str) -> Option<Effective<String>> {
         let flag = self.flags.last(name)?;
         let value = flag.value.as_ref()?;
-        Some(Effective::new(
-            value.text.clone(),
-            Provenance::Flag(self.location(flag)),
-        ))
+        Some(Effective::new(value.text.clone(), self.provenance(flag)))
     }
 
     /// A boolean flag's value; an unparsable value counts as unset here (the component would
@@ -117,10 +128,7 @@ impl<'i> FlagReader<'i> {
         let flag = self.flags.last(name)?;
         let value = self.flags.bool(name)?;
         let parsed = value.value.ok()?;
-        Some(Effective::new(
-            parsed,
-            Provenance::Flag(self.location(flag)),
-        ))
+        Some(Effective::new(parsed, self.provenance(flag)))
     }
 
     /// An integer flag's value; unparsable counts as unset (see [`Self::bool`]).
@@ -128,10 +136,7 @@ impl<'i> FlagReader<'i> {
         let flag = self.flags.last(name)?;
         let value = flag.value.as_ref()?;
         let parsed = value.text.trim().parse().ok()?;
-        Some(Effective::new(
-            parsed,
-            Provenance::Flag(self.location(flag)),
-        ))
+        Some(Effective::new(parsed, self.provenance(flag)))
     }
 
     /// Every item of a list flag, across repeats, each with its own span.

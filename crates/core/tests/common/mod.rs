@@ -1,7 +1,7 @@
 //! Builders for realistic inputs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several test binaries
 
-use kubeharden_core::inventory::Container;
+use kubeharden_core::inventory::Process;
 use kubeharden_core::{Component, Inventory, InventoryOptions, SourceFile, Span};
 
 /// Reads one file's text into a fresh inventory.
@@ -32,9 +32,9 @@ pub fn apiserver(image_tag: &str, flags: &[&str]) -> String {
     static_pod(&container)
 }
 
-pub fn only_container(inventory: &Inventory) -> &Container {
-    assert_eq!(inventory.containers.len(), 1, "{:?}", inventory.containers);
-    &inventory.containers[0]
+pub fn only_container(inventory: &Inventory) -> &Process {
+    assert_eq!(inventory.processes.len(), 1, "{:?}", inventory.processes);
+    &inventory.processes[0]
 }
 
 pub fn component_of(text: &str) -> Option<Component> {

@@ -133,7 +133,7 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
                     )
                 };
                 (
-                    Location::new(api.container.file, always_allow.span),
+                    Location::new(api.process.file, always_allow.span),
                     message,
                     "authorizes everything",
                     help,

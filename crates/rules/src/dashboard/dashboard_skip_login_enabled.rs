@@ -130,7 +130,7 @@ impl Rule for DashboardSkipLoginEnabled {
                     .note(note);
             } else {
                 // `--enable-skip-login false`: a boolean never takes the next word as its value.
-                let flags = &dashboard.container.flags;
+                let flags = &dashboard.process.flags;
                 let bare_before_word = flags.last("enable-skip-login").is_some_and(|flag| {
                     flag.value.is_none()
                         && flags

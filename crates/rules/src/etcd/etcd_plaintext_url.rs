@@ -151,7 +151,7 @@ impl Rule for EtcdPlaintextUrl {
                     let peer = flag.contains("peer");
                     findings
                         .report(
-                            kubeharden_core::Location::new(etcd.container.file, url.span),
+                            kubeharden_core::Location::new(etcd.process.file, url.span),
                             format!("`{name}` {does} `{}`", url.value),
                         )
                         .component(Component::Etcd)
@@ -190,7 +190,7 @@ impl Rule for EtcdPlaintextUrl {
                 };
                 findings
                     .report(
-                        kubeharden_core::Location::new(api.container.file, url.span),
+                        kubeharden_core::Location::new(api.process.file, url.span),
                         format!("`--etcd-servers` reaches etcd over plain HTTP at `{}`", url.value),
                     )
                     .component(Component::ApiServer)

@@ -125,7 +125,7 @@ fn check_admission_control(
     }) else {
         return;
     };
-    let container = api.container;
+    let container = api.process;
     findings
         .report(
             name_location(container, legacy),
@@ -160,7 +160,7 @@ fn check_overlapping_plugins(
         reported.push(&plugin.value);
         findings
             .report(
-                Location::new(api.container.file, plugin.span),
+                Location::new(api.process.file, plugin.span),
                 format!("`{}` is both enabled and disabled", plugin.value),
             )
             .component(Component::ApiServer)
@@ -171,7 +171,7 @@ fn check_overlapping_plugins(
             ))
             .note(format!(
                 "enabled at line {}; kube-apiserver refuses overlapping plugin lists and exits at start-up",
-                line_of(inventory, api.container.file, enabled_at.span)
+                line_of(inventory, api.process.file, enabled_at.span)
             ));
     }
 }
@@ -185,7 +185,7 @@ fn check_authorization_config(
     let Some(config) = set(flags, "authorization-config") else {
         return;
     };
-    let config_line = line_of(inventory, api.container.file, config.span);
+    let config_line = line_of(inventory, api.process.file, config.span);
     for legacy in LEGACY_AUTHORIZATION_FLAGS {
         let Some(flag) = flags.all(legacy).next() else {
             continue;
@@ -199,7 +199,7 @@ fn check_authorization_config(
         };
         findings
             .report(
-                name_location(api.container, flag),
+                name_location(api.process, flag),
                 format!("`--{legacy}` cannot be combined with `--authorization-config`"),
             )
             .component(Component::ApiServer)
@@ -239,7 +239,7 @@ fn check_files_without_modes(
         let modes_note = match flags.last("authorization-mode") {
             Some(f) => format!(
                 "`--authorization-mode` at line {} does not list `{mode}`",
-                line_of(inventory, api.container.file, f.span)
+                line_of(inventory, api.process.file, f.span)
             ),
             None => {
                 "`--authorization-mode` is not set, so only `AlwaysAllow` is in effect".to_owned()
@@ -247,7 +247,7 @@ fn check_files_without_modes(
         };
         findings
             .report(
-                name_location(api.container, flag),
+                name_location(api.process, flag),
                 format!("`--{file_flag}` is set, but `{mode}` is not an authorization mode"),
             )
             .component(Component::ApiServer)

@@ -76,7 +76,7 @@ impl Rule for DuplicateFlag {
     }
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for container in &inventory.containers {
+        for container in &inventory.processes {
             let Some(component) = container.component else {
                 continue;
             };

@@ -1,6 +1,6 @@
 use kubeharden_core::flags::values::{self, Rejection, parse_go_int};
 use kubeharden_core::flags::{Flag, FlagSet, StopReason};
-use kubeharden_core::inventory::{Container, KubeletConfigDoc};
+use kubeharden_core::inventory::{KubeletConfigDoc, Process};
 use kubeharden_core::version::insecure_port_only_zero;
 use kubeharden_core::views::{ApiServer, Authorization};
 use kubeharden_core::{Component, Inventory, Location};
@@ -101,7 +101,7 @@ impl Rule for InvalidFlagValue {
     }
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for container in &inventory.containers {
+        for container in &inventory.processes {
             let Some(component) = container.component else {
                 continue;
             };
@@ -132,7 +132,7 @@ fn value_state(flag: &str, text: &str) -> String {
 
 fn check_values(
     inventory: &Inventory,
-    container: &Container,
+    container: &Process,
     component: Component,
     findings: &mut Findings<'_>,
 ) {
@@ -247,7 +247,7 @@ fn parser_error(component: Component, flag: &str, text: &str) -> String {
 }
 
 fn check_missing_and_swallowed(
-    container: &Container,
+    container: &Process,
     component: Component,
     findings: &mut Findings<'_>,
 ) {
@@ -300,7 +300,7 @@ fn check_missing_and_swallowed(
 /// Stray words: Kubernetes components refuse them (`"kube-apiserver" does not take any
 /// arguments`, the kubelet's `unknown command`); etcd stops parsing at the first one and
 /// refuses it; the Dashboard ignores them.
-fn check_arguments(container: &Container, component: Component, findings: &mut Findings<'_>) {
+fn check_arguments(container: &Process, component: Component, findings: &mut Findings<'_>) {
     let flags = &container.flags;
     if component == Component::Dashboard {
         return;
@@ -405,7 +405,7 @@ fn bool_flag_before(flags: &FlagSet, index: usize) -> Option<&Flag> {
     })
 }
 
-fn check_insecure_port(inventory: &Inventory, container: &Container, findings: &mut Findings<'_>) {
+fn check_insecure_port(inventory: &Inventory, container: &Process, findings: &mut Findings<'_>) {
     let judged = judged_version(inventory, container, Component::ApiServer);
     // Only a release known to be v1.20-v1.23 refuses the port; never judge it on a guess.
     if judged.assumed || !insecure_port_only_zero(judged.version) {
@@ -482,7 +482,7 @@ fn check_authorization_files(api: &ApiServer<'_>, findings: &mut Findings<'_>) {
         };
         findings
             .report(
-                Location::new(api.container.file, item.span),
+                Location::new(api.process.file, item.span),
                 format!("`{mode}` in `--authorization-mode` needs `--{file_flag}`"),
             )
             .component(Component::ApiServer)

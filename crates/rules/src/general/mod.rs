@@ -13,9 +13,9 @@ pub use invalid_yaml::InvalidYaml;
 pub use removed_flag::RemovedFlag;
 
 use kubeharden_core::flags::{Flag, ValueForm};
-use kubeharden_core::inventory::Container;
+use kubeharden_core::inventory::Process;
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::views::container_version;
+use kubeharden_core::views::process_version;
 use kubeharden_core::{Component, Inventory, Location, Span};
 
 use crate::notes;
@@ -32,24 +32,19 @@ fn written(flag: &Flag) -> String {
     }
 }
 
-/// Where a flag occurrence is reported: the whole `--name=value` (or bare `--name`); for the
-/// split form `--name value`, which spans two list items, the value.
-fn value_location(container: &Container, flag: &Flag) -> Location {
-    let span = match &flag.value {
-        Some(value) if value.form == ValueForm::Separate => value.span,
-        _ => flag.span,
-    };
-    Location::new(container.file, span)
+/// Where a flag occurrence is reported (see [`Process::flag_location`]); a flag kubeadm adds
+/// itself is reported where the process's flags are.
+fn value_location(process: &Process, flag: &Flag) -> Location {
+    process
+        .flag_location(flag)
+        .unwrap_or_else(|| process.missing_anchor())
 }
 
-/// Where a flag's name is reported: the whole `--name=value` (or bare `--name`); for the
-/// split form, the name alone.
-fn name_location(container: &Container, flag: &Flag) -> Location {
-    let span = match &flag.value {
-        Some(value) if value.form == ValueForm::Separate => flag.name_span,
-        _ => flag.span,
-    };
-    Location::new(container.file, span)
+/// Where a flag's name is reported (see [`Process::flag_name_location`]).
+fn name_location(process: &Process, flag: &Flag) -> Location {
+    process
+        .flag_name_location(flag)
+        .unwrap_or_else(|| process.missing_anchor())
 }
 
 /// `line N` of a span in the container's file.
@@ -70,10 +65,10 @@ struct JudgedVersion {
 /// release that shipped one rather than as a current release.
 fn judged_version(
     inventory: &Inventory,
-    container: &Container,
+    container: &Process,
     component: Component,
 ) -> JudgedVersion {
-    let info = container_version(inventory, container);
+    let info = process_version(inventory, container);
     JudgedVersion {
         version: info.version,
         assumed: !info.is_known(),
