@@ -56,9 +56,16 @@ pub enum ExplainFormat {
 
 #[derive(Debug, Args)]
 pub struct Check {
-    /// Files or directories to lint. Directories are walked for `*.yaml` and `*.yml`.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files or directories to lint. Directories are walked for `*.yaml`, `*.yml`, systemd
+    /// units and drop-ins, and `*.env` files. Without a PATH, the node's standard locations
+    /// under `--root` are linted.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Treat DIR as the node's `/`: read the standard locations under it when no PATH is
+    /// given, and the files the configuration names (`--config`, `EnvironmentFile=`, ...).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

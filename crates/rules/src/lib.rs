@@ -28,5 +28,7 @@ mod testing;
 
 pub use diagnostic::FindingDiagnostic;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
-pub use linter::{Linter, ReadError, Report, Settings};
+pub use linter::{
+    Linter, NODE_LOCATIONS, ReadError, Report, Settings, UNIT_DIRECTORIES, UNIT_NAMES,
+};
 pub use rule::{Category, Meta, Rule, Section, Severity};

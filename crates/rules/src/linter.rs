@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use kubeharden_core::inventory::SkipReason;
+use kubeharden_core::inventory::{FileKind, Reference, ReferenceKind, SkipReason};
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::yaml::MAX_FILE_SIZE;
 use kubeharden_core::{FileId, Inventory, InventoryOptions, SourceFile};
@@ -18,7 +18,40 @@ use crate::registry;
 pub struct Settings {
     /// Judge every component as this Kubernetes version, whatever its image says.
     pub kubernetes_version: Option<KubeVersion>,
+    /// The node's `/`: files the configuration names (`--config`, `EnvironmentFile=`, ...)
+    /// are read from under it. Without it they are looked for among the linted files only.
+    pub root: Option<PathBuf>,
 }
+
+/// Where a node keeps its control-plane configuration, relative to its root (DESIGN §5).
+pub const NODE_LOCATIONS: &[&str] = &[
+    "etc/kubernetes/manifests",
+    "var/lib/kubelet/config.yaml",
+    "var/lib/kubelet/kubeadm-flags.env",
+    "etc/kubernetes/kubelet.conf.d",
+    "etc/default/kubelet",
+    "etc/sysconfig/kubelet",
+];
+
+/// systemd unit directories searched for the components' units and drop-ins.
+pub const UNIT_DIRECTORIES: &[&str] = &[
+    "etc/systemd/system",
+    "usr/lib/systemd/system",
+    "lib/systemd/system",
+];
+
+/// Units of the components kubeharden reads.
+pub const UNIT_NAMES: &[&str] = &[
+    "kubelet.service",
+    "kube-apiserver.service",
+    "etcd.service",
+    "kube-controller-manager.service",
+    "kube-scheduler.service",
+];
+
+/// Rounds of following references (`--config` in an env file named by a unit, ...): each
+/// round can only reveal files the previous one read, and real nodes need two.
+const REFERENCE_ROUNDS: usize = 4;
 
 /// A path that could not be read. The run goes on without it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,9 +131,6 @@ pub struct Linter {
     settings: Settings,
 }
 
-/// File names linted when found while walking a directory.
-const WALKED_EXTENSIONS: &[&str] = &["yaml", "yml"];
-
 impl Linter {
     #[must_use]
     pub fn new(settings: Settings) -> Self {
@@ -123,7 +153,39 @@ impl Linter {
     pub fn lint_source(&self, path: &Path, text: &str) -> Report {
         let mut inventory = self.inventory();
         inventory.add_file(SourceFile::new(path, text));
+        inventory.assemble_services();
         self.finish(inventory, Vec::new())
+    }
+
+    /// Lints a node: the standard locations under `root` (its `/`), and every file they
+    /// name. One node is one control plane: rules that compare components see them all.
+    #[must_use]
+    pub fn lint_node(&self, root: &Path) -> Report {
+        let mut inventory = self.inventory();
+        inventory.node_root_scanned = true;
+        let mut read_errors = Vec::new();
+        for location in NODE_LOCATIONS {
+            let path = root.join(location);
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => walk(&path, &mut inventory, &mut read_errors),
+                Ok(meta) if meta.is_file() => read_into(&path, &mut inventory, &mut read_errors),
+                _ => {}
+            }
+        }
+        for dir in UNIT_DIRECTORIES {
+            for unit in UNIT_NAMES {
+                let path = root.join(dir).join(unit);
+                if path.is_file() {
+                    read_into(&path, &mut inventory, &mut read_errors);
+                }
+                let dropins = root.join(dir).join(format!("{unit}.d"));
+                if dropins.is_dir() {
+                    walk(&dropins, &mut inventory, &mut read_errors);
+                }
+            }
+        }
+        follow_references(Some(root), &mut inventory, &mut read_errors);
+        self.finish(inventory, read_errors)
     }
 
     /// Lints files and directory trees. Directories are walked for `*.yaml` and `*.yml`,
@@ -164,6 +226,11 @@ impl Linter {
                 }),
             }
         }
+        follow_references(
+            self.settings.root.as_deref(),
+            &mut inventory,
+            &mut read_errors,
+        );
         self.finish(inventory, read_errors)
     }
 
@@ -207,12 +274,7 @@ fn walk(root: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadError>
                 message: error.to_string(),
             }),
             Ok(entry) => {
-                let walked_kind = entry
-                    .path()
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
-                if entry.file_type().is_file() && walked_kind {
+                if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
                     read_into(entry.path(), inventory, read_errors);
                 }
             }
@@ -225,17 +287,99 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Reads at most one byte past the size limit, so a huge file costs nothing to refuse.
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 fn read_into(path: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadError>) {
-    let read = File::open(path).and_then(|file| {
-        let mut bytes = Vec::new();
-        file.take(MAX_FILE_SIZE as u64 + 1)
-            .read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    match read {
+    match read_bytes(path) {
         Ok(bytes) => {
             inventory.add_bytes(path, bytes);
         }
+        Err(error) => read_errors.push(ReadError {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        }),
+    }
+}
+
+/// Assembles services, then reads the files the configuration names from under `root`
+/// (a kubelet's `--config`, a unit's `EnvironmentFile=`, ...), until nothing new is named.
+/// Without a root, names are only matched against the files already read.
+fn follow_references(
+    root: Option<&Path>,
+    inventory: &mut Inventory,
+    read_errors: &mut Vec<ReadError>,
+) {
+    inventory.assemble_services();
+    let Some(root) = root else {
+        return;
+    };
+    let mut tried = std::collections::HashSet::new();
+    for _ in 0..REFERENCE_ROUNDS {
+        let references: Vec<Reference> = inventory
+            .references()
+            .into_iter()
+            .filter(|r| tried.insert(r.path.clone()))
+            .collect();
+        if references.is_empty() {
+            break;
+        }
+        for reference in references {
+            let path = root.join(reference.path.trim_start_matches('/'));
+            match reference.kind {
+                ReferenceKind::KubeletConfigDir => {
+                    let Ok(entries) = std::fs::read_dir(&path) else {
+                        continue;
+                    };
+                    let mut dropins: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|e| e == "conf") && p.is_file())
+                        .collect();
+                    dropins.sort();
+                    for dropin in dropins {
+                        read_as(&dropin, &FileKind::Yaml, inventory, read_errors);
+                    }
+                }
+                ReferenceKind::EnvironmentFile => {
+                    read_as(&path, &FileKind::EnvFile, inventory, read_errors);
+                }
+                ReferenceKind::KubeletConfig => {
+                    read_as(&path, &FileKind::Yaml, inventory, read_errors)
+                }
+                ReferenceKind::EtcdConfig => {
+                    read_as(&path, &FileKind::EtcdConfig, inventory, read_errors);
+                }
+            }
+        }
+        inventory.assemble_services();
+    }
+}
+
+/// Reads a file a configuration names as `kind`; a missing one is simply absent (systemd
+/// skips `EnvironmentFile=-...`, and a missing `--config` is the component's problem).
+fn read_as(
+    path: &Path,
+    kind: &FileKind,
+    inventory: &mut Inventory,
+    read_errors: &mut Vec<ReadError>,
+) {
+    if !path.is_file() {
+        return;
+    }
+    match read_bytes(path) {
+        Ok(bytes) => match SourceFile::decode(path, bytes) {
+            Ok(file) => {
+                inventory.add_file_as(file, kind);
+            }
+            Err(error) => {
+                inventory.add_undecodable(*error);
+            }
+        },
         Err(error) => read_errors.push(ReadError {
             path: path.to_path_buf(),
             message: error.to_string(),

@@ -7,6 +7,7 @@
 mod config;
 mod objects;
 mod process;
+mod service;
 mod workload;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use std::path::Path;
 pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
 pub use process::{Origin, Process, WordSource};
+pub use service::{EnvFileDoc, UnitDoc};
 pub use workload::{Detection, EnvVar, Workload};
 
 use crate::component::Component;
@@ -86,6 +88,121 @@ pub struct Inventory {
     pub bindings: Vec<Binding>,
     pub roles: Vec<Role>,
     pub service_accounts: Vec<ServiceAccount>,
+    pub units: Vec<UnitDoc>,
+    pub env_files: Vec<EnvFileDoc>,
+    pub etcd_configs: Vec<EtcdConfigDoc>,
+    /// Files were read from a node's root (`--root`), so a file a unit names that is not
+    /// there does not exist, rather than was not scanned.
+    pub node_root_scanned: bool,
+}
+
+/// How a file is read, decided by its path (and, for `.conf` files, its content).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Kubernetes objects and config documents.
+    Yaml,
+    /// A systemd unit (`kubelet.service`) or drop-in (`kubelet.service.d/10-kubeadm.conf`).
+    Unit { unit: Option<String>, dropin: bool },
+    /// `KEY=value` lines: `kubeadm-flags.env`, `/etc/default/kubelet`, `/etc/sysconfig/kubelet`.
+    EnvFile,
+    /// etcd's `--config-file`: YAML keyed by flag names, TLS settings under
+    /// `client-transport-security` and `peer-transport-security`. Only known by reference.
+    EtcdConfig,
+}
+
+/// An etcd `--config-file`.
+#[derive(Clone, Debug)]
+pub struct EtcdConfigDoc {
+    pub file: FileId,
+    pub fields: ConfigFields,
+}
+
+impl FileKind {
+    /// The kind of the file at `path`; `text` decides for a `.conf` file outside a
+    /// `*.service.d` directory (a drop-in has a `[Service]` section, a kubelet config
+    /// drop-in is YAML).
+    #[must_use]
+    pub fn of(path: &Path, text: &str) -> Self {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let parent = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        let grandparent = path
+            .parent()
+            .and_then(Path::parent)
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        if let Some(unit) = name.strip_suffix(".service").filter(|u| !u.is_empty()) {
+            return Self::Unit {
+                unit: Some(format!("{unit}.service")),
+                dropin: false,
+            };
+        }
+        if name.ends_with(".conf") {
+            if let Some(unit) = parent
+                .strip_suffix(".d")
+                .filter(|u| u.ends_with(".service"))
+            {
+                return Self::Unit {
+                    unit: Some(unit.to_owned()),
+                    dropin: true,
+                };
+            }
+            if text.lines().any(|line| line.trim() == "[Service]") {
+                return Self::Unit {
+                    unit: None,
+                    dropin: true,
+                };
+            }
+        }
+        let env_by_location = matches!(grandparent, "etc" | "")
+            && matches!(parent, "default" | "sysconfig")
+            && name == "kubelet";
+        if name.ends_with(".env") || env_by_location {
+            return Self::EnvFile;
+        }
+        Self::Yaml
+    }
+
+    /// Whether a directory walk picks up a file of this name (`*.yaml`, `*.yml`, units and
+    /// their drop-ins, `*.env`); other `.conf` files (nginx, ...) are left alone.
+    #[must_use]
+    pub fn is_walked(path: &Path) -> bool {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let in_dropin_dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .is_some_and(|dir| dir.ends_with(".service.d") || dir == "kubelet.conf.d");
+        match extension {
+            "yaml" | "yml" | "service" | "env" => true,
+            "conf" => in_dropin_dir,
+            _ => false,
+        }
+    }
+}
+
+/// A file the configuration names that kubeharden has not read yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The path as written (absolute on the node).
+    pub path: String,
+    pub kind: ReferenceKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// A unit's `EnvironmentFile=`.
+    EnvironmentFile,
+    /// A kubelet's `--config` file.
+    KubeletConfig,
+    /// A kubelet's `--config-dir`: its `*.conf` files are drop-ins.
+    KubeletConfigDir,
+    /// etcd's `--config-file`.
+    EtcdConfig,
 }
 
 impl Inventory {
@@ -123,8 +240,50 @@ impl Inventory {
 
     /// Parses a decoded file and records what it holds.
     pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        let kind = FileKind::of(file.path(), file.text());
+        self.add_file_as(file, &kind)
+    }
+
+    /// Parses a decoded file as `kind`.
+    pub fn add_file_as(&mut self, file: SourceFile, kind: &FileKind) -> FileId {
         let id = self.push_file(file);
         let file = &self.files[id.0 as usize];
+        match kind {
+            FileKind::Yaml => {}
+            FileKind::Unit { unit, dropin } => {
+                let parsed = crate::sources::systemd::parse_unit(file.text());
+                self.units.push(UnitDoc {
+                    file: id,
+                    unit: unit.clone(),
+                    dropin: *dropin,
+                    parsed,
+                });
+                return id;
+            }
+            FileKind::EnvFile => {
+                let vars = crate::sources::envfile::parse_env_file(file.text());
+                self.env_files.push(EnvFileDoc { file: id, vars });
+                return id;
+            }
+            FileKind::EtcdConfig => {
+                match yaml::load(file.text()) {
+                    Ok(stream) => {
+                        let fields = stream
+                            .documents
+                            .first()
+                            .map(|d| ConfigFields::from_node(d.root()))
+                            .unwrap_or_default();
+                        self.etcd_configs.push(EtcdConfigDoc { file: id, fields });
+                    }
+                    Err(error) => self.problems.push(InputProblem {
+                        file: id,
+                        span: error.span,
+                        kind: InputProblemKind::Load(error.kind),
+                    }),
+                }
+                return id;
+            }
+        }
         if is_template(file) {
             self.skipped.push((id, SkipReason::Template));
             return id;
@@ -217,6 +376,60 @@ impl Inventory {
         }
     }
 
+    /// Whether a file whose path ends with `path` (as a node writes it) was read.
+    #[must_use]
+    pub fn has_file(&self, path: &str) -> bool {
+        let wanted = Path::new(path.trim_start_matches('/'));
+        self.files.iter().any(|f| f.path().ends_with(wanted))
+    }
+
+    /// Files the configuration names (a unit's environment files, a kubelet's `--config` and
+    /// `--config-dir`, etcd's `--config-file`) that have not been read. A caller that can
+    /// read them (under a node's root) adds them and calls [`Inventory::assemble_services`].
+    #[must_use]
+    pub fn references(&self) -> Vec<Reference> {
+        let mut wanted = Vec::new();
+        for unit in &self.units {
+            for env_file in &unit.parsed.environment_files {
+                wanted.push(Reference {
+                    path: env_file.path.value.clone(),
+                    kind: ReferenceKind::EnvironmentFile,
+                });
+            }
+        }
+        for process in &self.processes {
+            let flag = |name: &str| process.flags.last(name).and_then(|f| f.value.as_ref());
+            match process.component {
+                Some(Component::Kubelet) => {
+                    if let Some(config) = flag("config") {
+                        wanted.push(Reference {
+                            path: config.text.clone(),
+                            kind: ReferenceKind::KubeletConfig,
+                        });
+                    }
+                    if let Some(dir) = flag("config-dir") {
+                        wanted.push(Reference {
+                            path: dir.text.clone(),
+                            kind: ReferenceKind::KubeletConfigDir,
+                        });
+                    }
+                }
+                Some(Component::Etcd) => {
+                    if let Some(config) = flag("config-file") {
+                        wanted.push(Reference {
+                            path: config.text.clone(),
+                            kind: ReferenceKind::EtcdConfig,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        wanted.retain(|r| r.path.starts_with('/') && !self.has_file(&r.path));
+        wanted.dedup();
+        wanted
+    }
+
     #[must_use]
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
@@ -236,13 +449,18 @@ impl Inventory {
             .filter(move |c| c.component == Some(component))
     }
 
+    /// Every kube-apiserver whose whole command line is known. One whose flags partly hide in
+    /// an unresolved variable is left out: its defaults cannot be judged.
     pub fn api_servers(&self) -> impl Iterator<Item = ApiServer<'_>> {
         self.processes_of(Component::ApiServer)
+            .filter(|p| p.is_complete())
             .map(move |c| ApiServer::new(self, c))
     }
 
+    /// Every etcd whose whole command line is known (see [`Inventory::api_servers`]).
     pub fn etcds(&self) -> impl Iterator<Item = Etcd<'_>> {
         self.processes_of(Component::Etcd)
+            .filter(|p| p.is_complete())
             .map(move |c| Etcd::new(self, c))
     }
 

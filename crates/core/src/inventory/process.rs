@@ -54,6 +54,10 @@ pub struct Process {
     /// the kubeadm `extraArgs:` key.
     pub flags_anchor: Span,
     pub env: Vec<EnvVar>,
+    /// Parts of the command line whose value kubeharden could not see: a variable from an
+    /// environment file that was not scanned, a variable inside a word. Settings no visible
+    /// flag sets are then unknown, not defaults.
+    pub unresolved: Vec<Spanned<String>>,
 }
 
 impl Process {
@@ -110,6 +114,12 @@ impl Process {
     #[must_use]
     pub fn missing_anchor(&self) -> Location {
         Location::new(self.file, self.flags_anchor)
+    }
+
+    /// Whether every word of the command line is known.
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.unresolved.is_empty()
     }
 
     /// The workload a container belongs to.

@@ -41,6 +41,8 @@ pub enum Detection {
 /// One `env` entry of a container or `Environment=` assignment of a service.
 #[derive(Clone, Debug)]
 pub struct EnvVar {
+    /// The file it is written in.
+    pub file: FileId,
     pub name: Spanned<String>,
     /// `value`, or `None` for `valueFrom` references (their value is not in the file).
     pub value: Option<MappedText>,
@@ -169,6 +171,7 @@ fn read_container(
         .flat_map(NodeRef::items)
         .filter_map(|var| {
             Some(EnvVar {
+                file,
                 name: var
                     .get("name")
                     .and_then(NodeRef::as_spanned_str)?
@@ -186,6 +189,7 @@ fn read_container(
                 .map(|s| s.map(str::to_owned)),
         },
         word_sources: Vec::new(),
+        unresolved: Vec::new(),
         image_version: image.as_ref().and_then(|i| version_from_image(&i.value)),
         image,
         component,
@@ -199,8 +203,30 @@ fn read_container(
 /// Shells that run a `-c` script.
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "busybox"];
 
+/// Container runtimes whose `run` starts an image: `docker run [options] IMAGE [COMMAND...]`.
+const RUNTIMES: &[&str] = &["docker", "podman", "nerdctl"];
+
+/// Runtime `run` options that take no value.
+const RUNTIME_SWITCHES: &[&str] = &[
+    "--rm",
+    "-d",
+    "--detach",
+    "-i",
+    "--interactive",
+    "-t",
+    "--tty",
+    "-it",
+    "-ti",
+    "--privileged",
+    "--init",
+    "--read-only",
+    "-P",
+    "--publish-all",
+    "--sig-proxy",
+];
+
 /// Finds the component an argv runs and the words that are its arguments.
-fn classify_argv(
+pub(super) fn classify_argv(
     argv: &[MappedText],
     shell_problem: &mut Option<(String, Span)>,
 ) -> Option<(Component, Detection, Vec<MappedText>)> {
@@ -221,6 +247,26 @@ fn classify_argv(
             .position(|w| !w.text.starts_with('-'))
             .map_or(&[][..], |i| &argv[1 + i..]);
         return classify_argv(rest, shell_problem);
+    }
+    if RUNTIMES.contains(&program_name) && argv.get(1).is_some_and(|w| w.text == "run") {
+        // Skip the runtime's options to the image; what follows is the image's command.
+        let mut i = 2;
+        while let Some(word) = argv.get(i) {
+            if !word.text.starts_with('-') {
+                break;
+            }
+            let takes_value = !word.text.contains('=') && !RUNTIME_SWITCHES.contains(&&*word.text);
+            i += if takes_value { 2 } else { 1 };
+        }
+        let image = argv.get(i)?;
+        let rest = &argv[i + 1..];
+        return match classify_argv(rest, shell_problem) {
+            Some(found) => Some(found),
+            None if rest.first().is_none_or(|w| w.text.starts_with('-')) => {
+                component_from_image(&image.text).map(|c| (c, Detection::Image, rest.to_vec()))
+            }
+            None => None,
+        };
     }
     if SHELLS.contains(&program_name) {
         let mut rest = &argv[1..];

@@ -57,7 +57,7 @@ impl<'i> Etcd<'i> {
             let value = var.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
-                Provenance::Env(Location::new(self.process.file, value.span)),
+                Provenance::Env(Location::new(var.file, value.span)),
             ))
         })
     }
@@ -106,10 +106,11 @@ impl<'i> Etcd<'i> {
             return None;
         }
         let setting = self.reader().string(flag).or_else(|| {
-            let value = self.env(flag)?.value.as_ref()?;
+            let var = self.env(flag)?;
+            let value = var.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
-                Provenance::Env(Location::new(self.process.file, value.span)),
+                Provenance::Env(Location::new(var.file, value.span)),
             ))
         })?;
         (!setting.value.trim().is_empty()).then_some(setting)
@@ -124,11 +125,12 @@ impl<'i> Etcd<'i> {
         if let Some(value) = self.reader().bool(flag) {
             return Some(value);
         }
-        if let Some(value) = self.env(flag).and_then(|var| var.value.as_ref()) {
-            if let Ok(parsed) = parse_go_bool(&value.text) {
+        if let Some(var) = self.env(flag) {
+            if let Some(Ok(parsed)) = var.value.as_ref().map(|v| parse_go_bool(&v.text)) {
+                let span = var.value.as_ref().map_or(var.name.span, |v| v.span);
                 return Some(Effective::new(
                     parsed,
-                    Provenance::Env(Location::new(self.process.file, value.span)),
+                    Provenance::Env(Location::new(var.file, span)),
                 ));
             }
         }
@@ -179,13 +181,10 @@ impl<'i> Etcd<'i> {
                 return Some(Effective::new(urls, self.reader().provenance(last)));
             }
         }
-        let value = self.env(flag)?.value.as_ref()?;
-        (!urls.is_empty()).then(|| {
-            Effective::new(
-                urls,
-                Provenance::Env(Location::new(self.process.file, value.span)),
-            )
-        })
+        let var = self.env(flag)?;
+        let value = var.value.as_ref()?;
+        (!urls.is_empty())
+            .then(|| Effective::new(urls, Provenance::Env(Location::new(var.file, value.span))))
     }
 
     /// `--listen-client-urls`: where etcd serves clients (default `http://localhost:2379`).

@@ -1,6 +1,7 @@
 //! The kubelet's effective settings.
 //!
-//! Precedence: a command-line flag beats the `--config` file, which beats the defaults. Which
+//! Precedence: a command-line flag beats the `--config-dir` drop-ins (a later file beats an
+//! earlier one), which beat the `--config` file, which beats the defaults. Which
 //! defaults apply depends on whether a config file is in use: the flag defaults are the
 //! insecure ones of old (anonymous on, `AlwaysAllow`, read-only port 10255), while
 //! `KubeletConfiguration` v1beta1 defaults to anonymous off, `Webhook` and no read-only port.
@@ -12,17 +13,19 @@ use crate::effective::{Effective, Location, Provenance};
 use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Process};
 
 /// Where one kubelet's settings come from.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct KubeletSources<'i> {
     /// The kubelet's command line, when kubeharden saw one.
     pub command_line: Option<&'i Process>,
     /// The config file: the one `--config` names when it was scanned too, or a
     /// `KubeletConfiguration` seen on its own.
     pub config: Option<&'i KubeletConfigDoc>,
+    /// The `--config-dir` drop-ins that were read, in the order the kubelet merges them.
+    pub dropins: Vec<&'i KubeletConfigDoc>,
 }
 
 /// One kubelet.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Kubelet<'i> {
     pub sources: KubeletSources<'i>,
     /// The command line's flag list, or the config file's `kind:`.
@@ -54,10 +57,37 @@ impl<'i> Kubelet<'i> {
                 claimed[index] = true;
                 Some(&inventory.kubelet_configs[index])
             });
+            let dropin_dir = container
+                .flags
+                .last("config-dir")
+                .and_then(|f| f.value.as_ref());
+            let mut dropins: Vec<(usize, &KubeletConfigDoc)> = dropin_dir
+                .map(|dir| {
+                    let wanted = Path::new(dir.text.trim_start_matches('/'));
+                    inventory
+                        .kubelet_configs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, doc)| {
+                            let path = inventory.file(doc.file).path();
+                            path.parent().is_some_and(|p| p.ends_with(wanted))
+                                && path.extension().is_some_and(|e| e == "conf")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            dropins.sort_by(|a, b| {
+                let name = |doc: &KubeletConfigDoc| inventory.file(doc.file).path().file_name();
+                name(a.1).cmp(&name(b.1))
+            });
+            for (index, _) in &dropins {
+                claimed[*index] = true;
+            }
             kubelets.push(Self {
                 sources: KubeletSources {
                     command_line: Some(container),
                     config,
+                    dropins: dropins.into_iter().map(|(_, doc)| doc).collect(),
                 },
                 anchor: Location::new(container.file, container.flags_anchor),
             });
@@ -68,12 +98,19 @@ impl<'i> Kubelet<'i> {
                     sources: KubeletSources {
                         command_line: None,
                         config: Some(doc),
+                        dropins: Vec::new(),
                     },
                     anchor: Location::new(doc.file, doc.kind_span),
                 });
             }
         }
         kubelets
+    }
+
+    /// `--config-dir`, when the command line has it.
+    #[must_use]
+    pub fn config_dir_flag(&self) -> Option<Effective<String>> {
+        self.reader()?.string("config-dir")
     }
 
     fn reader(&self) -> Option<FlagReader<'i>> {
@@ -89,7 +126,10 @@ impl<'i> Kubelet<'i> {
     /// Whether a config file decides the settings no flag sets.
     #[must_use]
     pub fn uses_config_file(&self) -> bool {
-        self.sources.config.is_some() || self.config_flag().is_some()
+        self.sources.config.is_some()
+            || !self.sources.dropins.is_empty()
+            || self.config_flag().is_some()
+            || self.config_dir_flag().is_some()
     }
 
     /// Where a setting nobody wrote would go: under its nearest parent key in the config
@@ -130,6 +170,19 @@ impl<'i> Kubelet<'i> {
         if let Some(flag) = flag {
             return Some(flag);
         }
+        // A flag hidden in a variable kubeharden could not resolve may set it.
+        if self.sources.command_line.is_some_and(|c| !c.is_complete()) {
+            return None;
+        }
+        for doc in self.sources.dropins.iter().rev() {
+            if let Some(leaf) = doc.fields.get(field) {
+                let value = parse(leaf)?;
+                return Some(Effective::new(
+                    value,
+                    Provenance::DropIn(Location::new(doc.file, leaf.span)),
+                ));
+            }
+        }
         if let Some(doc) = self.sources.config {
             let written = doc.fields.get(field).and_then(|leaf| {
                 let value = parse(leaf)?;
@@ -144,6 +197,9 @@ impl<'i> Kubelet<'i> {
         }
         if self.config_flag().is_some() {
             return None;
+        }
+        if self.config_dir_flag().is_some() {
+            return Some(Effective::default(config_default, CONFIG_DEFAULT, None));
         }
         Some(Effective::default(flag_default, FLAG_DEFAULT, None))
     }

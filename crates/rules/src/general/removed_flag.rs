@@ -13,9 +13,12 @@ declare_rule! {
     /// or the kubelet's `--allow-privileged` from v1.15 and its dockershim flags
     /// (`--network-plugin`, `--cni-bin-dir`, ...) from v1.24.
     ///
-    /// The release comes from the container image's tag, or from `--kubernetes-version`. When
-    /// neither says, a current release is assumed and the note says so; an untagged upstream
-    /// `hyperkube` image is judged as v1.18, the last release published as one.
+    /// The release comes from the container image's tag, kubeadm's `kubernetesVersion`, or
+    /// `--kubernetes-version`. When none says, the rule stays silent: a removed flag is itself
+    /// the best evidence that the component is older than the removal (a 2016 kubelet unit
+    /// with `--allow-privileged` ran a kubelet that had it), and a current release is only an
+    /// assumption. An untagged upstream `hyperkube` image is judged as v1.18, the last
+    /// release published as one.
     ///
     /// ## Why is this bad?
     /// An unknown flag stops the component before it serves anything (`unknown flag:
@@ -93,27 +96,19 @@ impl Rule for RemovedFlag {
                 }
                 let judged =
                     judged.get_or_insert_with(|| judged_version(inventory, container, component));
-                if !removed.is_removed_in(judged.version) {
+                if judged.assumed || !removed.is_removed_in(judged.version) {
                     continue;
                 }
                 reported.push(flag.key());
                 findings
                     .report(
                         name_location(container, flag),
-                        if judged.assumed {
-                            format!(
-                                "`--{}` was removed from {component} in {}",
-                                flag.key(),
-                                removed.removed_in
-                            )
-                        } else {
-                            format!(
-                                "`--{}` does not exist in {component} {} (removed in {})",
-                                flag.key(),
-                                judged.version,
-                                removed.removed_in
-                            )
-                        },
+                        format!(
+                            "`--{}` does not exist in {component} {} (removed in {})",
+                            flag.key(),
+                            judged.version,
+                            removed.removed_in
+                        ),
                     )
                     .component(component)
                     .label(format!("removed in {}", removed.removed_in))
@@ -143,6 +138,8 @@ mod tests {
                 apiserver_at("v1.18.20", &["--basic-auth-file=/etc/kubernetes/users.csv"]),
                 // kube-apiserver still has its own `--allow-privileged`.
                 apiserver(&["--allow-privileged=true"]),
+                // No tag: the flag says the release is older than its removal.
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver\n    command:\n    - kube-apiserver\n    - --enable-swagger-ui\n".to_owned(),
                 // An untagged upstream hyperkube is at most v1.18.
                 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: gcr.io/google_containers/hyperkube-amd64:__RELEASE__\n    command:\n    - /hyperkube\n    - apiserver\n    - --insecure-bind-address=0.0.0.0\n".to_owned(),
             ])
@@ -151,8 +148,6 @@ mod tests {
                 apiserver_args(&["--insecure-port", "0", "--insecure-bind-address=127.0.0.1"]),
                 apiserver_at("v1.19.16", &["--basic-auth-file=/etc/kubernetes/users.csv", "--basic_auth_file=/x"]),
                 kubelet_flags(&["--allow-privileged=true", "--network-plugin=cni"]),
-                // No tag: a current release is assumed, and the note says so.
-                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver\n    command:\n    - kube-apiserver\n    - --enable-swagger-ui\n".to_owned(),
             ])
             .test_and_snapshot();
     }

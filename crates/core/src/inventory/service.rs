@@ -1,0 +1,280 @@
+//! Components run as systemd services: a unit, its drop-ins and the environment files they
+//! read, assembled into one [`Process`] per service.
+//!
+//! systemd expands `$NAME` in `ExecStart=` into the variable's value split at whitespace (no
+//! quote removal) and `${NAME}` into exactly one word; variables from `EnvironmentFile=` beat
+//! those from `Environment=`, and a later file beats an earlier one. Each word keeps the file
+//! it was written in, so a flag from `kubeadm-flags.env` is reported there.
+
+use std::path::Path;
+
+use super::process::{Origin, Process, WordSource};
+use super::workload::Detection;
+use super::workload::{EnvVar, classify_argv};
+use super::{FileId, InputProblem, InputProblemKind, Inventory};
+use crate::flags;
+use crate::source::{MappedText, Spanned};
+use crate::sources::systemd::{Assignment, ExecStart, UnitFile};
+
+/// A unit file or drop-in.
+#[derive(Clone, Debug)]
+pub struct UnitDoc {
+    pub file: FileId,
+    /// The service it configures, `kubelet.service`; `None` for a drop-in found outside a
+    /// `<unit>.service.d` directory (its command decides which component it is).
+    pub unit: Option<String>,
+    pub dropin: bool,
+    pub parsed: UnitFile,
+}
+
+/// An environment file (`kubeadm-flags.env`, `/etc/default/kubelet`).
+#[derive(Clone, Debug)]
+pub struct EnvFileDoc {
+    pub file: FileId,
+    pub vars: Vec<Assignment>,
+}
+
+/// systemd's unit directories, most important first.
+const UNIT_DIRS: &[&str] = &[
+    "etc/systemd/system",
+    "run/systemd/system",
+    "usr/lib/systemd/system",
+    "lib/systemd/system",
+];
+
+/// Rank of the directory holding a unit file: lower wins.
+fn dir_rank(path: &Path) -> usize {
+    let text = path.to_string_lossy();
+    UNIT_DIRS
+        .iter()
+        .position(|dir| text.contains(dir))
+        .unwrap_or(UNIT_DIRS.len())
+}
+
+/// One variable's value and the file it is written in.
+#[derive(Clone, Copy)]
+struct Var<'i> {
+    file: FileId,
+    value: &'i MappedText,
+}
+
+impl Inventory {
+    /// Rebuilds the processes of every service from the units and environment files read so
+    /// far. Called after each round of reading referenced files.
+    pub fn assemble_services(&mut self) {
+        self.processes
+            .retain(|p| !matches!(p.origin, Origin::Service { .. }));
+        let mut services: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+        for (index, unit) in self.units.iter().enumerate() {
+            match services
+                .iter_mut()
+                .find(|(name, _)| name.is_some() && *name == unit.unit)
+            {
+                Some((_, members)) => members.push(index),
+                None => services.push((unit.unit.clone(), vec![index])),
+            }
+        }
+        for (name, members) in services {
+            let ordered = self.order_unit_files(&members);
+            if let Some(process) = self.service_process(name, &ordered) {
+                self.processes.push(process);
+            }
+        }
+    }
+
+    /// The unit file systemd uses (the one in the most important directory), then the
+    /// drop-ins in name order (a drop-in in a more important directory replaces one of the
+    /// same name).
+    fn order_unit_files(&self, members: &[usize]) -> Vec<usize> {
+        let path = |i: usize| self.file(self.units[i].file).path();
+        let main = members
+            .iter()
+            .copied()
+            .filter(|&i| !self.units[i].dropin)
+            .min_by_key(|&i| dir_rank(path(i)));
+        let mut dropins: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| self.units[i].dropin)
+            .collect();
+        dropins.sort_by(|&a, &b| {
+            path(a)
+                .file_name()
+                .cmp(&path(b).file_name())
+                .then(dir_rank(path(a)).cmp(&dir_rank(path(b))))
+        });
+        dropins.dedup_by(|b, a| path(*a).file_name() == path(*b).file_name());
+        main.into_iter().chain(dropins).collect()
+    }
+
+    fn service_process(&mut self, name: Option<String>, ordered: &[usize]) -> Option<Process> {
+        // The command: the last ExecStart= after the last reset, with its file.
+        let mut exec: Option<(FileId, &ExecStart)> = None;
+        for &i in ordered {
+            for line in &self.units[i].parsed.exec_start {
+                exec = line.as_ref().map(|e| (self.units[i].file, e));
+            }
+        }
+        let (exec_file, exec) = exec?;
+        let exec = exec.clone();
+
+        // Variables: Environment= in order, then EnvironmentFile= in order, later wins.
+        let mut vars: Vec<(String, FileId, MappedText)> = Vec::new();
+        let mut unresolved_files = Vec::new();
+        for &i in ordered {
+            let unit = &self.units[i];
+            for assignment in &unit.parsed.environment {
+                vars.push((assignment.name.clone(), unit.file, assignment.value.clone()));
+            }
+        }
+        for &i in ordered {
+            for env_file in &self.units[i].parsed.environment_files {
+                match self.find_env_file(&env_file.path.value) {
+                    Some(doc) => vars.extend(
+                        doc.vars
+                            .iter()
+                            .map(|a| (a.name.clone(), doc.file, a.value.clone())),
+                    ),
+                    None if env_file.optional && self.node_root_scanned => {}
+                    None => unresolved_files.push(env_file.path.clone()),
+                }
+            }
+        }
+        let lookup = |wanted: &str| {
+            vars.iter()
+                .rev()
+                .find(|(name, _, _)| name == wanted)
+                .map(|(_, file, value)| Var { file: *file, value })
+        };
+
+        let commands = match flags::shell::split_script(&exec.command) {
+            Ok(commands) => commands,
+            Err(error) => {
+                self.problems.push(InputProblem {
+                    file: exec_file,
+                    span: error.span,
+                    kind: InputProblemKind::Shell(error.message),
+                });
+                return None;
+            }
+        };
+        let command = commands.into_iter().next()?;
+        let mut words = Vec::new();
+        let mut sources = Vec::new();
+        let mut unresolved = Vec::new();
+        for word in &command.words {
+            expand_word(
+                word,
+                exec_file,
+                &lookup,
+                &mut words,
+                &mut sources,
+                &mut unresolved,
+            );
+        }
+        if !unresolved_files.is_empty() {
+            unresolved.extend(
+                unresolved_files
+                    .into_iter()
+                    .map(|p| Spanned::new(format!("EnvironmentFile={}", p.value), p.span)),
+            );
+        }
+
+        let mut shell_problem = None;
+        let (component, detection, flag_words) = classify_argv(&words, &mut shell_problem)?;
+        // The flags are the tail of the words, except for a `sh -c` script, whose words all
+        // come from the script in the ExecStart line.
+        let start = words.len().saturating_sub(flag_words.len());
+        let flag_sources: Vec<WordSource> =
+            if detection != Detection::ShellScript && words[start..] == flag_words[..] {
+                sources[start..].to_vec()
+            } else {
+                vec![WordSource::File(exec_file); flag_words.len()]
+            };
+        let env = vars
+            .iter()
+            .map(|(var_name, file, value)| EnvVar {
+                file: *file,
+                name: Spanned::new(var_name.clone(), value.span),
+                value: Some(value.clone()),
+            })
+            .collect();
+        Some(Process {
+            file: exec_file,
+            origin: Origin::Service {
+                unit: name.unwrap_or_else(|| format!("{}.service", component.name())),
+            },
+            image: None,
+            component: Some(component),
+            detection: Some(detection),
+            image_version: None,
+            flags: flags::parse(component, &flag_words),
+            word_sources: flag_sources,
+            flags_anchor: exec.key_span,
+            env,
+            unresolved,
+        })
+    }
+
+    /// The environment file at `path` (as a unit names it), if it was read.
+    fn find_env_file(&self, path: &str) -> Option<&EnvFileDoc> {
+        let wanted = Path::new(path.trim_start_matches('/'));
+        self.env_files
+            .iter()
+            .find(|doc| self.file(doc.file).path().ends_with(wanted))
+    }
+}
+
+/// Appends the words `word` stands for: itself, or a variable's value.
+fn expand_word<'i>(
+    word: &MappedText,
+    file: FileId,
+    lookup: &impl Fn(&str) -> Option<Var<'i>>,
+    words: &mut Vec<MappedText>,
+    sources: &mut Vec<WordSource>,
+    unresolved: &mut Vec<Spanned<String>>,
+) {
+    let text = word.text.as_str();
+    let whole = text
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .map(|name| (name, true))
+        .or_else(|| text.strip_prefix('$').map(|name| (name, false)))
+        .filter(|(name, _)| is_var_name(name));
+    let Some((name, braced)) = whole else {
+        if text.contains('$') {
+            // A variable inside a word (`--config=${DIR}/c.yaml`): its value is not traced.
+            unresolved.push(Spanned::new(text.to_owned(), word.span));
+        }
+        words.push(word.clone());
+        sources.push(WordSource::File(file));
+        return;
+    };
+    let Some(var) = lookup(name) else {
+        // systemd expands an unknown variable to nothing; whether that is what happens here
+        // depends on whether every environment file was found (see `unresolved_files`).
+        return;
+    };
+    if braced {
+        words.push(var.value.clone());
+        sources.push(WordSource::File(var.file));
+        return;
+    }
+    let value = var.value;
+    let mut start = None;
+    for (offset, c) in value.text.char_indices().chain([(value.text.len(), ' ')]) {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(offset),
+            (true, Some(s)) => {
+                words.push(value.slice(s..offset));
+                sources.push(WordSource::File(var.file));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_var_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
