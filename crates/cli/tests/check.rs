@@ -158,21 +158,55 @@ fn human_output_for_the_legacy_control_plane() {
     insta::assert_snapshot!(stdout(&output));
 }
 
+/// A clean kubeadm node: only the expected anonymous-auth warning, which `--fail-on error`
+/// lets through.
 #[test]
-fn fail_on_error_ignores_warnings() {
+fn clean_kubeadm_node_with_root() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let node = ["--root", "fixtures/nodes/kubeadm-v1.30"];
     let output = kubeharden(
         &root,
-        &["check", "--format", "compact", "fixtures/kubeadm-v1.30"],
+        &[&["check", "--format", "compact"][..], &node].concat(),
     );
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "fixtures/kubeadm-v1.30/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n"
+        "fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n"
     );
     let output = kubeharden(
         &root,
-        &["check", "--fail-on", "error", "fixtures/kubeadm-v1.30"],
+        &[&["check", "--fail-on", "error"][..], &node].concat(),
     );
     assert_eq!(output.status.code(), Some(0));
+    let json = kubeharden(&root, &[&["check", "--format", "json"][..], &node].concat());
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        json["summary"]["files"], 8,
+        "manifests, kubelet config, env file, unit and drop-in"
+    );
+}
+
+/// A flag in kubeadm-flags.env overrides the config file, and is reported in the env file.
+#[test]
+fn env_file_flag_is_reported_where_it_is_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = kubeharden(
+        &root,
+        &["check", "--root", "fixtures/nodes/read-only-port-override"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn empty_root_says_nothing_was_found() {
+    let dir = tree(&[]);
+    let output = kubeharden(dir.path(), &["check", "--root", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("found no control-plane files under ."),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--root DIR"), "{stderr}");
 }

@@ -1,8 +1,13 @@
 //! Every fixture fires exactly what its `# expect: CODE` annotations say, on those lines.
 //!
 //! Each directory directly under `fixtures/` is linted as one run (so rules that compare files
-//! see them together); a finding on a line without its code annotated fails, and so does an
+//! see them together), and each directory under `fixtures/nodes/` as a node root
+//! (`--root`). A finding on a line without its code annotated fails, and so does an
 //! annotation that nothing fired.
+//!
+//! `# expect: A, B` at the end of a line annotates that line. On a line of its own (where an
+//! inline comment would change the file's meaning: systemd units, env files) it annotates
+//! the next line that is not itself an annotation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::collections::BTreeSet;
@@ -24,11 +29,23 @@ fn expectations(dir: &Path) -> BTreeSet<(PathBuf, usize, String)> {
         }
         let bytes = std::fs::read(entry.path()).expect("readable fixture");
         let text = String::from_utf8_lossy(&bytes);
-        for (index, line) in text.lines().enumerate() {
-            if let Some((_, codes)) = line.split_once("# expect:") {
-                for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    expected.insert((entry.path().to_path_buf(), index + 1, code.to_owned()));
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let Some((before, codes)) = line.split_once("# expect:") else {
+                continue;
+            };
+            let mut target = index;
+            if before.trim().is_empty() {
+                target += 1;
+                while lines
+                    .get(target)
+                    .is_some_and(|l| l.trim_start().starts_with("# expect:"))
+                {
+                    target += 1;
                 }
+            }
+            for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                expected.insert((entry.path().to_path_buf(), target + 1, code.to_owned()));
             }
         }
     }
@@ -39,16 +56,30 @@ fn expectations(dir: &Path) -> BTreeSet<(PathBuf, usize, String)> {
 fn fixtures_fire_exactly_their_annotations() {
     let linter = Linter::new(Settings::default());
     let mut failures = Vec::new();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
-        .expect("fixtures/ exists")
-        .map(|entry| entry.expect("readable").path())
-        .filter(|path| path.is_dir())
+    let subdirectories = |dir: &Path| {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("readable fixture directory")
+            .map(|entry| entry.expect("readable").path())
+            .filter(|path| path.is_dir())
+            .collect();
+        dirs.sort();
+        dirs
+    };
+    let nodes = fixtures_dir().join("nodes");
+    let runs: Vec<(PathBuf, bool)> = subdirectories(&fixtures_dir())
+        .into_iter()
+        .filter(|dir| *dir != nodes)
+        .map(|dir| (dir, false))
+        .chain(subdirectories(&nodes).into_iter().map(|dir| (dir, true)))
         .collect();
-    dirs.sort();
-    assert!(!dirs.is_empty());
+    assert!(runs.len() > 5);
     let mut annotated_codes = BTreeSet::new();
-    for dir in dirs {
-        let report = linter.lint_paths(std::slice::from_ref(&dir));
+    for (dir, is_node) in runs {
+        let report = if is_node {
+            linter.lint_node(&dir)
+        } else {
+            linter.lint_paths(std::slice::from_ref(&dir))
+        };
         assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
         let actual: BTreeSet<(PathBuf, usize, String)> = report
             .findings

@@ -6,8 +6,12 @@
 use super::{FlagReader, VersionInfo};
 use crate::effective::{Effective, Location, Provenance};
 use crate::flags::parse_go_bool;
-use crate::inventory::{EnvVar, Inventory, Process};
+use std::path::Path;
+
+use crate::inventory::{ConfigLeaf, EnvVar, EtcdConfigDoc, Inventory, Process};
 use crate::source::Spanned;
+use crate::source::{MappedText, TextMap};
+use crate::yaml::ScalarStyle;
 
 /// An etcd container.
 #[derive(Clone, Copy, Debug)]
@@ -62,11 +66,40 @@ impl<'i> Etcd<'i> {
         })
     }
 
-    /// Whether `--config-file` (or `ETCD_CONFIG_FILE`) decides every setting: etcd then
-    /// ignores its other flags and environment, and kubeharden cannot see the values.
+    /// Whether `--config-file` (or `ETCD_CONFIG_FILE`) decides every setting and that file
+    /// was not read: etcd ignores its other flags and environment, so nothing can be judged.
     #[must_use]
     pub fn uses_config_file(&self) -> bool {
-        self.config_file().is_some()
+        self.config_file().is_some() && self.config_doc().is_none()
+    }
+
+    /// The `--config-file` kubeharden read (under `--root`, or among the linted files).
+    #[must_use]
+    pub fn config_doc(&self) -> Option<&'i EtcdConfigDoc> {
+        let path = self.config_file()?.value;
+        let wanted = Path::new(path.trim_start_matches('/'));
+        self.inventory
+            .etcd_configs
+            .iter()
+            .find(|doc| self.inventory.file(doc.file).path().ends_with(wanted))
+    }
+
+    /// The config file's leaf for a flag: TLS flags live under `client-transport-security`
+    /// and `peer-transport-security`, the rest under their own name.
+    fn config_leaf(&self, doc: &'i EtcdConfigDoc, flag: &str) -> Option<&'i ConfigLeaf> {
+        const TLS_KEYS: &[&str] = &[
+            "cert-file",
+            "key-file",
+            "client-cert-auth",
+            "trusted-ca-file",
+            "auto-tls",
+        ];
+        let key = match flag.strip_prefix("peer-") {
+            Some(tls) if TLS_KEYS.contains(&tls) => format!("peer-transport-security.{tls}"),
+            _ if TLS_KEYS.contains(&flag) => format!("client-transport-security.{flag}"),
+            _ => flag.to_owned(),
+        };
+        doc.fields.get(&key)
     }
 
     /// Whether the container configures etcd through `ETCD_*` environment variables rather
@@ -103,7 +136,15 @@ impl<'i> Etcd<'i> {
     #[must_use]
     pub fn string(&self, flag: &str) -> Option<Effective<String>> {
         if self.config_file().is_some() {
-            return None;
+            let doc = self.config_doc()?;
+            let leaf = self.config_leaf(doc, flag)?;
+            let value = leaf.scalar.value.trim().to_owned();
+            return (!value.is_empty()).then(|| {
+                Effective::new(
+                    value,
+                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
+                )
+            });
         }
         let setting = self.reader().string(flag).or_else(|| {
             let var = self.env(flag)?;
@@ -120,7 +161,14 @@ impl<'i> Etcd<'i> {
     #[must_use]
     pub fn bool(&self, flag: &str) -> Option<Effective<bool>> {
         if self.config_file().is_some() {
-            return None;
+            let doc = self.config_doc()?;
+            return Some(match self.config_leaf(doc, flag) {
+                Some(leaf) => Effective::new(
+                    leaf.scalar.k8s_bool().ok()?,
+                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
+                ),
+                None => Effective::default(false, ETCD_DEFAULT, None),
+            });
         }
         if let Some(value) = self.reader().bool(flag) {
             return Some(value);
@@ -141,7 +189,21 @@ impl<'i> Etcd<'i> {
     #[must_use]
     pub fn urls(&self, flag: &str) -> Vec<Spanned<String>> {
         if self.config_file().is_some() {
-            return Vec::new();
+            let Some(leaf) = self.config_doc().and_then(|d| self.config_leaf(d, flag)) else {
+                return Vec::new();
+            };
+            let quoted = matches!(
+                leaf.scalar.style,
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+            );
+            let start = leaf.span.start + usize::from(quoted);
+            let text = leaf.scalar.value.to_string();
+            let value = MappedText::new(
+                text.clone(),
+                leaf.span,
+                TextMap::verbatim(start, text.len()),
+            );
+            return split_urls(&value);
         }
         let from_flag = self.reader().list(flag);
         if !from_flag.is_empty() {
@@ -150,20 +212,7 @@ impl<'i> Etcd<'i> {
         let Some(value) = self.env(flag).and_then(|var| var.value.as_ref()) else {
             return Vec::new();
         };
-        let mut urls = Vec::new();
-        let mut start = 0;
-        for piece in value.text.split(',') {
-            let trimmed = piece.trim();
-            if !trimmed.is_empty() {
-                let offset = start + (piece.len() - piece.trim_start().len());
-                urls.push(Spanned::new(
-                    trimmed.to_owned(),
-                    value.span_of(offset..offset + trimmed.len()),
-                ));
-            }
-            start += piece.len() + 1;
-        }
-        urls
+        split_urls(value)
     }
 
     /// A URL-list setting as written, each URL with its span, with the provenance of the
@@ -173,7 +222,15 @@ impl<'i> Etcd<'i> {
     #[must_use]
     pub fn url_list(&self, flag: &str) -> Option<Effective<Vec<Spanned<String>>>> {
         if self.config_file().is_some() {
-            return None;
+            let doc = self.config_doc()?;
+            let leaf = self.config_leaf(doc, flag)?;
+            let urls = self.urls(flag);
+            return (!urls.is_empty()).then(|| {
+                Effective::new(
+                    urls,
+                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
+                )
+            });
         }
         let urls = self.urls(flag);
         if let Some(last) = self.process.flags.last(flag) {
@@ -260,6 +317,24 @@ impl<'i> Etcd<'i> {
     pub fn peer_auto_tls(&self) -> Option<Effective<bool>> {
         self.bool("peer-auto-tls")
     }
+}
+
+/// A comma-separated URL list, each URL with its span.
+fn split_urls(value: &MappedText) -> Vec<Spanned<String>> {
+    let mut urls = Vec::new();
+    let mut start = 0;
+    for piece in value.text.split(',') {
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            let offset = start + (piece.len() - piece.trim_start().len());
+            urls.push(Spanned::new(
+                trimmed.to_owned(),
+                value.span_of(offset..offset + trimmed.len()),
+            ));
+        }
+        start += piece.len() + 1;
+    }
+    urls
 }
 
 #[cfg(test)]
