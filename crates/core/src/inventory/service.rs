@@ -161,7 +161,7 @@ impl Inventory {
         let command = commands.into_iter().next()?;
         let mut words = Vec::new();
         let mut sources = Vec::new();
-        let mut unresolved = Vec::new();
+        let mut undefined = Vec::new();
         for word in &command.words {
             expand_word(
                 word,
@@ -169,16 +169,19 @@ impl Inventory {
                 &lookup,
                 &mut words,
                 &mut sources,
-                &mut unresolved,
+                &mut undefined,
             );
         }
-        if !unresolved_files.is_empty() {
-            unresolved.extend(
-                unresolved_files
-                    .into_iter()
-                    .map(|p| Spanned::new(format!("EnvironmentFile={}", p.value), p.span)),
-            );
-        }
+        // An undefined variable expands to nothing, unless an environment file that was not
+        // read could define it: then flags may hide there.
+        let unresolved: Vec<Spanned<String>> = if undefined.is_empty() {
+            Vec::new()
+        } else {
+            unresolved_files
+                .into_iter()
+                .map(|p| Spanned::new(format!("EnvironmentFile={}", p.value), p.span))
+                .collect()
+        };
 
         let mut shell_problem = None;
         let (component, detection, flag_words) = classify_argv(&words, &mut shell_problem)?;
@@ -225,14 +228,16 @@ impl Inventory {
     }
 }
 
-/// Appends the words `word` stands for: itself, or a variable's value.
+/// Appends the words `word` stands for: itself, or a variable's value. A variable inside a
+/// word (`--data-dir=${DIR}`) stays as written: it can only change that flag's value. An
+/// undefined whole-word variable is recorded in `undefined`.
 fn expand_word<'i>(
     word: &MappedText,
     file: FileId,
     lookup: &impl Fn(&str) -> Option<Var<'i>>,
     words: &mut Vec<MappedText>,
     sources: &mut Vec<WordSource>,
-    unresolved: &mut Vec<Spanned<String>>,
+    undefined: &mut Vec<String>,
 ) {
     let text = word.text.as_str();
     let whole = text
@@ -242,17 +247,12 @@ fn expand_word<'i>(
         .or_else(|| text.strip_prefix('$').map(|name| (name, false)))
         .filter(|(name, _)| is_var_name(name));
     let Some((name, braced)) = whole else {
-        if text.contains('$') {
-            // A variable inside a word (`--config=${DIR}/c.yaml`): its value is not traced.
-            unresolved.push(Spanned::new(text.to_owned(), word.span));
-        }
         words.push(word.clone());
         sources.push(WordSource::File(file));
         return;
     };
     let Some(var) = lookup(name) else {
-        // systemd expands an unknown variable to nothing; whether that is what happens here
-        // depends on whether every environment file was found (see `unresolved_files`).
+        undefined.push(name.to_owned());
         return;
     };
     if braced {

@@ -1,0 +1,213 @@
+//! Components run by systemd: units, drop-ins, environment files, and where each flag came
+//! from.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::path::Path;
+
+use kubeharden_core::inventory::{FileKind, Origin};
+use kubeharden_core::{Component, Inventory, InventoryOptions, Provenance, SourceFile};
+
+fn inventory(files: &[(&str, &str)], node_root: bool) -> Inventory {
+    let mut inventory = Inventory::new(InventoryOptions::default());
+    inventory.node_root_scanned = node_root;
+    for (path, text) in files {
+        inventory.add_file(SourceFile::new(*path, *text));
+    }
+    inventory.assemble_services();
+    inventory
+}
+
+fn text_at(inventory: &Inventory, provenance: &Provenance) -> (String, String) {
+    let location = provenance.location().expect("written somewhere");
+    let file = inventory.file(location.file);
+    (
+        file.path().display().to_string(),
+        file.slice(location.span).to_owned(),
+    )
+}
+
+const UNIT: &str = "[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\n";
+const DROPIN: &str = "[Service]\nEnvironment=\"KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml\"\nEnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env\nEnvironmentFile=-/etc/default/kubelet\nExecStart=\nExecStart=/usr/bin/kubelet $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS\n";
+const CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 0\nauthentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n";
+
+#[test]
+fn file_kinds() {
+    let kind = |path: &str, text: &str| FileKind::of(Path::new(path), text);
+    assert!(matches!(
+        kind("x/kubelet.service", ""),
+        FileKind::Unit { dropin: false, .. }
+    ));
+    assert_eq!(
+        kind(
+            "usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+            ""
+        ),
+        FileKind::Unit {
+            unit: Some("kubelet.service".into()),
+            dropin: true
+        }
+    );
+    assert_eq!(
+        kind("10-kubeadm.conf", "[Service]\nExecStart=\n"),
+        FileKind::Unit {
+            unit: None,
+            dropin: true
+        }
+    );
+    assert_eq!(
+        kind(
+            "etc/kubernetes/kubelet.conf.d/50.conf",
+            "kind: KubeletConfiguration\n"
+        ),
+        FileKind::Yaml
+    );
+    assert_eq!(
+        kind("var/lib/kubelet/kubeadm-flags.env", ""),
+        FileKind::EnvFile
+    );
+    assert_eq!(kind("etc/default/kubelet", ""), FileKind::EnvFile);
+    assert_eq!(kind("etc/sysconfig/kubelet", ""), FileKind::EnvFile);
+    assert_eq!(kind("manifests/kube-apiserver.yaml", ""), FileKind::Yaml);
+    assert!(!FileKind::is_walked(Path::new("nginx/nginx.conf")));
+    assert!(FileKind::is_walked(Path::new(
+        "x/kubelet.service.d/10-kubeadm.conf"
+    )));
+}
+
+#[test]
+fn drop_in_resets_exec_start_and_env_file_flag_wins_over_config() {
+    let inventory = inventory(
+        &[
+            ("node/usr/lib/systemd/system/kubelet.service", UNIT),
+            (
+                "node/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+                DROPIN,
+            ),
+            ("node/var/lib/kubelet/config.yaml", CONFIG),
+            (
+                "node/var/lib/kubelet/kubeadm-flags.env",
+                "KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///run/containerd/containerd.sock --read-only-port=10255\"\n",
+            ),
+        ],
+        true,
+    );
+    let process = inventory
+        .processes_of(Component::Kubelet)
+        .next()
+        .expect("a kubelet");
+    assert_eq!(
+        process.origin,
+        Origin::Service {
+            unit: "kubelet.service".into()
+        }
+    );
+    assert!(process.is_complete());
+    let kubelets = inventory.kubelets();
+    assert_eq!(kubelets.len(), 1, "config.yaml belongs to the service");
+    let port = kubelets[0].read_only_port().unwrap();
+    assert_eq!(port.value, 10255);
+    assert!(matches!(port.provenance, Provenance::Flag(_)));
+    assert_eq!(
+        text_at(&inventory, &port.provenance),
+        (
+            "node/var/lib/kubelet/kubeadm-flags.env".into(),
+            "--read-only-port=10255".into()
+        )
+    );
+    let ca = kubelets[0].client_ca_file().unwrap();
+    assert!(matches!(ca.provenance, Provenance::ConfigFile(_)));
+    // The flags anchor is the winning ExecStart= key, in the drop-in.
+    let anchor = process.missing_anchor();
+    assert_eq!(inventory.file(anchor.file).slice(anchor.span), "ExecStart");
+    assert!(
+        inventory
+            .file(anchor.file)
+            .path()
+            .ends_with("10-kubeadm.conf")
+    );
+}
+
+#[test]
+fn a_unit_in_etc_replaces_the_packaged_one() {
+    let inventory = inventory(
+        &[
+            (
+                "node/usr/lib/systemd/system/kubelet.service",
+                "[Service]\nExecStart=/usr/bin/kubelet --read-only-port=10255\n",
+            ),
+            (
+                "node/etc/systemd/system/kubelet.service",
+                "[Service]\nExecStart=/usr/bin/kubelet --read-only-port=0\n",
+            ),
+        ],
+        true,
+    );
+    let kubelets = inventory.kubelets();
+    assert_eq!(kubelets.len(), 1);
+    assert_eq!(kubelets[0].read_only_port().unwrap().value, 0);
+}
+
+#[test]
+fn braced_variables_are_one_word() {
+    let inventory = inventory(
+        &[(
+            "etcd.service",
+            "[Service]\nEnvironment=\"DATA=/var/lib/etcd data\"\nExecStart=/usr/local/bin/etcd --data-dir=${DATA} --client-cert-auth\n",
+        )],
+        false,
+    );
+    let etcd = inventory.etcds().next().expect("etcd");
+    assert!(etcd.client_cert_auth().unwrap().value);
+    // A variable inside a word only changes that flag's value; it is kept as written.
+    assert!(etcd.process.is_complete());
+    let data_dir = etcd.process.flags.last("data-dir").unwrap();
+    assert_eq!(data_dir.value.as_ref().unwrap().text, "${DATA}");
+}
+
+#[test]
+fn unscanned_environment_file_leaves_settings_unknown() {
+    let inventory = inventory(&[("kubelet.service.d/10-kubeadm.conf", DROPIN)], false);
+    let kubelets = inventory.kubelets();
+    assert_eq!(kubelets.len(), 1);
+    assert!(!kubelets[0].sources.command_line.unwrap().is_complete());
+    assert!(
+        kubelets[0].anonymous_auth().is_none(),
+        "kubeadm-flags.env may set it"
+    );
+}
+
+#[test]
+fn missing_optional_environment_file_on_a_node_is_empty() {
+    let inventory = inventory(
+        &[
+            (
+                "node/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
+                DROPIN,
+            ),
+            ("node/var/lib/kubelet/config.yaml", CONFIG),
+        ],
+        true,
+    );
+    let kubelets = inventory.kubelets();
+    assert!(kubelets[0].sources.command_line.unwrap().is_complete());
+    let anonymous = kubelets[0].anonymous_auth().unwrap();
+    assert!(!anonymous.value, "the config file default");
+}
+
+#[test]
+fn docker_run_in_a_unit() {
+    let inventory = inventory(
+        &[(
+            "etcd-member.service",
+            "[Service]\nExecStart=/bin/docker run --net=host --rm --name etcd \\\n  -v /var/lib/etcd:/var/lib/etcd:z \\\n  quay.io/coreos/etcd:latest \\\n    etcd \\\n    --listen-client-urls=http://10.0.0.1:2379\n",
+        )],
+        false,
+    );
+    let etcd = inventory.etcds().next().expect("etcd under docker run");
+    let urls = etcd.urls("listen-client-urls");
+    assert_eq!(urls.len(), 1);
+    assert_eq!(
+        inventory.file(etcd.process.file).slice(urls[0].span),
+        "http://10.0.0.1:2379"
+    );
+}
