@@ -39,11 +39,17 @@ impl<'i> Etcd<'i> {
         super::process_version(self.inventory, self.process)
     }
 
+    /// Where a setting nobody wrote belongs: the flags list, or, when etcd reads a config
+    /// file, that file's first line.
     #[must_use]
     pub fn missing_anchor(&self) -> Location {
+        if let Some(doc) = self.config_doc() {
+            let text = self.inventory.file(doc.file).text();
+            let first = text.lines().next().map_or(0, str::len);
+            return Location::new(doc.file, crate::Span::new(0, first));
+        }
         Location::new(self.process.file, self.process.flags_anchor)
     }
-
     fn env(&self, flag: &str) -> Option<&'i EnvVar> {
         let name = format!("ETCD_{}", flag.to_ascii_uppercase().replace('-', "_"));
         self.process

@@ -151,7 +151,10 @@ impl Rule for EtcdPlaintextUrl {
                     let peer = flag.contains("peer");
                     findings
                         .report(
-                            kubeharden_core::Location::new(etcd.process.file, url.span),
+                            kubeharden_core::Location::new(
+                                setting.location_or(etcd.missing_anchor()).file,
+                                url.span,
+                            ),
                             format!("`{name}` {does} `{}`", url.value),
                         )
                         .component(Component::Etcd)
