@@ -29,7 +29,7 @@ pub(crate) fn setting_state<T: std::fmt::Display>(
     uses_config_file: bool,
 ) -> String {
     let name = match &setting.provenance {
-        Provenance::Flag(_) => format!("--{flag}"),
+        Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => format!("--{flag}"),
         Provenance::ConfigFile(_) | Provenance::DropIn(_) => field.to_owned(),
         _ if uses_config_file => field.to_owned(),
         _ => format!("--{flag}"),
@@ -57,6 +57,10 @@ pub(crate) fn version(component: &str, info: VersionInfo) -> String {
                 info.version
             )
         }
+        VersionSource::KubeadmConfig(_) => format!(
+            "judged as {component} {}, from the kubeadm config's kubernetesVersion",
+            info.version
+        ),
         VersionSource::ImageFamily(_) => format!(
             "no image tag names the version, and upstream hyperkube images end at {version}, so {component} {version} is assumed; pass --kubernetes-version to judge another",
             version = info.version

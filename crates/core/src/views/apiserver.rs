@@ -3,7 +3,7 @@
 use super::{FlagReader, VersionInfo, process_version};
 use crate::effective::{Effective, Location, Provenance};
 use crate::flags::FlagSet;
-use crate::inventory::{Inventory, Process};
+use crate::inventory::{Inventory, Origin, Process};
 use crate::source::Spanned;
 use crate::version::{INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default};
 
@@ -127,7 +127,8 @@ impl<'i> ApiServer<'i> {
                         None,
                     )
                 } else {
-                    Provenance::Flag(Location::new(self.process.file, always_allow.span))
+                    self.reader()
+                        .item_provenance("authorization-mode", always_allow)
                 };
                 return Effective::new(false, provenance);
             }
@@ -239,19 +240,30 @@ impl<'i> ApiServer<'i> {
                 .into_iter()
                 .rev()
                 .find(|item| item.value == plugin)
-                .map(|item| Location::new(self.process.file, item.span))
+                .map(|item| reader.item_provenance(flag, &item))
         };
-        if let Some(location) = item("disable-admission-plugins") {
-            return Effective::new(false, Provenance::Flag(location));
+        if let Some(provenance) = item("disable-admission-plugins") {
+            return Effective::new(false, provenance);
         }
-        if let Some(location) = item("enable-admission-plugins") {
-            return Effective::new(true, Provenance::Flag(location));
+        if let Some(provenance) = item("enable-admission-plugins") {
+            return Effective::new(true, provenance);
         }
-        if let Some(location) = item("admission-control") {
-            return Effective::new(true, Provenance::Flag(location));
+        if let Some(provenance) = item("admission-control") {
+            return Effective::new(true, provenance);
         }
         if let Some(legacy) = self.flags().last("admission-control") {
             return Effective::new(false, reader.provenance(legacy));
+        }
+        if !DEFAULT_ADMISSION_PLUGINS.contains(&plugin) {
+            // A kubeadm `extraArgs` entry replaced kubeadm's own list (which names
+            // NodeRestriction): that entry is why the plugin is off.
+            let written = self
+                .flags()
+                .last("enable-admission-plugins")
+                .filter(|flag| self.process.flag_file(flag).is_some());
+            if let Some(enable) = written.filter(|_| self.process.origin == Origin::Kubeadm) {
+                return Effective::new(false, reader.provenance(enable));
+            }
         }
         Effective::default(
             DEFAULT_ADMISSION_PLUGINS.contains(&plugin),

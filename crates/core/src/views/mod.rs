@@ -35,6 +35,9 @@ pub enum VersionSource {
     /// The image's tag names no version, but the image was only ever published up to this
     /// release (upstream `hyperkube` ends at v1.18), which is assumed.
     ImageFamily(Location),
+    /// A kubeadm config's `kubernetesVersion` (the location of its value): kubeadm generates
+    /// the component for that release.
+    KubeadmConfig(Location),
     /// Nothing says: a current release is assumed.
     Assumed,
 }
@@ -47,12 +50,13 @@ impl VersionInfo {
         self.is_known().then_some(self.version)
     }
 
-    /// Whether an image tag or the run's setting names the version.
+    /// Whether an image tag, a kubeadm `kubernetesVersion` or the run's setting names the
+    /// version.
     #[must_use]
     pub fn is_known(self) -> bool {
         matches!(
             self.source,
-            VersionSource::Image(_) | VersionSource::Setting
+            VersionSource::Image(_) | VersionSource::Setting | VersionSource::KubeadmConfig(_)
         )
     }
 }
@@ -65,6 +69,27 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
         return VersionInfo {
             version,
             source: VersionSource::Setting,
+        };
+    }
+    if container.origin == Origin::Kubeadm {
+        // The kubeadm apiserver's image is spanned at `kubernetesVersion`; the etcd and kubelet
+        // of the same file take their version from it.
+        let version_span = container.image.as_ref().map(|i| i.span).or_else(|| {
+            inventory
+                .processes
+                .iter()
+                .filter(|p| p.file == container.file && p.origin == Origin::Kubeadm)
+                .find_map(|p| p.image.as_ref().map(|i| i.span))
+        });
+        if let (Some(version), Some(span)) = (container.image_version, version_span) {
+            return VersionInfo {
+                version,
+                source: VersionSource::KubeadmConfig(Location::new(container.file, span)),
+            };
+        }
+        return VersionInfo {
+            version: ASSUMED_CURRENT,
+            source: VersionSource::Assumed,
         };
     }
     match (container.image_version, &container.image) {
@@ -112,6 +137,32 @@ impl<'i> FlagReader<'i> {
             (Some(location), Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
             (Some(location), _) => Provenance::Flag(location),
             (None, _) => Provenance::default("kubeadm default", None),
+        }
+    }
+
+    /// Where one item of a list flag (`list(name)`) came from: the item's bytes in the file of
+    /// the occurrence whose value holds it, or kubeadm's defaults.
+    pub(crate) fn item_provenance(&self, name: &str, item: &Spanned<String>) -> Provenance {
+        let holder = self
+            .flags
+            .all(name)
+            .filter(|flag| {
+                flag.value
+                    .as_ref()
+                    .is_some_and(|v| v.span.start <= item.span.start && item.span.end <= v.span.end)
+            })
+            .last();
+        let file = match holder {
+            Some(flag) => match self.process.flag_file(flag) {
+                Some(file) => file,
+                None => return Provenance::default("kubeadm default", None),
+            },
+            None => self.process.file,
+        };
+        let location = Location::new(file, item.span);
+        match self.process.origin {
+            Origin::Kubeadm => Provenance::KubeadmExtraArgs(location),
+            _ => Provenance::Flag(location),
         }
     }
 
