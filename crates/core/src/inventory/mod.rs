@@ -5,6 +5,7 @@
 //! tree is dropped as soon as its file is done. What is kept is owned and spanned.
 
 mod config;
+mod kubeadm;
 mod objects;
 mod process;
 mod service;
@@ -372,6 +373,11 @@ impl Inventory {
             "ServiceAccount" => self
                 .service_accounts
                 .extend(ServiceAccount::read(file, object)),
+            k if kubeadm::KINDS.contains(&k)
+                && api_version.is_some_and(|v| v.value.starts_with("kubeadm.k8s.io/")) =>
+            {
+                kubeadm::read_file(self, file);
+            }
             _ => workload::read_workload(self, file, kind_name, kind.span(), object),
         }
     }

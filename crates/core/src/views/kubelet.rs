@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::FlagReader;
 use crate::effective::{Effective, Location, Provenance};
-use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Process};
+use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Origin, Process};
 
 /// Where one kubelet's settings come from.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +34,7 @@ pub struct Kubelet<'i> {
 
 const CONFIG_DEFAULT: &str = "KubeletConfiguration default";
 const FLAG_DEFAULT: &str = "kubelet flag default";
+const KUBEADM_DEFAULT: &str = "kubeadm default";
 
 /// The cluster CA kubeadm points every kubelet at.
 pub const KUBEADM_CLIENT_CA: &str = "/etc/kubernetes/pki/ca.crt";
@@ -48,14 +49,26 @@ impl<'i> Kubelet<'i> {
                 .flags
                 .last("config")
                 .and_then(|f| f.value.as_ref());
-            let config = config_path.and_then(|path| {
-                let wanted = Path::new(path.text.trim_start_matches('/'));
+            // kubeadm writes a `KubeletConfiguration` of its config file to the path `--config`
+            // names: the kubelet a kubeadm config describes reads the one next to it.
+            let kubeadm_config = (container.origin == Origin::Kubeadm).then(|| {
                 let index = inventory
                     .kubelet_configs
                     .iter()
-                    .position(|doc| inventory.file(doc.file).path().ends_with(wanted))?;
+                    .rposition(|doc| doc.file == container.file)?;
                 claimed[index] = true;
                 Some(&inventory.kubelet_configs[index])
+            });
+            let config = kubeadm_config.unwrap_or_else(|| {
+                config_path.and_then(|path| {
+                    let wanted = Path::new(path.text.trim_start_matches('/'));
+                    let index = inventory
+                        .kubelet_configs
+                        .iter()
+                        .position(|doc| inventory.file(doc.file).path().ends_with(wanted))?;
+                    claimed[index] = true;
+                    Some(&inventory.kubelet_configs[index])
+                })
             });
             let dropin_dir = container
                 .flags
@@ -111,6 +124,13 @@ impl<'i> Kubelet<'i> {
     #[must_use]
     pub fn config_dir_flag(&self) -> Option<Effective<String>> {
         self.reader()?.string("config-dir")
+    }
+
+    /// Whether this is the kubelet a kubeadm config describes.
+    fn is_kubeadm(&self) -> bool {
+        self.sources
+            .command_line
+            .is_some_and(|c| c.origin == Origin::Kubeadm)
     }
 
     fn reader(&self) -> Option<FlagReader<'i>> {
@@ -195,6 +215,10 @@ impl<'i> Kubelet<'i> {
                 written.unwrap_or_else(|| Effective::default(config_default, CONFIG_DEFAULT, None)),
             );
         }
+        if self.is_kubeadm() {
+            // The config kubeadm generates when its config file has none.
+            return Some(Effective::default(config_default, KUBEADM_DEFAULT, None));
+        }
         if self.config_flag().is_some() {
             return None;
         }
@@ -250,17 +274,22 @@ impl<'i> Kubelet<'i> {
     /// `KubeletConfiguration` in a kubeadm config file that leaves it out still gets one.
     #[must_use]
     pub fn client_ca_file(&self) -> Option<Effective<Option<String>>> {
-        if let Some(doc) = self.sources.config.filter(|doc| doc.in_kubeadm_file) {
+        let kubeadm_fills = self
+            .sources
+            .config
+            .map_or(self.is_kubeadm(), |doc| doc.in_kubeadm_file);
+        if kubeadm_fills {
             let flag = self.reader().and_then(|r| r.string("client-ca-file"));
             // kubeadm fills in an empty path too.
-            let written = doc
-                .fields
-                .get("authentication.x509.clientCAFile")
-                .filter(|leaf| !leaf.scalar.value.is_empty());
+            let written = self.sources.config.and_then(|doc| {
+                doc.fields
+                    .get("authentication.x509.clientCAFile")
+                    .filter(|leaf| !leaf.scalar.value.is_empty())
+            });
             if flag.is_none() && written.is_none() {
                 return Some(Effective::default(
                     Some(KUBEADM_CLIENT_CA.to_owned()),
-                    "kubeadm default",
+                    KUBEADM_DEFAULT,
                     None,
                 ));
             }
