@@ -1,9 +1,8 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::notes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -91,28 +90,14 @@ impl Rule for KubeletAnonymousAuthEnabled {
             if !anonymous.value {
                 continue;
             }
-            let label = if anonymous.is_default() {
-                SETTING.missing_label(&kubelet, &anonymous, Some("false"))
-            } else {
-                "anonymous requests accepted".to_owned()
-            };
-            let finding = findings
-                .report(
-                    anonymous.location_or(kubelet.missing_anchor(SETTING.field)),
-                    notes::setting_state(
-                        SETTING.flag,
-                        SETTING.field,
-                        &anonymous,
-                        kubelet.uses_config_file(),
-                    ),
-                )
-                .component(Component::Kubelet)
-                .label(label)
-                .help(SETTING.help(&kubelet, &anonymous, "false"));
-            if let Some(note) = SETTING.source_note(inventory, &kubelet, &anonymous, Some("false"))
-            {
-                finding.note(note);
-            }
+            SETTING.report(
+                findings,
+                inventory,
+                &kubelet,
+                &anonymous,
+                "anonymous requests accepted",
+                "false",
+            );
         }
     }
 }

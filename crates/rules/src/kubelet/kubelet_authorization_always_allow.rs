@@ -1,9 +1,8 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::notes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -86,27 +85,14 @@ impl Rule for KubeletAuthorizationAlwaysAllow {
             if mode.value != "AlwaysAllow" {
                 continue;
             }
-            let label = if mode.is_default() {
-                SETTING.missing_label(&kubelet, &mode, Some("Webhook"))
-            } else {
-                "every authenticated request allowed".to_owned()
-            };
-            let finding = findings
-                .report(
-                    mode.location_or(kubelet.missing_anchor(SETTING.field)),
-                    notes::setting_state(
-                        SETTING.flag,
-                        SETTING.field,
-                        &mode,
-                        kubelet.uses_config_file(),
-                    ),
-                )
-                .component(Component::Kubelet)
-                .label(label)
-                .help(SETTING.help(&kubelet, &mode, "Webhook"));
-            if let Some(note) = SETTING.source_note(inventory, &kubelet, &mode, Some("Webhook")) {
-                finding.note(note);
-            }
+            SETTING.report(
+                findings,
+                inventory,
+                &kubelet,
+                &mode,
+                "every authenticated request allowed",
+                "Webhook",
+            );
         }
     }
 }

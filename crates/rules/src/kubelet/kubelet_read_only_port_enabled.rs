@@ -1,9 +1,8 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::notes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -81,27 +80,14 @@ impl Rule for KubeletReadOnlyPortEnabled {
             if !(1..=65535).contains(&port.value) {
                 continue;
             }
-            let label = if port.is_default() {
-                SETTING.missing_label(&kubelet, &port, Some("0"))
-            } else {
-                "unauthenticated read-only port".to_owned()
-            };
-            let finding = findings
-                .report(
-                    port.location_or(kubelet.missing_anchor(SETTING.field)),
-                    notes::setting_state(
-                        SETTING.flag,
-                        SETTING.field,
-                        &port,
-                        kubelet.uses_config_file(),
-                    ),
-                )
-                .component(Component::Kubelet)
-                .label(label)
-                .help(SETTING.help(&kubelet, &port, "0"));
-            if let Some(note) = SETTING.source_note(inventory, &kubelet, &port, Some("0")) {
-                finding.note(note);
-            }
+            SETTING.report(
+                findings,
+                inventory,
+                &kubelet,
+                &port,
+                "unauthenticated read-only port",
+                "0",
+            );
         }
     }
 }

@@ -18,7 +18,10 @@ pub use node_authorizer_missing::NodeAuthorizerMissing;
 pub use node_restriction_disabled::NodeRestrictionDisabled;
 
 use kubeharden_core::views::Kubelet;
-use kubeharden_core::{Effective, Inventory, Location, Provenance};
+use kubeharden_core::{Component, Effective, Inventory, Location, Provenance};
+
+use crate::finding::Findings;
+use crate::notes;
 
 /// A kubelet setting, named both ways: `--flag` on the command line, `field` in a
 /// `KubeletConfiguration`.
@@ -57,6 +60,35 @@ impl KubeletSetting {
             format!("add `--{}={value}`", self.flag)
         } else {
             format!("set `--{}={value}`", self.flag)
+        }
+    }
+
+    /// Reports an insecure effective `setting` with its secure `value`: at the written value
+    /// (labelled `written_label`) or where the setting belongs, with help and a source note.
+    fn report<T: std::fmt::Display>(
+        self,
+        findings: &mut Findings<'_>,
+        inventory: &Inventory,
+        kubelet: &Kubelet<'_>,
+        setting: &Effective<T>,
+        written_label: &str,
+        value: &str,
+    ) {
+        let label = if setting.is_default() {
+            self.missing_label(kubelet, setting, Some(value))
+        } else {
+            written_label.to_owned()
+        };
+        let finding = findings
+            .report(
+                setting.location_or(kubelet.missing_anchor(self.field)),
+                notes::setting_state(self.flag, self.field, setting, kubelet.uses_config_file()),
+            )
+            .component(Component::Kubelet)
+            .label(label)
+            .help(self.help(kubelet, setting, value));
+        if let Some(note) = self.source_note(inventory, kubelet, setting, Some(value)) {
+            finding.note(note);
         }
     }
 
