@@ -227,6 +227,25 @@ impl<'i> ApiServer<'i> {
         Some(Effective::new(ip, address.provenance))
     }
 
+    /// The authorizer chain when kubeharden can know it: the modes of `--authorization-mode`
+    /// (or the default). `None` with `--authorization-config` (the chain is in a file
+    /// kubeharden does not read; with `--authorization-mode` too the apiserver refuses to
+    /// start), with a `$(VAR)` in `--authorization-mode`, and for an empty chain (the
+    /// apiserver refuses to start).
+    #[must_use]
+    pub fn known_authorization_modes(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+        if self.authorization_config().is_some() || self.depends_on_env("authorization-mode") {
+            return None;
+        }
+        let authorization = self.authorization();
+        match authorization.value {
+            Authorization::Modes(modes) if !modes.is_empty() => {
+                Some(Effective::new(modes, authorization.provenance))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether admission plugin `plugin` is on.
     ///
     /// `--disable-admission-plugins` wins; then `--enable-admission-plugins`; the legacy

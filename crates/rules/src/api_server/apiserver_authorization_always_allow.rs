@@ -1,4 +1,3 @@
-use kubeharden_core::views::Authorization;
 use kubeharden_core::{Component, Inventory, Location};
 
 use crate::declare_rule;
@@ -83,20 +82,10 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            // `--authorization-config` (with `--authorization-mode` too, the apiserver refuses
-            // to start: `conflicting-flags`) and `$(VAR)` chains are not known here.
-            if api.authorization_config().is_some()
-                || api
-                    .flags()
-                    .all("authorization-mode")
-                    .any(|flag| flag.has_env_reference())
-            {
-                continue;
-            }
-            let authorization = api.authorization();
-            let Authorization::Modes(modes) = &authorization.value else {
+            let Some(authorization) = api.known_authorization_modes() else {
                 continue;
             };
+            let modes = &authorization.value;
             let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") else {
                 continue;
             };

@@ -1,5 +1,4 @@
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::views::Authorization;
 use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
@@ -88,22 +87,11 @@ impl Rule for RbacAuthorizationDisabled {
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            // `--authorization-config` (with `--authorization-mode` too, the apiserver refuses
-            // to start: `conflicting-flags`) and `$(VAR)` chains are not known here.
-            if api.authorization_config().is_some()
-                || api
-                    .flags()
-                    .all("authorization-mode")
-                    .any(|flag| flag.has_env_reference())
-            {
-                continue;
-            }
-            let authorization = api.authorization();
-            let Authorization::Modes(modes) = &authorization.value else {
+            let Some(authorization) = api.known_authorization_modes() else {
                 continue;
             };
-            // An empty chain stops the apiserver at start-up.
-            if modes.is_empty() || modes.iter().any(|mode| mode.value == "RBAC") {
+            let modes = &authorization.value;
+            if modes.iter().any(|mode| mode.value == "RBAC") {
                 continue;
             }
             let chain: Vec<&str> = modes.iter().map(|mode| mode.value.as_str()).collect();

@@ -1,5 +1,4 @@
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::views::Authorization;
 use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
@@ -84,17 +83,11 @@ impl Rule for NodeAuthorizerMissing {
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            // A `$(VAR)` chain is only known once Kubernetes expands it.
-            if api.depends_on_env("authorization-mode") {
-                continue;
-            }
-            let authorization = api.authorization();
-            // `--authorization-config`: the chain is in a file kubeharden does not read.
-            let Authorization::Modes(modes) = &authorization.value else {
+            let Some(authorization) = api.known_authorization_modes() else {
                 continue;
             };
-            // An empty chain stops the apiserver at start-up.
-            if modes.is_empty() || modes.iter().any(|mode| mode.value == "Node") {
+            let modes = &authorization.value;
+            if modes.iter().any(|mode| mode.value == "Node") {
                 continue;
             }
             let chain: Vec<&str> = modes.iter().map(|mode| mode.value.as_str()).collect();
