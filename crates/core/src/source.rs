@@ -135,10 +135,18 @@ impl fmt::Debug for SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let mut text: String = text.into();
+        // A buffer read with `read_to_end` may have twice the capacity it needs.
+        text.shrink_to_fit();
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0);
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         Self {
             path: path.into(),
             text,
@@ -182,6 +190,13 @@ impl SourceFile {
                 }))
             }
         }
+    }
+
+    /// Forgets the text of a file nothing points into, keeping its path: a run over a large
+    /// repository then holds only the texts findings can refer to.
+    pub(crate) fn release_text(&mut self) {
+        self.text = String::new();
+        self.line_starts = vec![0];
     }
 
     #[must_use]

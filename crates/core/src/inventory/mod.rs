@@ -12,6 +12,7 @@ mod service;
 mod workload;
 
 use std::path::Path;
+use std::sync::Arc;
 
 pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
@@ -78,7 +79,8 @@ pub struct KubeletConfigDoc {
 #[derive(Debug, Default)]
 pub struct Inventory {
     options: InventoryOptions,
-    files: Vec<SourceFile>,
+    /// Shared so that a file's text can be parsed while the inventory grows, without a copy.
+    files: Vec<Arc<SourceFile>>,
     pub problems: Vec<InputProblem>,
     pub skipped: Vec<(FileId, SkipReason)>,
     pub workloads: Vec<Workload>,
@@ -248,7 +250,8 @@ impl Inventory {
     /// Parses a decoded file as `kind`.
     pub fn add_file_as(&mut self, file: SourceFile, kind: &FileKind) -> FileId {
         let id = self.push_file(file);
-        let file = &self.files[id.0 as usize];
+        let shared = Arc::clone(&self.files[id.0 as usize]);
+        let file: &SourceFile = &shared;
         match kind {
             FileKind::Yaml => {}
             FileKind::Unit { unit, dropin } => {
@@ -289,8 +292,8 @@ impl Inventory {
             self.skipped.push((id, SkipReason::Template));
             return id;
         }
-        let text = file.text().to_owned();
-        match yaml::load(&text) {
+        let items_before = self.item_count();
+        match yaml::load(file.text()) {
             Err(error) => self.problems.push(InputProblem {
                 file: id,
                 span: error.span,
@@ -326,12 +329,58 @@ impl Inventory {
                 }
             }
         }
+        // Nothing in this file can be the subject of a finding (a ConfigMap, a CRD): keep its
+        // path for the file count, drop its text. A suppression comment keeps it (an unused
+        // one is reported).
+        let keep = self.item_count() != items_before || file.text().contains("kubeharden:");
+        drop(shared);
+        if !keep {
+            if let Some(file) = Arc::get_mut(&mut self.files[id.0 as usize]) {
+                file.release_text();
+            }
+        }
         id
+    }
+
+    /// How many things that can carry a finding the inventory holds. Every field is named, so
+    /// a new kind of item cannot be forgotten here (texts of files without items are dropped).
+    fn item_count(&self) -> usize {
+        let Self {
+            options: _,
+            files: _,
+            node_root_scanned: _,
+            problems,
+            skipped,
+            workloads,
+            processes,
+            kubelet_configs,
+            services,
+            ingresses,
+            bindings,
+            roles,
+            service_accounts,
+            units,
+            env_files,
+            etcd_configs,
+        } = self;
+        problems.len()
+            + skipped.len()
+            + workloads.len()
+            + processes.len()
+            + kubelet_configs.len()
+            + services.len()
+            + ingresses.len()
+            + bindings.len()
+            + roles.len()
+            + service_accounts.len()
+            + units.len()
+            + env_files.len()
+            + etcd_configs.len()
     }
 
     fn push_file(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(file);
+        self.files.push(Arc::new(file));
         id
     }
 
@@ -445,7 +494,7 @@ impl Inventory {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), &**f))
     }
 
     /// Containers classified as `component`.
@@ -492,6 +541,10 @@ impl Inventory {
 /// rather than report a syntax error on every chart of a repository. A template is a file with
 /// `{{ ... }}` outside comments.
 fn is_template(file: &SourceFile) -> bool {
+    // One fast search over the file spares the line-by-line look at nearly every file.
+    if !file.text().contains("{{") {
+        return false;
+    }
     file.text().lines().any(|line| {
         let code = if line.trim_start().starts_with('#') {
             ""
