@@ -180,8 +180,11 @@ fn split_assignments(value: &MappedText) -> Vec<Assignment> {
                 (i + 1, close, close + 1)
             }
             _ => {
+                // The same whitespace as the skip above: with `char::is_whitespace` a vertical
+                // tab ended a word where it starts, and the loop never advanced (found by
+                // fuzzing).
                 let end = value.text[i..]
-                    .find(char::is_whitespace)
+                    .find(|c: char| c.is_ascii_whitespace())
                     .map_or(bytes.len(), |c| i + c);
                 (i, end, end)
             }
@@ -192,6 +195,9 @@ fn split_assignments(value: &MappedText) -> Vec<Assignment> {
                 name: word.text[..eq].to_owned(),
                 value: word.slice(eq + 1..word.text.len()),
             });
+        }
+        if next <= i {
+            break;
         }
         i = next;
     }
@@ -217,6 +223,16 @@ mod tests {
         let span = exec.command.span_of(config..config + 8);
         assert_eq!(&text[span.range()], "--config");
         assert_eq!(&text[exec.key_span.range()], "ExecStart");
+    }
+
+    #[test]
+    fn environment_with_a_vertical_tab_ends() {
+        // Fuzzing found this hang: a vertical tab is `char::is_whitespace` but not ASCII
+        // whitespace, so a word ended where it started.
+        let unit = parse_unit("[Service]\nEnvironment=A=1\u{b}B=2 \u{b}\u{85}C=3\n");
+        let names: Vec<&str> = unit.environment.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["A", "\u{b}\u{85}C"]);
+        assert_eq!(unit.environment[0].value.text, "1\u{b}B=2");
     }
 
     #[test]
