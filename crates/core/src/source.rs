@@ -7,6 +7,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// A half-open byte range `start..end` into one source text.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -121,7 +122,8 @@ pub struct SourceFile {
     path: PathBuf,
     text: String,
     /// Byte offset at which each line starts.
-    line_starts: Vec<usize>,
+    /// Built on first use: most files of a large run are never shown, so never need it.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl fmt::Debug for SourceFile {
@@ -138,19 +140,10 @@ impl SourceFile {
         let mut text: String = text.into();
         // A buffer read with `read_to_end` may have twice the capacity it needs.
         text.shrink_to_fit();
-        let lines = text.bytes().filter(|&b| b == b'\n').count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0);
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         Self {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
     }
 
@@ -192,11 +185,27 @@ impl SourceFile {
         }
     }
 
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let lines = self.text.bytes().filter(|&b| b == b'\n').count();
+            let mut starts = Vec::with_capacity(lines + 1);
+            starts.push(0);
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
+    }
+
     /// Forgets the text of a file nothing points into, keeping its path: a run over a large
     /// repository then holds only the texts findings can refer to.
     pub(crate) fn release_text(&mut self) {
         self.text = String::new();
-        self.line_starts = vec![0];
+        self.line_starts = OnceLock::new();
     }
 
     #[must_use]
@@ -219,8 +228,8 @@ impl SourceFile {
     #[must_use]
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line_index];
+        let line_index = self.line_starts().partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts()[line_index];
         LineCol {
             line: line_index + 1,
             column: self.text[line_start..offset].chars().count() + 1,
@@ -230,9 +239,9 @@ impl SourceFile {
     /// Byte range of the 1-based `line`, without its line break.
     #[must_use]
     pub fn line_span(&self, line: usize) -> Option<Span> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let start = *self.line_starts().get(line.checked_sub(1)?)?;
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.text.len(), |&next| next - 1);
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
@@ -245,7 +254,7 @@ impl SourceFile {
 
     #[must_use]
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 
