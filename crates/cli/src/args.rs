@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kubeharden_core::version::KubeVersion;
+use kubeharden_rules::{PathPattern, Selector};
 
 /// Lint Kubernetes control-plane configuration: kube-apiserver, kubelet, etcd and the
 /// Dashboard.
@@ -55,10 +56,11 @@ pub enum ExplainFormat {
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent switches
 pub struct Check {
     /// Files or directories to lint. Directories are walked for `*.yaml`, `*.yml`, systemd
     /// units and drop-ins, and `*.env` files. Without a PATH, the node's standard locations
-    /// under `--root` are linted.
+    /// under `--root` are linted. `-` reads standard input (name it with `--stdin-filename`).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -75,9 +77,59 @@ pub struct Check {
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
 
+    /// Exit 0 even when there are findings (2 still means the run had trouble).
+    #[arg(long)]
+    pub exit_zero: bool,
+
     /// Judge every component as this Kubernetes version (`1.30`), whatever its image says.
     #[arg(long, value_name = "X.Y", value_parser = parse_version)]
     pub kubernetes_version: Option<KubeVersion>,
+
+    /// Only these rules: comma-separated codes, code prefixes (`KETC`, `KAPI00`) or names.
+    /// Replaces the config file's `select` and `ignore`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
+    pub select: Option<Vec<Selector>>,
+
+    /// Not these rules: codes, prefixes or names, comma-separated. Adds to the config file's
+    /// `ignore`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
+    pub ignore: Vec<Selector>,
+
+    /// Skip files and directories matching GLOB (relative to the directory walked, or a file
+    /// name); repeatable, adds to the config file's `exclude`.
+    #[arg(long, value_name = "GLOB", value_parser = parse_pattern)]
+    pub exclude: Vec<PathPattern>,
+
+    /// Read settings from FILE instead of the `.kubeharden.yaml` found from the working
+    /// directory upward.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any `.kubeharden.yaml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Follow symbolic links while walking directories (loops are reported, not followed).
+    #[arg(long)]
+    pub follow_links: bool,
+
+    /// The name standard input (`-`) is linted as: it decides the file's kind and appears in
+    /// the output.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Colour in human output: `auto` colours a terminal unless `NO_COLOR` is set (or
+    /// `CLICOLOR_FORCE` forces it).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print only the findings: no summary line, and nothing at all when there are none.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Also list the files skipped as templates.
     #[arg(short, long)]
@@ -90,6 +142,10 @@ pub enum Format {
     Human,
     /// One JSON document (schema `kubeharden/v1`).
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
     /// `file:line:col: CODE [severity] message`, one per line.
     Compact,
 }
@@ -98,6 +154,21 @@ pub enum Format {
 pub enum FailOn {
     Error,
     Warning,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_selector(text: &str) -> Result<Selector, String> {
+    Selector::parse(text).map_err(|error| error.to_string())
+}
+
+fn parse_pattern(text: &str) -> Result<PathPattern, String> {
+    PathPattern::new(text).map_err(|error| error.to_string())
 }
 
 fn parse_version(text: &str) -> Result<KubeVersion, String> {

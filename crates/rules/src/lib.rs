@@ -23,12 +23,16 @@ mod notes;
 pub mod registry;
 mod rule;
 pub mod seed;
+mod settings;
+mod suppression;
 #[cfg(test)]
 mod testing;
 
 pub use diagnostic::FindingDiagnostic;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
-pub use linter::{
-    Linter, NODE_LOCATIONS, ReadError, Report, Settings, UNIT_DIRECTORIES, UNIT_NAMES,
-};
+pub use linter::{Linter, NODE_LOCATIONS, ReadError, Report, UNIT_DIRECTORIES, UNIT_NAMES};
 pub use rule::{Category, Meta, Rule, Section, Severity};
+pub use settings::{
+    CONFIG_FILE_NAME, ConfigError, Overrides, PathPattern, PerFileIgnore, Selector, Settings,
+    SeverityOverride, UnknownSelector,
+};

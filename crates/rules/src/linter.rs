@@ -5,23 +5,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use kubeharden_core::inventory::{FileKind, Reference, ReferenceKind, SkipReason};
-use kubeharden_core::version::KubeVersion;
 use kubeharden_core::yaml::MAX_FILE_SIZE;
 use kubeharden_core::{FileId, Inventory, InventoryOptions, SourceFile};
 use walkdir::WalkDir;
 
 use crate::finding::{Finding, Findings};
+use crate::general::UnusedSuppression;
 use crate::registry;
-
-/// What a run checks and how.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {
-    /// Judge every component as this Kubernetes version, whatever its image says.
-    pub kubernetes_version: Option<KubeVersion>,
-    /// The node's `/`: files the configuration names (`--config`, `EnvironmentFile=`, ...)
-    /// are read from under it. Without it they are looked for among the linted files only.
-    pub root: Option<PathBuf>,
-}
+use crate::settings::Settings;
+use crate::suppression;
 
 /// Where a node keeps its control-plane configuration, relative to its root (DESIGN §5).
 pub const NODE_LOCATIONS: &[&str] = &[
@@ -167,7 +159,7 @@ impl Linter {
         for location in NODE_LOCATIONS {
             let path = root.join(location);
             match std::fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => walk(&path, &mut inventory, &mut read_errors),
+                Ok(meta) if meta.is_dir() => self.walk(&path, &mut inventory, &mut read_errors),
                 Ok(meta) if meta.is_file() => read_into(&path, &mut inventory, &mut read_errors),
                 _ => {}
             }
@@ -180,7 +172,7 @@ impl Linter {
                 }
                 let dropins = root.join(dir).join(format!("{unit}.d"));
                 if dropins.is_dir() {
-                    walk(&dropins, &mut inventory, &mut read_errors);
+                    self.walk(&dropins, &mut inventory, &mut read_errors);
                 }
             }
         }
@@ -188,9 +180,11 @@ impl Linter {
         self.finish(inventory, read_errors)
     }
 
-    /// Lints files and directory trees. Directories are walked for `*.yaml` and `*.yml`,
-    /// skipping hidden entries and never following symbolic links; files named directly are
-    /// read whatever their name. Paths that cannot be read are listed in
+    /// Lints files and directory trees. Directories are walked for `*.yaml`, `*.yml`,
+    /// systemd units and drop-ins and `*.env` files, skipping hidden entries and
+    /// [`Settings::exclude`], and following symbolic links only with
+    /// [`Settings::follow_links`]; files named directly are read whatever their name (unless
+    /// excluded). Paths that cannot be read are listed in
     /// [`Report::read_errors`] and the rest is still linted. All files form one run, so rules
     /// that compare components (etcd's CA against the apiserver's) see them together.
     ///
@@ -217,9 +211,13 @@ impl Linter {
                     message: error.to_string(),
                 }),
                 Ok(meta) if meta.is_dir() => {
-                    walk(path, &mut inventory, &mut read_errors);
+                    self.walk(path, &mut inventory, &mut read_errors);
                 }
-                Ok(meta) if meta.is_file() => read_into(path, &mut inventory, &mut read_errors),
+                Ok(meta) if meta.is_file() => {
+                    if !self.settings.is_excluded(path, None) {
+                        read_into(path, &mut inventory, &mut read_errors);
+                    }
+                }
                 Ok(_) => read_errors.push(ReadError {
                     path: path.clone(),
                     message: "not a regular file or directory".to_owned(),
@@ -234,16 +232,54 @@ impl Linter {
         self.finish(inventory, read_errors)
     }
 
+    /// Lints one file's bytes (standard input, say): `path` names it in findings and decides
+    /// its kind; nothing is read from disk. Bytes that are not UTF-8 are a finding.
+    #[must_use]
+    pub fn lint_bytes(&self, path: &Path, bytes: Vec<u8>) -> Report {
+        let mut inventory = self.inventory();
+        inventory.add_bytes(path, bytes);
+        inventory.assemble_services();
+        self.finish(inventory, Vec::new())
+    }
+
     /// Runs every rule over an inventory already built.
     #[must_use]
     pub fn lint_inventory(&self, inventory: Inventory) -> Report {
         self.finish(inventory, Vec::new())
     }
 
+    /// Runs the selected rules, then applies `per-file-ignores`, inline suppressions (and
+    /// reports the unused ones), and severity overrides.
     fn finish(&self, inventory: Inventory, read_errors: Vec<ReadError>) -> Report {
+        let settings = &self.settings;
         let mut findings = Vec::new();
         for rule in registry::RULES {
-            rule.check(&inventory, &mut Findings::new(rule.meta(), &mut findings));
+            let meta = rule.meta();
+            if meta.code != UnusedSuppression::META.code && settings.is_selected(meta) {
+                rule.check(&inventory, &mut Findings::new(meta, &mut findings));
+            }
+        }
+        let mut findings = self.drop_per_file_ignored(&inventory, findings);
+        let mut suppressions = suppression::parse_all(&inventory);
+        findings = suppression::apply(&inventory, findings, &mut suppressions);
+        if settings.is_selected(&UnusedSuppression::META) {
+            let mut unused = Vec::new();
+            suppression::report_unused(
+                &inventory,
+                &suppressions,
+                settings,
+                &UnusedSuppression::META,
+                &mut Findings::new(&UnusedSuppression::META, &mut unused),
+            );
+            let unused = self.drop_per_file_ignored(&inventory, unused);
+            findings.extend(suppression::apply(&inventory, unused, &mut suppressions));
+        }
+        if !settings.severity.is_empty() {
+            for finding in &mut findings {
+                if let Some(rule) = registry::find(finding.code) {
+                    finding.severity = settings.severity_of(rule.meta());
+                }
+            }
         }
         findings.sort_by(|a, b| {
             inventory
@@ -259,23 +295,43 @@ impl Linter {
             read_errors,
         }
     }
-}
 
-fn walk(root: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadError>) {
-    let entries = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    for entry in entries {
-        match entry {
-            Err(error) => read_errors.push(ReadError {
-                path: error.path().unwrap_or(root).to_path_buf(),
-                message: error.to_string(),
-            }),
-            Ok(entry) => {
-                if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
-                    read_into(entry.path(), inventory, read_errors);
+    fn drop_per_file_ignored(&self, inventory: &Inventory, findings: Vec<Finding>) -> Vec<Finding> {
+        if self.settings.per_file_ignores.is_empty() {
+            return findings;
+        }
+        findings
+            .into_iter()
+            .filter(|f| {
+                registry::find(f.code).is_none_or(|rule| {
+                    self.settings
+                        .is_enabled_for(rule.meta(), inventory.file(f.file).path())
+                })
+            })
+            .collect()
+    }
+
+    fn walk(&self, root: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadError>) {
+        let settings = &self.settings;
+        let entries = WalkDir::new(root)
+            .follow_links(settings.follow_links)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !(is_hidden(entry.file_name())
+                        || settings.is_excluded(entry.path(), Some(root)))
+            });
+        for entry in entries {
+            match entry {
+                Err(error) => read_errors.push(ReadError {
+                    path: error.path().unwrap_or(root).to_path_buf(),
+                    message: error.to_string(),
+                }),
+                Ok(entry) => {
+                    if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
+                        read_into(entry.path(), inventory, read_errors);
+                    }
                 }
             }
         }

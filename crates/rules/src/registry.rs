@@ -44,6 +44,7 @@ pub static RULES: &[&dyn Rule] = &[
     &general::DuplicateFlag,
     &general::ConflictingFlags,
     &general::RemovedFlag,
+    &general::UnusedSuppression,
 ];
 
 /// Codes that were retired. They are never reused for another rule.
@@ -56,6 +57,23 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
         let meta = rule.meta();
         meta.code.eq_ignore_ascii_case(code_or_name) || meta.name.eq_ignore_ascii_case(code_or_name)
     })
+}
+
+/// The closest code or name to `wanted`, if it is close enough to be what was meant.
+#[must_use]
+pub fn suggest(wanted: &str) -> Option<&'static str> {
+    let wanted = wanted.to_ascii_lowercase();
+    metas()
+        .flat_map(|meta| [meta.code, meta.name])
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&wanted, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
 }
 
 /// Every rule's metadata, in [`RULES`] order.

@@ -1,20 +1,49 @@
-//! `kubeharden check`: lint, print, and turn the findings into an exit code.
+//! `kubeharden check`: settings, lint, print, and turn the findings into an exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
-use kubeharden_rules::{Linter, NODE_LOCATIONS, Settings, Severity, UNIT_DIRECTORIES};
+use kubeharden_rules::{
+    CONFIG_FILE_NAME, ConfigError, Linter, NODE_LOCATIONS, Overrides, Report, Settings, Severity,
+    UNIT_DIRECTORIES,
+};
 
-use crate::args::{Check, FailOn};
+use crate::args::{Check, ColorChoice, FailOn};
 use crate::output;
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 
+/// The name standard input is linted as without `--stdin-filename`.
+const STDIN_NAME: &str = "<stdin>";
+
 pub fn run(check: &Check) -> u8 {
-    let settings = Settings {
-        kubernetes_version: check.kubernetes_version,
-        root: check.root.clone(),
+    let settings = match settings(check) {
+        Ok(settings) => settings,
+        Err(code) => return code,
     };
     let linter = Linter::new(settings);
-    let report = if check.paths.is_empty() {
+    let stdin = check.paths.iter().any(|p| p.as_os_str() == "-");
+    let report = if stdin {
+        if check.paths.len() > 1 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "kubeharden: `-` (standard input) cannot be mixed with other paths"
+            );
+            return EXIT_TROUBLE;
+        }
+        let mut bytes = Vec::new();
+        if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "kubeharden: cannot read standard input: {error}"
+            );
+            return EXIT_TROUBLE;
+        }
+        let name = check
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(STDIN_NAME));
+        linter.lint_bytes(&name, bytes)
+    } else if check.paths.is_empty() {
         let root = check.root.clone().unwrap_or_else(|| "/".into());
         let report = linter.lint_node(&root);
         if report.files().next().is_none() {
@@ -34,7 +63,16 @@ pub fn run(check: &Check) -> u8 {
     };
 
     let mut rendered = Vec::new();
-    if output::write_report(&mut rendered, &report, check).is_err() {
+    let options = output::Options {
+        color: color(check.color),
+        quiet: check.quiet,
+    };
+    let written = if check.statistics {
+        output::write_statistics(&mut rendered, &report, check.format)
+    } else {
+        output::write_report(&mut rendered, &report, check.format, options)
+    };
+    if written.is_err() {
         return EXIT_TROUBLE;
     }
     if let Err(code) = super::print(&String::from_utf8_lossy(&rendered)) {
@@ -55,16 +93,97 @@ pub fn run(check: &Check) -> u8 {
             let _ = writeln!(stderr, "kubeharden: skipped template {}", path.display());
         }
     }
+    exit_code(check, &report)
+}
 
+fn exit_code(check: &Check, report: &Report) -> u8 {
     let threshold = match check.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
     if !report.read_errors.is_empty() {
         EXIT_TROUBLE
-    } else if report.findings.iter().any(|f| f.severity >= threshold) {
+    } else if !check.exit_zero && report.findings.iter().any(|f| f.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// The config file's settings (unless `--no-config`) with the command line on top.
+fn settings(check: &Check) -> Result<Settings, u8> {
+    let base = if check.no_config {
+        Settings::default()
+    } else {
+        let path = match &check.config {
+            Some(path) => Some(path.clone()),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|dir| find_config(&dir)),
+        };
+        match path {
+            None => Settings::default(),
+            Some(path) => read_config(&path)?,
+        }
+    };
+    Ok(base.with_overrides(Overrides {
+        select: check.select.clone(),
+        ignore: check.ignore.clone(),
+        exclude: check.exclude.clone(),
+        kubernetes_version: check.kubernetes_version,
+        root: check.root.clone(),
+        follow_links: check.follow_links,
+    }))
+}
+
+/// `.kubeharden.yaml` in `dir` or the nearest directory above it.
+fn find_config(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(CONFIG_FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+fn read_config(path: &Path) -> Result<Settings, u8> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "kubeharden: cannot read config file {}: {error}",
+                path.display()
+            );
+            return Err(EXIT_TROUBLE);
+        }
+    };
+    Settings::from_config(path, &text).map_err(|error| {
+        let _ = std::io::stderr().write_all(render_config_error(&error, false).as_bytes());
+        EXIT_TROUBLE
+    })
+}
+
+/// A config error as miette shows it, with the file's bytes under the span.
+pub fn render_config_error(error: &ConfigError, color: bool) -> String {
+    let handler = output::handler(color);
+    let mut out = String::new();
+    if handler.render_report(&mut out, error).is_err() {
+        out = format!("kubeharden: {}: {}\n", error.path.display(), error.message);
+    }
+    out
+}
+
+/// Whether human output is coloured: `--color`, then `NO_COLOR`, then `CLICOLOR_FORCE`, then
+/// whether standard output is a terminal.
+fn color(choice: ColorChoice) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else {
+                set("CLICOLOR_FORCE") || std::io::stdout().is_terminal()
+            }
+        }
     }
 }

@@ -19,7 +19,7 @@ struct ExplainJson {
 pub fn run(explain: &Explain) -> u8 {
     let Some(rule) = registry::find(&explain.rule) else {
         let mut message = format!("kubeharden: no rule `{}`", explain.rule);
-        if let Some(suggestion) = suggest(&explain.rule) {
+        if let Some(suggestion) = registry::suggest(&explain.rule) {
             message.push_str(&format!("; did you mean `{suggestion}`?"));
         }
         message.push_str("\nrun `kubeharden rules` for the list");
@@ -42,20 +42,4 @@ pub fn run(explain: &Explain) -> u8 {
         Ok(()) => EXIT_CLEAN,
         Err(code) => code,
     }
-}
-
-/// The closest code or name, if it is close enough to be what was meant.
-fn suggest(wanted: &str) -> Option<&'static str> {
-    let wanted = wanted.to_ascii_lowercase();
-    registry::metas()
-        .flat_map(|meta| [meta.code, meta.name])
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(&wanted, &candidate.to_ascii_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
 }

@@ -1,6 +1,6 @@
 //! Annotated source snippets through miette's graphical handler.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use kubeharden_core::SourceFile;
 use kubeharden_rules::{Finding, FindingDiagnostic, Report, Severity};
@@ -9,14 +9,15 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 /// Width the snippets are wrapped at.
 const WIDTH: usize = 100;
 
-pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    let color =
-        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal();
-    let handler = handler(color);
+pub fn write(out: &mut impl Write, report: &Report, options: super::Options) -> io::Result<()> {
+    let handler = handler(options.color);
     for finding in &report.findings {
         let rendered = render(&handler, report.file(finding.file), finding);
         out.write_all(rendered.as_bytes())?;
         writeln!(out)?;
+    }
+    if options.quiet {
+        return Ok(());
     }
     write_summary(out, report)
 }

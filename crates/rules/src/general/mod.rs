@@ -5,12 +5,14 @@ mod duplicate_flag;
 mod invalid_flag_value;
 mod invalid_yaml;
 mod removed_flag;
+mod unused_suppression;
 
 pub use conflicting_flags::ConflictingFlags;
 pub use duplicate_flag::DuplicateFlag;
 pub use invalid_flag_value::InvalidFlagValue;
 pub use invalid_yaml::InvalidYaml;
 pub use removed_flag::RemovedFlag;
+pub use unused_suppression::UnusedSuppression;
 
 use kubeharden_core::flags::{Flag, ValueForm};
 use kubeharden_core::inventory::Process;

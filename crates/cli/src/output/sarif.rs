@@ -1,0 +1,186 @@
+//! SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers).
+//!
+//! - `tool.driver.rules`: every rule, from the same metadata as `kubeharden rules`: summary,
+//!   full documentation (`help.markdown`), default level, section and category as tags, and
+//!   `helpUri` — the rule's page, `docs/rules/CODE.md`, under the repository URL (SARIF wants
+//!   an absolute URI there; there is no base-id mechanism for it).
+//! - Results point at files by `artifactLocation.uri`: a relative path stays relative with
+//!   `uriBaseId: "%SRCROOT%"`, which `originalUriBaseIds` maps to the working directory (code
+//!   scanning maps it to the checkout); an absolute path is a `file://` URI.
+//! - Regions are 1-based lines and columns counted in Unicode code points
+//!   (`columnKind: "unicodeCodePoints"`); `endColumn` is the column after the last character.
+//! - A finding's fix becomes a SARIF fix: its edits as replacements of regions.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use kubeharden_core::{SourceFile, Span};
+use kubeharden_rules::{Report, Severity, docs, registry};
+use serde_json::{Value, json};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let metas: Vec<_> = registry::metas().collect();
+    let rules: Vec<Value> = metas
+        .iter()
+        .map(|meta| {
+            json!({
+                "id": meta.code,
+                "name": meta.name,
+                "shortDescription": {"text": meta.summary},
+                "fullDescription": {"text": meta.summary},
+                "help": {"text": docs::body(meta), "markdown": docs::body(meta)},
+                "helpUri": help_uri(meta.code),
+                "defaultConfiguration": {"level": level(meta.default_severity())},
+                "properties": {"tags": [meta.section().as_str(), meta.category.as_str()]},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let file = report.file(finding.file);
+            let mut message = finding.message.clone();
+            if let Some(help) = &finding.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let mut result = json!({
+                "ruleId": finding.code,
+                "ruleIndex": metas.iter().position(|m| m.code == finding.code),
+                "level": level(finding.severity),
+                "message": {"text": message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": artifact(file.path()),
+                        "region": region(file, finding.span),
+                    }
+                }],
+            });
+            if let Some(fix) = &finding.fix {
+                result["fixes"] = json!([{
+                    "description": {"text": fix.title},
+                    "artifactChanges": [{
+                        "artifactLocation": artifact(file.path()),
+                        "replacements": fix.edits.iter().map(|edit| {
+                            let mut replacement = json!({"deletedRegion": region(file, edit.span)});
+                            if !edit.replacement.is_empty() {
+                                replacement["insertedContent"] = json!({"text": edit.replacement});
+                            }
+                            replacement
+                        }).collect::<Vec<_>>(),
+                    }],
+                }]);
+            }
+            result
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .read_errors
+        .iter()
+        .map(|error| {
+            json!({
+                "level": "error",
+                "message": {"text": format!("cannot read {}: {}", error.path.display(), error.message)},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(&error.path)}}],
+            })
+        })
+        .collect();
+    let mut run = json!({
+        "tool": {
+            "driver": {
+                "name": "kubeharden",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules,
+            }
+        },
+        "invocations": [{
+            "executionSuccessful": report.read_errors.is_empty(),
+            "toolExecutionNotifications": notifications,
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(cwd) = std::env::current_dir().ok().and_then(|d| file_uri(&d)) {
+        run["originalUriBaseIds"] = json!({SRCROOT: {"uri": format!("{cwd}/")}});
+    }
+    let document = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn help_uri(code: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{code}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn region(file: &SourceFile, span: Span) -> Value {
+    let start = file.line_col(span.start);
+    let end = file.line_col(span.end);
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    })
+}
+
+fn artifact(path: &Path) -> Value {
+    if path.is_absolute() {
+        if let Some(uri) = file_uri(path) {
+            return json!({"uri": uri});
+        }
+    }
+    let relative: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| encode(&c.as_os_str().to_string_lossy()))
+        .collect();
+    json!({"uri": relative.join("/"), "uriBaseId": SRCROOT})
+}
+
+/// `file:///an/absolute/path`, percent-encoded.
+fn file_uri(path: &Path) -> Option<String> {
+    if !path.is_absolute() {
+        return None;
+    }
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(encode(&part.to_string_lossy())),
+            _ => None,
+        })
+        .collect();
+    Some(format!("file:///{}", parts.join("/")))
+}
+
+/// Percent-encodes one path segment (RFC 3986: unreserved characters and sub-delimiters that
+/// are safe in a path stay as they are).
+fn encode(segment: &str) -> String {
+    let mut out = String::new();
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
