@@ -290,7 +290,7 @@ impl Settings {
         }
         if let Some(base) = &self.base_dir
             && let (Ok(absolute), Ok(base)) = (std::path::absolute(path), std::path::absolute(base))
-            && let Ok(relative) = absolute.strip_prefix(&base)
+            && let Ok(relative) = normalize(&absolute).strip_prefix(normalize(&base))
         {
             out.push(without_dot(relative));
         }
@@ -413,6 +413,23 @@ impl Settings {
         }
         Ok(settings)
     }
+}
+
+/// `a/b/../c` as `a/c`, without asking the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            PathComponent::CurDir => {}
+            PathComponent::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn without_dot(path: &Path) -> PathBuf {

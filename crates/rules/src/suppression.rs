@@ -6,6 +6,8 @@
 //! - Items are exact rule codes (`KAPI001`) or names (`insecure-port-enabled`), any case,
 //!   separated by commas. Prefixes are not accepted: a suppression must not silently cover
 //!   rules added later.
+//! - The directive starts the comment or follows other text in it after a `#`
+//!   (`# reason # kubeharden: ignore[...]`).
 //! - Only comments count. In YAML a comment starts at a `#` at the start of a line or after
 //!   a space or tab, outside a quoted scalar on that line (quotes are tracked within the line
 //!   only: a `#` in a multi-line quoted scalar or a block scalar is taken for a comment). In
@@ -81,7 +83,11 @@ pub(crate) fn parse_file(id: FileId, file: &SourceFile) -> Vec<Suppression> {
             continue;
         };
         let own_line = line[..hash].trim().is_empty();
-        let Some(mut suppression) = parse_comment(id, line, hash, line_start) else {
+        // The directive may follow other text in the comment (`# reason # kubeharden: ...`).
+        let Some(mut suppression) = line[hash..]
+            .match_indices('#')
+            .find_map(|(i, _)| parse_comment(id, line, hash + i, line_start))
+        else {
             continue;
         };
         let content_end = line.trim_end_matches(['\n', '\r']).len();
@@ -298,7 +304,7 @@ pub(crate) fn report_unused(
             };
             let place = match suppression.scope {
                 Scope::File => "in this file",
-                Scope::Line(_) => "on its line",
+                Scope::Line(line) => &format!("on line {line}"),
             };
             parts.push(format!("{} {verb} nothing {place}", idle.join(", ")));
         }
