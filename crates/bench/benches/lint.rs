@@ -36,7 +36,11 @@ fn bench(c: &mut Criterion) {
         .unwrap_or(2000);
     let temp = tempfile::tempdir().expect("temporary directory");
     let root = match std::env::var_os("KUBEHARDEN_BENCH_CORPUS") {
-        Some(dir) => PathBuf::from(dir),
+        // Cargo runs benches in the package's directory: a relative path means the
+        // workspace's.
+        Some(dir) => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(dir),
         None => {
             kubeharden_bench::write_corpus(temp.path(), kubeharden_bench::DEFAULT_SEED, count)
                 .expect("corpus written");
@@ -44,6 +48,7 @@ fn bench(c: &mut Criterion) {
         }
     };
     let files = corpus_files(&root);
+    assert!(!files.is_empty(), "no files under {}", root.display());
     let texts: Vec<String> = files
         .iter()
         .map(|f| std::fs::read_to_string(f).expect("corpus file"))
