@@ -14,6 +14,7 @@
 //! - from the v7 Helm chart on, separate modules (`kubernetesui/dashboard-api`, `-web`, `-auth`)
 //!   behind a Kong gateway: no Skip, no `--enable-insecure-login`.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::FlagReader;
@@ -386,14 +387,25 @@ impl<'i> Dashboard<'i> {
                 });
             }
         }
+        // Ingress backends name Services: look them up by name rather than scanning every
+        // selecting Service per backend (a repository of many clusters has many Dashboards,
+        // each selected by the Services of all of them).
+        let mut by_name: HashMap<&str, Vec<&'i Service>> = HashMap::new();
+        for service in &services {
+            if let Some(name) = service.meta.name() {
+                by_name.entry(name).or_default().push(service);
+            }
+        }
         for ingress in &self.inventory.ingresses {
             for backend in &ingress.backend_services {
-                let routed = services.iter().find(|service| {
-                    service.meta.name() == Some(backend.value.as_str())
-                        && same_namespace(
-                            service.meta.namespace.as_deref(),
-                            ingress.meta.namespace.as_deref(),
-                        )
+                let candidates = by_name
+                    .get(backend.value.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                let routed = candidates.iter().find(|service| {
+                    same_namespace(
+                        service.meta.namespace.as_deref(),
+                        ingress.meta.namespace.as_deref(),
+                    )
                 });
                 if let Some(service) = routed {
                     found.push(Exposure {
