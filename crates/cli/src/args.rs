@@ -134,6 +134,22 @@ pub struct Check {
     /// Also list the files skipped as templates.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Apply the safe fixes (and the unsafe ones with `--unsafe-fixes`), then report what is
+    /// left. A file whose fixed text would not parse, or would still have the fixed finding,
+    /// is left as it was.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print, as a unified diff, what `--fix` would change, and write nothing. Exits 1 if it
+    /// would change something, 0 otherwise.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`, also apply the unsafe fixes: they need a choice the tool
+    /// cannot know (a certificate path) or may break a working cluster.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

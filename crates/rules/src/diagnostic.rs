@@ -11,8 +11,8 @@ use crate::finding::Finding;
 use crate::rule::Severity;
 
 /// A finding with its file, as a [`miette::Diagnostic`]: the label sits on the finding's
-/// span, `help` says what to write, the note gives provenance and version, and the URL is the
-/// rule's page under `docs/rules/`.
+/// span, `help` says what to write (then the fix, if any: `fix (safe): ...`), the note gives
+/// provenance and version, and the URL is the rule's page under `docs/rules/`.
 pub struct FindingDiagnostic<'a> {
     file: &'a SourceFile,
     finding: &'a Finding,
@@ -58,13 +58,28 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let help = self.finding.help.as_deref();
-        let note = self.finding.note.as_deref();
-        match (help, note) {
-            (None, None) => None,
-            (Some(help), None) => Some(Box::new(help)),
-            (None, Some(note)) => Some(Box::new(format!("note: {note}"))),
-            (Some(help), Some(note)) => Some(Box::new(format!("{help}\nnote: {note}"))),
+        let fix = self
+            .finding
+            .fix
+            .as_ref()
+            .map(|fix| format!("fix ({}): {}", fix.applicability.as_str(), fix.title));
+        let note = self
+            .finding
+            .note
+            .as_ref()
+            .map(|note| format!("note: {note}"));
+        let lines: Vec<&str> = [
+            self.finding.help.as_deref(),
+            fix.as_deref(),
+            note.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if lines.is_empty() {
+            None
+        } else {
+            Some(Box::new(lines.join("\n")))
         }
     }
 

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api_server;
+pub mod apply;
 pub mod dashboard;
 mod diagnostic;
 pub mod docs;

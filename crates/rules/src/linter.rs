@@ -1,5 +1,6 @@
 //! The library's entry point: files in, a [`Report`] out.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -153,14 +154,25 @@ impl Linter {
     /// name. One node is one control plane: rules that compare components see them all.
     #[must_use]
     pub fn lint_node(&self, root: &Path) -> Report {
+        self.lint_node_with_texts(root, &HashMap::new())
+    }
+
+    /// [`Linter::lint_node`], with the files named in `texts` read as the text given there
+    /// instead of from disk (to lint a file as a fix would leave it, in the same run).
+    #[must_use]
+    pub fn lint_node_with_texts(&self, root: &Path, texts: &HashMap<PathBuf, String>) -> Report {
         let mut inventory = self.inventory();
         inventory.node_root_scanned = true;
         let mut read_errors = Vec::new();
         for location in NODE_LOCATIONS {
             let path = root.join(location);
             match std::fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => self.walk(&path, &mut inventory, &mut read_errors),
-                Ok(meta) if meta.is_file() => read_into(&path, &mut inventory, &mut read_errors),
+                Ok(meta) if meta.is_dir() => {
+                    self.walk(&path, texts, &mut inventory, &mut read_errors)
+                }
+                Ok(meta) if meta.is_file() => {
+                    read_into(&path, texts, &mut inventory, &mut read_errors)
+                }
                 _ => {}
             }
         }
@@ -168,15 +180,15 @@ impl Linter {
             for unit in UNIT_NAMES {
                 let path = root.join(dir).join(unit);
                 if path.is_file() {
-                    read_into(&path, &mut inventory, &mut read_errors);
+                    read_into(&path, texts, &mut inventory, &mut read_errors);
                 }
                 let dropins = root.join(dir).join(format!("{unit}.d"));
                 if dropins.is_dir() {
-                    self.walk(&dropins, &mut inventory, &mut read_errors);
+                    self.walk(&dropins, texts, &mut inventory, &mut read_errors);
                 }
             }
         }
-        follow_references(Some(root), &mut inventory, &mut read_errors);
+        follow_references(Some(root), texts, &mut inventory, &mut read_errors);
         self.finish(inventory, read_errors)
     }
 
@@ -202,6 +214,19 @@ impl Linter {
     /// ```
     #[must_use]
     pub fn lint_paths(&self, paths: &[PathBuf]) -> Report {
+        self.lint_paths_with_texts(paths, &HashMap::new())
+    }
+
+    /// [`Linter::lint_paths`], with the files named in `texts` (by the path they are found
+    /// under, as [`Report::file`] gives it) read as the text given there instead of from disk:
+    /// a fixed file is linted in the same run as the rest, so rules that compare files see
+    /// the fixed text.
+    #[must_use]
+    pub fn lint_paths_with_texts(
+        &self,
+        paths: &[PathBuf],
+        texts: &HashMap<PathBuf, String>,
+    ) -> Report {
         let mut inventory = self.inventory();
         let mut read_errors = Vec::new();
         for path in paths {
@@ -211,11 +236,11 @@ impl Linter {
                     message: error.to_string(),
                 }),
                 Ok(meta) if meta.is_dir() => {
-                    self.walk(path, &mut inventory, &mut read_errors);
+                    self.walk(path, texts, &mut inventory, &mut read_errors);
                 }
                 Ok(meta) if meta.is_file() => {
                     if !self.settings.is_excluded(path, None) {
-                        read_into(path, &mut inventory, &mut read_errors);
+                        read_into(path, texts, &mut inventory, &mut read_errors);
                     }
                 }
                 Ok(_) => read_errors.push(ReadError {
@@ -226,6 +251,7 @@ impl Linter {
         }
         follow_references(
             self.settings.root.as_deref(),
+            texts,
             &mut inventory,
             &mut read_errors,
         );
@@ -311,7 +337,13 @@ impl Linter {
             .collect()
     }
 
-    fn walk(&self, root: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadError>) {
+    fn walk(
+        &self,
+        root: &Path,
+        texts: &HashMap<PathBuf, String>,
+        inventory: &mut Inventory,
+        read_errors: &mut Vec<ReadError>,
+    ) {
         let settings = &self.settings;
         let entries = WalkDir::new(root)
             .follow_links(settings.follow_links)
@@ -330,7 +362,7 @@ impl Linter {
                 }),
                 Ok(entry) => {
                     if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
-                        read_into(entry.path(), inventory, read_errors);
+                        read_into(entry.path(), texts, inventory, read_errors);
                     }
                 }
             }
@@ -343,7 +375,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Reads at most one byte past the size limit, so a huge file costs nothing to refuse.
-fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+fn read_bytes(path: &Path, texts: &HashMap<PathBuf, String>) -> std::io::Result<Vec<u8>> {
+    if let Some(text) = texts.get(path) {
+        return Ok(text.as_bytes().to_vec());
+    }
     let file = File::open(path)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE as u64 + 1)
@@ -351,8 +386,13 @@ fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn read_into(path: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadError>) {
-    match read_bytes(path) {
+fn read_into(
+    path: &Path,
+    texts: &HashMap<PathBuf, String>,
+    inventory: &mut Inventory,
+    read_errors: &mut Vec<ReadError>,
+) {
+    match read_bytes(path, texts) {
         Ok(bytes) => {
             inventory.add_bytes(path, bytes);
         }
@@ -368,6 +408,7 @@ fn read_into(path: &Path, inventory: &mut Inventory, read_errors: &mut Vec<ReadE
 /// Without a root, names are only matched against the files already read.
 fn follow_references(
     root: Option<&Path>,
+    texts: &HashMap<PathBuf, String>,
     inventory: &mut Inventory,
     read_errors: &mut Vec<ReadError>,
 ) {
@@ -398,17 +439,17 @@ fn follow_references(
                         .collect();
                     dropins.sort();
                     for dropin in dropins {
-                        read_as(&dropin, &FileKind::Yaml, inventory, read_errors);
+                        read_as(&dropin, &FileKind::Yaml, texts, inventory, read_errors);
                     }
                 }
                 ReferenceKind::EnvironmentFile => {
-                    read_as(&path, &FileKind::EnvFile, inventory, read_errors);
+                    read_as(&path, &FileKind::EnvFile, texts, inventory, read_errors);
                 }
                 ReferenceKind::KubeletConfig => {
-                    read_as(&path, &FileKind::Yaml, inventory, read_errors)
+                    read_as(&path, &FileKind::Yaml, texts, inventory, read_errors)
                 }
                 ReferenceKind::EtcdConfig => {
-                    read_as(&path, &FileKind::EtcdConfig, inventory, read_errors);
+                    read_as(&path, &FileKind::EtcdConfig, texts, inventory, read_errors);
                 }
             }
         }
@@ -421,13 +462,14 @@ fn follow_references(
 fn read_as(
     path: &Path,
     kind: &FileKind,
+    texts: &HashMap<PathBuf, String>,
     inventory: &mut Inventory,
     read_errors: &mut Vec<ReadError>,
 ) {
     if !path.is_file() {
         return;
     }
-    match read_bytes(path) {
+    match read_bytes(path, texts) {
         Ok(bytes) => match SourceFile::decode(path, bytes) {
             Ok(file) => {
                 inventory.add_file_as(file, kind);

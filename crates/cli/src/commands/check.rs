@@ -1,5 +1,6 @@
 //! `kubeharden check`: settings, lint, print, and turn the findings into an exit code.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,7 @@ use kubeharden_rules::{
     UNIT_DIRECTORIES,
 };
 
+use super::fix;
 use crate::args::{Check, ColorChoice, FailOn};
 use crate::output;
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
@@ -22,7 +24,14 @@ pub fn run(check: &Check) -> u8 {
     };
     let linter = Linter::new(settings);
     let stdin = check.paths.iter().any(|p| p.as_os_str() == "-");
-    let report = if stdin {
+    if stdin && (check.fix || check.diff) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "kubeharden: --fix and --diff need files, not standard input"
+        );
+        return EXIT_TROUBLE;
+    }
+    let mut report = if stdin {
         if check.paths.len() > 1 {
             let _ = writeln!(
                 std::io::stderr(),
@@ -62,6 +71,39 @@ pub fn run(check: &Check) -> u8 {
         linter.lint_paths(&check.paths)
     };
 
+    let mut trouble = false;
+    if check.fix || check.diff {
+        let root = check.root.clone().unwrap_or_else(|| "/".into());
+        let relint = |texts: &HashMap<PathBuf, String>| {
+            if check.paths.is_empty() {
+                linter.lint_node_with_texts(&root, texts)
+            } else {
+                linter.lint_paths_with_texts(&check.paths, texts)
+            }
+        };
+        let plan = kubeharden_rules::apply::plan_fixes(&report, check.unsafe_fixes, relint);
+        fix::report_refused(&plan);
+        if check.diff {
+            let diffs: String = plan.files.iter().map(fix::diff).collect();
+            if let Err(code) = super::print(&diffs) {
+                return code;
+            }
+            print_read_errors(&report);
+            return if !report.read_errors.is_empty() {
+                EXIT_TROUBLE
+            } else if plan.files.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            };
+        }
+        trouble = !fix::write(&plan);
+        if !plan.files.is_empty() {
+            // What is left, as the files now are on disk.
+            report = relint(&HashMap::new());
+        }
+    }
+
     let mut rendered = Vec::new();
     let options = output::Options {
         color: color(check.color),
@@ -79,6 +121,21 @@ pub fn run(check: &Check) -> u8 {
         return code;
     }
 
+    print_read_errors(&report);
+    let mut stderr = std::io::stderr().lock();
+    if check.verbose {
+        for (path, _) in report.skipped() {
+            let _ = writeln!(stderr, "kubeharden: skipped template {}", path.display());
+        }
+    }
+    if trouble {
+        EXIT_TROUBLE
+    } else {
+        exit_code(check, &report)
+    }
+}
+
+fn print_read_errors(report: &Report) {
     let mut stderr = std::io::stderr().lock();
     for error in &report.read_errors {
         let _ = writeln!(
@@ -88,12 +145,6 @@ pub fn run(check: &Check) -> u8 {
             error.message
         );
     }
-    if check.verbose {
-        for (path, _) in report.skipped() {
-            let _ = writeln!(stderr, "kubeharden: skipped template {}", path.display());
-        }
-    }
-    exit_code(check, &report)
 }
 
 fn exit_code(check: &Check, report: &Report) -> u8 {

@@ -1,0 +1,73 @@
+//! `check --fix` and `check --diff` (DESIGN §6): which files a fix changes, checked by linting
+//! the fixed texts in the same run, then written or shown as a diff.
+
+use std::io::Write;
+use std::path::Path;
+
+use kubeharden_rules::apply::{self, Plan, Planned};
+
+/// A unified diff of one planned file, headed `a/PATH` and `b/PATH`.
+pub fn diff(planned: &Planned) -> String {
+    let path = display(&planned.path);
+    similar::TextDiff::from_lines(&planned.original, &planned.new_text)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// The path as shown, without a leading `/` (`a//etc/...` reads badly; `patch -p1` from `/`
+/// applies the diff).
+fn display(path: &Path) -> String {
+    let shown = path.display().to_string();
+    shown.strip_prefix('/').unwrap_or(&shown).to_owned()
+}
+
+/// Tells the user which files are left as they are.
+pub fn report_refused(plan: &Plan) {
+    let mut stderr = std::io::stderr().lock();
+    for (path, reason) in &plan.refused {
+        let _ = writeln!(
+            stderr,
+            "kubeharden: not fixing {}: {reason}",
+            path.display()
+        );
+    }
+}
+
+/// Writes the planned files; returns whether every write succeeded.
+pub fn write(plan: &Plan) -> bool {
+    let mut stderr = std::io::stderr().lock();
+    let mut ok = true;
+    let (mut files, mut fixed) = (0, 0);
+    for planned in &plan.files {
+        match apply::write_fixed(
+            &planned.path,
+            planned.original.as_bytes(),
+            &planned.new_text,
+        ) {
+            Ok(()) => {
+                files += 1;
+                fixed += planned.fixed;
+            }
+            Err(error) => {
+                ok = false;
+                let _ = writeln!(
+                    stderr,
+                    "kubeharden: not fixing {}: {error}",
+                    planned.path.display()
+                );
+            }
+        }
+    }
+    if files > 0 {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            stderr,
+            "kubeharden: fixed {} in {}",
+            plural(fixed, "problem"),
+            plural(files, "file")
+        );
+    }
+    ok
+}

@@ -1,0 +1,214 @@
+//! `kubeharden check --fix` and `--diff` (DESIGN §6): the round trip, the diff, and files that
+//! must be left as they were. The engine itself is tested in crates/rules/tests/apply.rs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// Unused suppressions (KGEN007, safe fixes) among comments and values that must stay. A
+/// ConfigMap: no rule but KGEN007 has anything to say about it, whatever fixes rules gain.
+const FIXTURE: &str = "\
+# a comment that stays
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: kube-system}   # kubeharden: ignore[KAPI002]
+data:
+  # kubeharden: ignore[KAPI001, insecure-port-enabled]
+  flags: \"--insecure-port=0\"  # stays
+  other: |
+    text # kubeharden
+";
+
+/// FIXTURE with the two suppressions removed; nothing else.
+const FIXED: &str = "\
+# a comment that stays
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: kube-system}
+data:
+  flags: \"--insecure-port=0\"  # stays
+  other: |
+    text # kubeharden
+";
+
+fn kubeharden(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("kubeharden")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .args(["check", "--no-config"])
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("configmap.yaml"), FIXTURE).unwrap();
+    dir
+}
+
+#[test]
+fn human_output_shows_the_fix() {
+    let dir = fixture();
+    let output = kubeharden(dir.path(), &["configmap.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains("fix (safe): remove the suppression comment"),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_shows_what_fix_would_do_and_writes_nothing() {
+    let dir = fixture();
+    let output = kubeharden(dir.path(), &["--diff", "configmap.yaml"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+    let path = dir.path().join("configmap.yaml");
+    assert_eq!(std::fs::read_to_string(path).unwrap(), FIXTURE);
+}
+
+#[test]
+fn fix_round_trip() {
+    let dir = fixture();
+    let path = dir.path().join("configmap.yaml");
+    std::fs::set_permissions(&path, PermissionsExt::from_mode(0o604)).unwrap();
+
+    let output = kubeharden(dir.path(), &["--fix", "--format", "json", "configmap.yaml"]);
+    let err = stderr(&output);
+    assert!(err.contains("fixed 2 problems in 1 file"), "{err}");
+    // What is left is reported: nothing.
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{err}");
+    assert!(!out.contains("KGEN007"), "{out}");
+    // Exactly the edits; every other byte as it was; permissions kept.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXED);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o604);
+    // It parses: linting it (every rule) reports no KGEN001.
+    let all = Command::cargo_bin("kubeharden")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--format", "json", "configmap.yaml"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&all).contains("KGEN001"), "{}", stdout(&all));
+
+    // A second --fix changes nothing, and --diff has nothing to show.
+    let again = kubeharden(dir.path(), &["--fix", "configmap.yaml"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(!stderr(&again).contains("fixed"), "{}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXED);
+    let diff = kubeharden(dir.path(), &["--diff", "configmap.yaml"]);
+    assert_eq!(diff.status.code(), Some(0));
+    assert_eq!(stdout(&diff), "");
+    assert_eq!(entries(dir.path()), ["configmap.yaml"]);
+}
+
+#[test]
+fn fix_in_a_directory_walk() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("clean.yaml"), "a: b\n").unwrap();
+    let output = kubeharden(dir.path(), &["--fix", "."]);
+    assert!(
+        stderr(&output).contains("fixed 2 problems in 1 file"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("configmap.yaml")).unwrap(),
+        FIXED
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("clean.yaml")).unwrap(),
+        "a: b\n"
+    );
+}
+
+#[test]
+fn fix_refuses_standard_input() {
+    let dir = fixture();
+    let output = Command::cargo_bin("kubeharden")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--fix", "-"])
+        .write_stdin(FIXTURE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("standard input"));
+}
+
+fn is_root() -> bool {
+    // Root reads a mode-000 file; everyone else does not.
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    std::fs::set_permissions(probe.path(), PermissionsExt::from_mode(0o000)).unwrap();
+    std::fs::read(probe.path()).is_ok()
+}
+
+#[test]
+fn a_read_only_file_is_left_as_it_was() {
+    let dir = fixture();
+    let path = dir.path().join("configmap.yaml");
+    std::fs::set_permissions(&path, PermissionsExt::from_mode(0o444)).unwrap();
+    // The directory is writable: a rename over the file would succeed, so this shows the
+    // file's own permission is respected.
+    std::fs::set_permissions(dir.path(), PermissionsExt::from_mode(0o777)).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("kubeharden");
+    let mut command = if is_root() {
+        // Root writes a mode-444 file: run the fix as `nobody`, for whom it is read-only.
+        if !Path::new("/usr/bin/setpriv").exists() {
+            eprintln!("SKIPPED: running as root without setpriv; mode 444 cannot stop root");
+            return;
+        }
+        let mut command = Command::new("/usr/bin/setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        command
+    } else {
+        Command::new(&binary)
+    };
+    let output = command
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--fix"])
+        .arg(&path)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("not fixing"), "{err}");
+    assert!(err.contains("not writable"), "{err}");
+    // The findings are still reported, as they are.
+    assert!(stdout(&output).contains("KGEN007"), "{}", stdout(&output));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXTURE);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o444);
+    assert_eq!(entries(dir.path()), ["configmap.yaml"]);
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

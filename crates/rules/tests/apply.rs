@@ -1,0 +1,259 @@
+//! The fix engine (DESIGN §6): applying edits, refusing results that break the file, and
+//! writing without losing data.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::collections::HashMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use kubeharden_core::Span;
+use kubeharden_rules::apply::{
+    SkipReason, WriteError, apply_fixes, plan_fixes, write_fixed, write_fixed_with,
+};
+use kubeharden_rules::{Applicability, Edit, Finding, Fix, Linter, Settings};
+
+/// Two unused suppressions: KGEN007 findings with safe fixes.
+const SUPPRESSED: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: x  # kubeharden: ignore[KAPI001]
+data:
+  # kubeharden: ignore[KAPI002]
+  a: b
+";
+
+fn findings(text: &str) -> Vec<Finding> {
+    Linter::new(Settings::default())
+        .lint_source(Path::new("cm.yaml"), text)
+        .findings
+}
+
+/// A finding of `text` (its first) carrying `fix` instead of its own.
+fn with_fix(text: &str, edits: &[(usize, usize, &str)], applicability: Applicability) -> Finding {
+    let mut finding = findings(text).remove(0);
+    finding.fix = Some(Fix {
+        title: "hand-made".to_owned(),
+        applicability,
+        edits: edits
+            .iter()
+            .map(|&(start, end, replacement)| Edit {
+                span: Span::new(start, end),
+                replacement: replacement.to_owned(),
+            })
+            .collect(),
+    });
+    finding
+}
+
+#[test]
+fn unused_suppressions_are_removed_and_every_other_byte_is_kept() {
+    let found = findings(SUPPRESSED);
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|f| f.code == "KGEN007"));
+    let refs: Vec<&Finding> = found.iter().collect();
+    let outcome = apply_fixes(SUPPRESSED, &refs, false);
+    assert_eq!(outcome.applied, vec![0, 1]);
+    assert!(outcome.skipped.is_empty());
+    assert_eq!(
+        outcome.new_text,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n"
+    );
+    assert!(findings(&outcome.new_text).is_empty());
+}
+
+#[test]
+fn edits_are_applied_in_offset_order_whatever_the_finding_order() {
+    let text = "0123456789";
+    let late = with_fix(SUPPRESSED, &[(8, 9, "E")], Applicability::Safe);
+    let early = with_fix(SUPPRESSED, &[(1, 2, "B"), (4, 4, "+")], Applicability::Safe);
+    let outcome = apply_fixes(text, &[&late, &early], false);
+    assert_eq!(outcome.new_text, "0B23+4567E9");
+    assert_eq!(outcome.applied, vec![0, 1]);
+    assert_eq!(outcome.map_offset(9), 9 + 1);
+    assert_eq!(outcome.map_offset(0), 0);
+}
+
+#[test]
+fn a_fix_overlapping_an_earlier_one_is_skipped_and_reported() {
+    let text = "0123456789";
+    let first = with_fix(SUPPRESSED, &[(2, 5, "x")], Applicability::Safe);
+    let overlapping = with_fix(SUPPRESSED, &[(4, 7, "y")], Applicability::Safe);
+    let same_insertion_point = with_fix(SUPPRESSED, &[(2, 2, "z")], Applicability::Safe);
+    let identical = with_fix(SUPPRESSED, &[(2, 5, "x")], Applicability::Safe);
+    let outcome = apply_fixes(
+        text,
+        &[&overlapping, &first, &same_insertion_point, &identical],
+        false,
+    );
+    assert_eq!(outcome.new_text, "01x56789");
+    assert_eq!(outcome.applied, vec![1, 3]);
+    assert_eq!(
+        outcome.skipped,
+        vec![(0, SkipReason::Overlaps(1)), (2, SkipReason::Overlaps(1))]
+    );
+}
+
+#[test]
+fn unsafe_fixes_only_when_allowed() {
+    let text = "abc";
+    let fix = with_fix(SUPPRESSED, &[(0, 1, "A")], Applicability::Unsafe);
+    let outcome = apply_fixes(text, &[&fix], false);
+    assert_eq!(outcome.new_text, "abc");
+    assert_eq!(outcome.skipped, vec![(0, SkipReason::Unsafe)]);
+    assert_eq!(apply_fixes(text, &[&fix], true).new_text, "Abc");
+}
+
+#[test]
+fn edits_outside_the_text_or_inside_a_character_are_refused() {
+    let text = "é=1";
+    let past_end = with_fix(SUPPRESSED, &[(2, 9, "")], Applicability::Safe);
+    let reversed = with_fix(SUPPRESSED, &[(2, 1, "")], Applicability::Safe);
+    let split = with_fix(SUPPRESSED, &[(1, 2, "")], Applicability::Safe);
+    let self_overlap = with_fix(SUPPRESSED, &[(0, 2, ""), (0, 3, "")], Applicability::Safe);
+    let outcome = apply_fixes(text, &[&past_end, &reversed, &split, &self_overlap], true);
+    assert_eq!(outcome.new_text, text);
+    assert!(outcome.applied.is_empty());
+    assert_eq!(
+        outcome.skipped,
+        vec![
+            (0, SkipReason::OutOfBounds),
+            (1, SkipReason::OutOfBounds),
+            (2, SkipReason::NotCharBoundary),
+            (3, SkipReason::SelfOverlap),
+        ]
+    );
+}
+
+/// Lints `paths`, with the fixed texts in place: what `check --fix` does.
+fn plan_for(paths: &[PathBuf], edit: impl Fn(&mut Vec<Finding>)) -> kubeharden_rules::apply::Plan {
+    let linter = Linter::new(Settings::default());
+    let mut report = linter.lint_paths(paths);
+    edit(&mut report.findings);
+    plan_fixes(&report, false, |texts: &HashMap<PathBuf, String>| {
+        linter.lint_paths_with_texts(paths, texts)
+    })
+}
+
+#[test]
+fn a_fix_that_would_break_the_yaml_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, SUPPRESSED).unwrap();
+    let plan = plan_for(std::slice::from_ref(&path), |findings| {
+        // Replace the first comment with a key holding an unclosed flow sequence.
+        let at = SUPPRESSED.find("# kubeharden").unwrap();
+        let fix = findings[0].fix.as_mut().unwrap();
+        fix.edits = vec![Edit {
+            span: Span::new(at, at + "# kubeharden: ignore[KAPI001]".len()),
+            replacement: "\n  b: [1, 2".to_owned(),
+        }];
+    });
+    assert!(plan.files.is_empty(), "{plan:?}");
+    assert_eq!(plan.refused.len(), 1);
+    assert_eq!(plan.refused[0].0, path);
+    assert!(plan.refused[0].1.contains("would not parse"), "{plan:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), SUPPRESSED);
+}
+
+#[test]
+fn a_fix_that_leaves_its_finding_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, SUPPRESSED).unwrap();
+    let plan = plan_for(std::slice::from_ref(&path), |findings| {
+        // "Fix" the first unused suppression by rewriting it as another unused one.
+        for finding in findings.iter_mut() {
+            let span = finding.span;
+            finding.fix.as_mut().unwrap().edits = vec![Edit {
+                span,
+                replacement: "KAPI003".to_owned(),
+            }];
+        }
+    });
+    assert!(plan.files.is_empty(), "{plan:?}");
+    assert!(
+        plan.refused[0]
+            .1
+            .contains("KGEN007 would still be reported"),
+        "{plan:?}"
+    );
+}
+
+#[test]
+fn a_good_plan_is_the_fixed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, SUPPRESSED).unwrap();
+    let plan = plan_for(std::slice::from_ref(&path), |_| {});
+    assert!(plan.refused.is_empty());
+    assert_eq!(plan.files.len(), 1);
+    assert_eq!(plan.files[0].fixed, 2);
+    assert_eq!(plan.files[0].original, SUPPRESSED);
+    assert!(!plan.files[0].new_text.contains("kubeharden:"));
+}
+
+#[test]
+fn writing_keeps_the_permissions_and_follows_symbolic_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, "old\n").unwrap();
+    std::fs::set_permissions(&path, PermissionsExt::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    write_fixed(&link, b"old\n", "new\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o640);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(entries(dir.path()), ["cm.yaml", "link.yaml"]);
+}
+
+#[test]
+fn a_file_changed_between_read_and_write_is_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, SUPPRESSED).unwrap();
+    let result = write_fixed_with(&path, SUPPRESSED.as_bytes(), "fixed\n", |target| {
+        // Someone else edits the file after we read it, before we rename.
+        std::fs::write(target, "edited by someone else\n").unwrap();
+    });
+    assert!(matches!(result, Err(WriteError::Changed)), "{result:?}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "edited by someone else\n"
+    );
+    // No temporary file is left behind.
+    assert_eq!(entries(dir.path()), ["cm.yaml"]);
+}
+
+#[test]
+fn a_file_that_differs_from_what_was_linted_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, "current\n").unwrap();
+    let result = write_fixed(&path, b"what was read\n", "fixed\n");
+    assert!(matches!(result, Err(WriteError::Changed)), "{result:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "current\n");
+}
+
+#[test]
+fn a_directory_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = write_fixed(dir.path(), b"", "fixed\n");
+    assert!(matches!(result, Err(WriteError::NotAFile)), "{result:?}");
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
