@@ -17,6 +17,7 @@ mod diagnostic;
 pub mod docs;
 pub mod etcd;
 mod finding;
+mod fixes;
 pub mod general;
 pub mod kubelet;
 mod linter;

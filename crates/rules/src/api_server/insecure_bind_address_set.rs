@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::notes;
 use crate::rule::{Meta, Rule};
 
@@ -51,6 +52,11 @@ declare_rule! {
     ///     - kube-apiserver
     ///     - --insecure-port=0
     /// ```
+    ///
+    /// ## Fix
+    /// Safe: removes every `--insecure-bind-address` occurrence, so the insecure port (if any)
+    /// binds to `127.0.0.1`, its default. Local clients keep working; only remote access to the
+    /// unauthenticated port stops, which nothing should rely on.
     ///
     /// ## Version notes
     /// The flag defaults to `127.0.0.1`; writing a loopback address changes nothing and is
@@ -141,12 +147,21 @@ impl Rule for InsecureBindAddressSet {
             } else {
                 notes::version("kube-apiserver", version)
             };
-            findings
+            let fix = fixes::remove_flags(
+                inventory,
+                api.process,
+                api.flags().all("insecure-bind-address"),
+            )
+            .map(|edits| fixes::safe("Remove `--insecure-bind-address`", edits));
+            let finding = findings
                 .report(address.location_or(api.missing_anchor()), message)
                 .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(note);
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -217,5 +232,34 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &InsecureBindAddressSet,
+            "kube-apiserver.yaml",
+            [
+                apiserver_at("v1.18.20", &["--insecure-bind-address=0.0.0.0"]),
+                apiserver_at("v1.18.20", &["--insecure-bind-address", "0.0.0.0", "--v=2"]),
+                apiserver_at(
+                    "v1.18.20",
+                    &[
+                        "--insecure-bind-address=10.0.0.1",
+                        "'--insecure-bind-address=0.0.0.0'",
+                    ],
+                ),
+                apiserver_at("v1.18.20", &["--insecure-bind-address=0.0.0.0"])
+                    .replace('\n', "\r\n"),
+                fixes::flow(&apiserver_at(
+                    "v1.18.20",
+                    &["--insecure-bind-address=0.0.0.0"],
+                )),
+                fixes::flow(&apiserver_at(
+                    "v1.18.20",
+                    &["--insecure-bind-address", "0.0.0.0", "--v=2"],
+                )),
+            ],
+        );
     }
 }

@@ -3,6 +3,7 @@ use kubeharden_core::version::INSECURE_PORT_DISABLED_IN;
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::notes;
 use crate::rule::{Meta, Rule};
 
@@ -55,6 +56,11 @@ declare_rule! {
     /// v1.24 removed the flag and the port (a leftover flag is reported by `removed-flag`).
     /// This rule therefore only fires for releases before v1.20.
     ///
+    /// ## Fix
+    /// Safe: sets the flag's value to `0` in place, or adds `--insecure-port=0` after the last
+    /// flag when it is missing. Nothing that works today may depend on an unauthenticated
+    /// port: every client of the API can use the secure port.
+    ///
     /// ## How to verify on a live cluster
     /// From the control-plane host, ask the port for the API's root: `curl
     /// http://<apiserver-ip>:8080/` lists the API paths when the port is open, and the
@@ -95,7 +101,16 @@ impl Rule for InsecurePortEnabled {
             } else {
                 ("non-zero insecure port", "set `--insecure-port=0`")
             };
-            findings
+            let fix = if port.is_default() {
+                fixes::add_flag(inventory, api.process, "--insecure-port=0")
+                    .map(|edits| fixes::safe("Add `--insecure-port=0`", edits))
+            } else {
+                api.flags()
+                    .last("insecure-port")
+                    .and_then(|flag| fixes::set_flag_value(inventory, api.process, flag, "0"))
+                    .map(|edits| fixes::safe("Set `--insecure-port=0`", edits))
+            };
+            let finding = findings
                 .report(
                     port.location_or(api.missing_anchor()),
                     notes::flag_state("insecure-port", &port),
@@ -104,6 +119,9 @@ impl Rule for InsecurePortEnabled {
                 .label(label)
                 .help(help)
                 .note(notes::version("kube-apiserver", version));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -132,5 +150,24 @@ mod tests {
                 apiserver_at("v1.18.20", &["--insecure-port=0", "--insecure-port=8080"]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &InsecurePortEnabled,
+            "kube-apiserver.yaml",
+            [
+                apiserver_at("v1.19.16", &["--v=2"]),
+                apiserver_at("v1.18.20", &["--insecure-port=8080"]),
+                apiserver_at("v1.18.20", &["--insecure-port", "8080"]),
+                apiserver_at("v1.18.20", &["\"--insecure-port=8080\""]),
+                apiserver_at("v1.18.20", &["'--insecure-port'", "'8080'"]),
+                apiserver_at("v1.18.20", &["--insecure-port=0", "--insecure-port=8080"]),
+                apiserver_at("v1.18.20", &["--insecure-port=8080"]).replace('\n', "\r\n"),
+                fixes::flow(&apiserver_at("v1.19.16", &["--v=2"])),
+                fixes::flow(&apiserver_at("v1.18.20", &["--insecure-port", "8080"])),
+            ],
+        );
     }
 }

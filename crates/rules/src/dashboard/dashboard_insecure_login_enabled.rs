@@ -2,6 +2,7 @@ use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -72,6 +73,11 @@ declare_rule! {
     ///         - --auto-generate-certificates
     ///         - --namespace=kubernetes-dashboard
     /// ```
+    ///
+    /// ## Fix
+    /// Safe: removes every `--enable-insecure-login` occurrence, so the login page is no longer
+    /// offered over plain HTTP and no token crosses the network unencrypted. Serving HTTPS needs a
+    /// certificate choice, so the plain-HTTP listener itself gets no fix.
     ///
     /// ## Version notes
     /// - Before v1.7.0 (for example v1.6.3, image `kubernetes-dashboard-amd64`) the Dashboard
@@ -159,7 +165,13 @@ impl Rule for DashboardInsecureLoginEnabled {
             };
             let insecure_login = dashboard.enable_insecure_login();
             if insecure_login.value {
-                findings
+                let fix = fixes::remove_flags(
+                    inventory,
+                    dashboard.process,
+                    dashboard.process.flags.all("enable-insecure-login"),
+                )
+                .map(|edits| fixes::safe("Remove `--enable-insecure-login`", edits));
+                let finding = findings
                     .report(
                         insecure_login.location_or(dashboard.missing_anchor()),
                         format!(
@@ -170,6 +182,9 @@ impl Rule for DashboardInsecureLoginEnabled {
                     .label("login page offered over plain HTTP")
                     .help("serve HTTPS (`--auto-generate-certificates`, or `--tls-cert-file` with `--tls-key-file`) and drop `--enable-insecure-login`")
                     .note("bearer tokens typed into the login page cross the network unencrypted");
+                if let Some(fix) = fix {
+                    finding.fix(fix);
+                }
             }
             let half_tls =
                 dashboard.tls_cert_file().is_some() != dashboard.tls_key_file().is_some();
@@ -288,5 +303,29 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &DashboardInsecureLoginEnabled,
+            "dashboard.yaml",
+            [
+                dashboard(&["--enable-insecure-login"]),
+                dashboard(&[
+                    "--namespace=kubernetes-dashboard",
+                    "--enable-insecure-login=true",
+                ]),
+                dashboard(&[
+                    "\"--enable-insecure-login\"",
+                    "--namespace=kubernetes-dashboard",
+                ]),
+                dashboard(&["--enable-insecure-login"]).replace('\n', "\r\n"),
+                fixes::flow(&dashboard(&[
+                    "--namespace=kubernetes-dashboard",
+                    "--enable-insecure-login",
+                ])),
+            ],
+        );
     }
 }

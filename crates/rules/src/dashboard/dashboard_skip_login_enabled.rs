@@ -2,6 +2,7 @@ use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -65,6 +66,11 @@ declare_rule! {
     ///         - --auto-generate-certificates
     ///         - --namespace=kubernetes-dashboard
     /// ```
+    ///
+    /// ## Fix
+    /// Safe: removes every `--enable-skip-login` occurrence; the flag defaults to `false`. Users
+    /// who clicked Skip sign in with their own token instead, which is the point. Releases before
+    /// v1.10.1 (no flag hides Skip) get no fix: they need an upgrade.
     ///
     /// ## Version notes
     /// - Before v1.7.0 the Dashboard had no login page at all; `dashboard-insecure-login-enabled`
@@ -143,7 +149,13 @@ impl Rule for DashboardSkipLoginEnabled {
                 } else {
                     "Skip button on the login page"
                 };
-                findings
+                let fix = fixes::remove_flags(
+                    inventory,
+                    dashboard.process,
+                    flags.all("enable-skip-login"),
+                )
+                .map(|edits| fixes::safe("Remove `--enable-skip-login`", edits));
+                let finding = findings
                     .report(
                         skip.location_or(dashboard.missing_anchor()),
                         "`--enable-skip-login` is `true`",
@@ -152,6 +164,9 @@ impl Rule for DashboardSkipLoginEnabled {
                     .label(label)
                     .help("remove `--enable-skip-login`; users sign in with their own token")
                     .note(note);
+                if let Some(fix) = fix {
+                    finding.fix(fix);
+                }
             }
         }
     }
@@ -210,5 +225,27 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &DashboardSkipLoginEnabled,
+            "dashboard.yaml",
+            [
+                dashboard(&["--auto-generate-certificates", "--enable-skip-login"]),
+                dashboard(&["--enable-skip-login=true", "--auto-generate-certificates"]),
+                dashboard(&["--enable-skip-login=false", "'--enable-skip-login'"]),
+                dashboard(&["--enable-skip-login"]).replace('\n', "\r\n"),
+                fixes::flow(&dashboard(&[
+                    "--auto-generate-certificates",
+                    "--enable-skip-login",
+                ])),
+                fixes::flow(&dashboard(&[
+                    "--enable-skip-login",
+                    "--auto-generate-certificates",
+                ])),
+            ],
+        );
     }
 }

@@ -1,8 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::{Component, Inventory, Provenance};
 
 use super::{missing, setting_name, spelled, state, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -59,6 +60,12 @@ declare_rule! {
     /// certificate is really used. The flag is taken from the command line, else from
     /// `ETCD_AUTO_TLS`; with `--config-file` etcd reads neither and the rule stays silent.
     ///
+    /// ## Fix
+    /// Safe: sets the last `--auto-tls` to `false` in place (a bare `--auto-tls` becomes
+    /// `--auto-tls=false`). No working certificate is touched; whether etcd then serves its
+    /// clients over TLS is up to the certificate flags, which the TLS rules check. A value
+    /// from the environment or an etcd config file gets no fix.
+    ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.6.0, 2.3 (ensure that the `--auto-tls` argument is not set to true)
     /// - etcd documentation: "Transport security model"
@@ -86,7 +93,16 @@ impl Rule for EtcdAutoTlsEnabled {
                 continue;
             }
             let name = setting_name("auto-tls", &auto.provenance);
-            findings
+            let fix = match auto.provenance {
+                Provenance::Flag(_) => etcd
+                    .process
+                    .flags
+                    .last("auto-tls")
+                    .and_then(|flag| fixes::set_flag_value(inventory, etcd.process, flag, "false"))
+                    .map(|edits| fixes::safe("Set `--auto-tls=false`", edits)),
+                _ => None,
+            };
+            let finding = findings
                 .report(
                     auto.location_or(etcd.missing_anchor()),
                     format!(
@@ -107,6 +123,9 @@ impl Rule for EtcdAutoTlsEnabled {
                     missing(&etcd, "cert-file"),
                     missing(&etcd, "key-file")
                 ));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -141,5 +160,20 @@ mod tests {
                 etcd_env(&[("ETCD_AUTO_TLS", "'true'")]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &EtcdAutoTlsEnabled,
+            "etcd.yaml",
+            [
+                etcd(&["--auto-tls"]),
+                etcd(&["--auto-tls=true", "--data-dir=/var/lib/etcd"]),
+                etcd(&["--auto-tls=false", "\"--auto-tls=true\""]),
+                etcd(&["--auto-tls"]).replace('\n', "\r\n"),
+                fixes::flow(&etcd(&["--auto-tls", "--name=a"])),
+            ],
+        );
     }
 }

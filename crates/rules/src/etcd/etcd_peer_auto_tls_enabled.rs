@@ -1,8 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::{Component, Inventory, Provenance};
 
 use super::{missing, peer_scope_note, setting_name, spelled, state, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -63,6 +64,12 @@ declare_rule! {
     /// silent. Like the other peer rules it also fires for a single member whose peer URLs
     /// are loopback only (see `etcd-peer-client-cert-auth-disabled`).
     ///
+    /// ## Fix
+    /// Safe: sets the last `--peer-auto-tls` to `false` in place (a bare `--peer-auto-tls` becomes
+    /// `--peer-auto-tls=false`). No working certificate is touched; whether etcd then serves its
+    /// peers over TLS is up to the certificate flags, which the TLS rules check. A value
+    /// from the environment or an etcd config file gets no fix.
+    ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.6.0, 2.6 (ensure that the `--peer-auto-tls` argument is not set to true)
     /// - etcd documentation: "Transport security model"
@@ -90,7 +97,16 @@ impl Rule for EtcdPeerAutoTlsEnabled {
                 continue;
             }
             let name = setting_name("peer-auto-tls", &auto.provenance);
-            findings
+            let fix = match auto.provenance {
+                Provenance::Flag(_) => etcd
+                    .process
+                    .flags
+                    .last("peer-auto-tls")
+                    .and_then(|flag| fixes::set_flag_value(inventory, etcd.process, flag, "false"))
+                    .map(|edits| fixes::safe("Set `--peer-auto-tls=false`", edits)),
+                _ => None,
+            };
+            let finding = findings
                 .report(
                     auto.location_or(etcd.missing_anchor()),
                     format!(
@@ -113,6 +129,9 @@ impl Rule for EtcdPeerAutoTlsEnabled {
                         missing(&etcd, "peer-key-file")
                     )
                 }));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -155,5 +174,20 @@ mod tests {
                 etcd_env(&[("ETCD_PEER_AUTO_TLS", "'true'")]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &EtcdPeerAutoTlsEnabled,
+            "etcd.yaml",
+            [
+                etcd(&["--peer-auto-tls"]),
+                etcd(&["--peer-auto-tls=true", "--data-dir=/var/lib/etcd"]),
+                etcd(&["--peer-auto-tls=false", "\"--peer-auto-tls=true\""]),
+                etcd(&["--peer-auto-tls"]).replace('\n', "\r\n"),
+                fixes::flow(&etcd(&["--peer-auto-tls", "--name=a"])),
+            ],
+        );
     }
 }

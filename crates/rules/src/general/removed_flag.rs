@@ -4,6 +4,7 @@ use kubeharden_core::version::removed_in;
 use super::{judged_version, name_location, written};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -59,6 +60,11 @@ declare_rule! {
     ///     - --secure-port=6443
     /// ```
     ///
+    /// ## Fix
+    /// Safe: removes every occurrence of the flag (both words of `--flag value`). The component
+    /// refuses to start with it, so removing it cannot stop anything that works today; the help
+    /// says what replaces the flag where something does.
+    ///
     /// ## Version notes
     /// kube-apiserver: `--repair-malformed-updates` removed in v1.14, `--basic-auth-file` in
     /// v1.19, `--kubelet-https` in v1.22; `--insecure-port`, `--port`,
@@ -100,7 +106,13 @@ impl Rule for RemovedFlag {
                     continue;
                 }
                 reported.push(flag.key());
-                findings
+                let fix = fixes::remove_flags(
+                    inventory,
+                    container,
+                    container.flags.iter().filter(|f| f.key() == flag.key()),
+                )
+                .map(|edits| fixes::safe(format!("Remove `--{}`", flag.key()), edits));
+                let finding = findings
                     .report(
                         name_location(container, flag),
                         format!(
@@ -118,6 +130,9 @@ impl Rule for RemovedFlag {
                         flag.key(),
                         judged.note
                     ));
+                if let Some(fix) = fix {
+                    finding.fix(fix);
+                }
             }
         }
     }
@@ -150,5 +165,31 @@ mod tests {
                 kubelet_flags(&["--allow-privileged=true", "--network-plugin=cni"]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &RemovedFlag,
+            "manifest.yaml",
+            [
+                apiserver_at("v1.29.3", &["--insecure-port=0"]),
+                apiserver_args(&["--insecure-port", "0", "--insecure-bind-address=127.0.0.1"]),
+                apiserver_at(
+                    "v1.19.16",
+                    &[
+                        "--basic-auth-file=/etc/kubernetes/users.csv",
+                        "--basic_auth_file=/x",
+                    ],
+                ),
+                kubelet_flags(&["--allow-privileged=true", "--network-plugin=cni"]),
+                apiserver_at("v1.29.3", &["--insecure-port=0"]).replace('\n', "\r\n"),
+                fixes::flow(&apiserver_args(&[
+                    "--insecure-port",
+                    "0",
+                    "--insecure-bind-address=127.0.0.1",
+                ])),
+            ],
+        );
     }
 }

@@ -2,7 +2,7 @@ use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
-use crate::finding::Findings;
+use crate::finding::{Applicability, Findings};
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -42,6 +42,13 @@ declare_rule! {
     ///     clientCAFile: /etc/kubernetes/pki/ca.crt
     /// ```
     ///
+    /// ## Fix
+    /// Safe: sets the winning `--anonymous-auth` to `false` in place (a bare flag becomes
+    /// `--anonymous-auth=false`), sets a written `authentication.anonymous.enabled` to `false`, or
+    /// adds `--anonymous-auth=false` to a kubelet that has no config file. The API server reaches
+    /// the kubelet with its client certificate, so nothing that works today needs anonymous
+    /// access. A kubelet on a systemd unit or environment file gets no fix yet.
+    ///
     /// ## Version notes
     /// The two ways of configuring the kubelet have different defaults. A kubelet started
     /// with flags only gets `--anonymous-auth=true`; a `KubeletConfiguration` file
@@ -74,6 +81,7 @@ declare_rule! {
 const SETTING: KubeletSetting = KubeletSetting {
     flag: "anonymous-auth",
     field: "authentication.anonymous.enabled",
+    fix: Some(Applicability::Safe),
 };
 
 impl Rule for KubeletAnonymousAuthEnabled {
@@ -105,6 +113,7 @@ impl Rule for KubeletAnonymousAuthEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
@@ -144,5 +153,25 @@ mod tests {
                 kubelet_with_config(&["--anonymous-auth=true"], ""),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &KubeletAnonymousAuthEnabled,
+            KUBELET_CONFIG_PATH,
+            [
+                kubelet_flags(&["--v=2"]),
+                kubelet_flags(&["--anonymous-auth=true"]),
+                kubelet_flags(&["--anonymous-auth"]),
+                kubelet_flags(&["--anonymous-auth=false", "'--anonymous-auth=true'"]),
+                kubelet_flags(&["--anonymous-auth"]).replace('\n', "\r\n"),
+                fixes::flow(&kubelet_flags(&["--v=2"])),
+                kubelet_config("authentication:\n  anonymous:\n    enabled: true\n"),
+                kubelet_config("authentication:\n  anonymous:\n    enabled: on # old\n"),
+                kubelet_with_config(&[], "authentication:\n  anonymous:\n    enabled: true\n"),
+                kubelet_with_config(&["--anonymous-auth=true"], ""),
+            ],
+        );
     }
 }

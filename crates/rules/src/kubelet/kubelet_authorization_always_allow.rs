@@ -67,6 +67,7 @@ declare_rule! {
 const SETTING: KubeletSetting = KubeletSetting {
     flag: "authorization-mode",
     field: "authorization.mode",
+    fix: None,
 };
 
 impl Rule for KubeletAuthorizationAlwaysAllow {

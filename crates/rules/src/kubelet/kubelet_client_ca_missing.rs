@@ -74,6 +74,7 @@ declare_rule! {
 const SETTING: KubeletSetting = KubeletSetting {
     flag: "client-ca-file",
     field: "authentication.x509.clientCAFile",
+    fix: None,
 };
 
 impl Rule for KubeletClientCaMissing {

@@ -2,7 +2,7 @@ use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
-use crate::finding::Findings;
+use crate::finding::{Applicability, Findings};
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -32,6 +32,13 @@ declare_rule! {
     /// kind: KubeletConfiguration
     /// readOnlyPort: 0
     /// ```
+    ///
+    /// ## Fix
+    /// Safe: sets the winning `--read-only-port` to `0` in place, sets a written `readOnlyPort`
+    /// to `0`, or adds `--read-only-port=0` to a kubelet that has no config file. Everything the
+    /// read-only port serves is also on the authenticated port 10250; a monitoring agent that
+    /// still scrapes 10255 has to move there. A kubelet on a systemd unit or environment file
+    /// gets no fix yet.
     ///
     /// ## Version notes
     /// A kubelet started with flags only opens the port: `--read-only-port` defaults to
@@ -63,6 +70,7 @@ declare_rule! {
 const SETTING: KubeletSetting = KubeletSetting {
     flag: "read-only-port",
     field: "readOnlyPort",
+    fix: Some(Applicability::Safe),
 };
 
 impl Rule for KubeletReadOnlyPortEnabled {
@@ -95,6 +103,7 @@ impl Rule for KubeletReadOnlyPortEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
@@ -129,5 +138,25 @@ mod tests {
                 kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &KubeletReadOnlyPortEnabled,
+            KUBELET_CONFIG_PATH,
+            [
+                kubelet_flags(&["--v=2"]),
+                kubelet_flags(&["--read-only-port=10255"]),
+                kubelet_flags(&["--read-only-port", "10255"]),
+                kubelet_flags(&["--read-only-port=0", "\"--read-only-port=10255\""]),
+                kubelet_flags(&["--read-only-port", "10255"]).replace('\n', "\r\n"),
+                fixes::flow(&kubelet_flags(&["--read-only-port", "10255"])),
+                kubelet_config("readOnlyPort: 10255\n"),
+                kubelet_config("readOnlyPort: 10255 # legacy\n").replace('\n', "\r\n"),
+                kubelet_with_config(&[], "readOnlyPort: 10255\n"),
+                kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
+            ],
+        );
     }
 }

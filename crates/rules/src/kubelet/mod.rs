@@ -20,7 +20,8 @@ pub use node_restriction_disabled::NodeRestrictionDisabled;
 use kubeharden_core::views::Kubelet;
 use kubeharden_core::{Component, Effective, Inventory, Location, Provenance};
 
-use crate::finding::Findings;
+use crate::finding::{Applicability, Edit, Findings, Fix};
+use crate::fixes;
 use crate::notes;
 
 /// A kubelet setting, named both ways: `--flag` on the command line, `field` in a
@@ -29,6 +30,8 @@ use crate::notes;
 struct KubeletSetting {
     flag: &'static str,
     field: &'static str,
+    /// The kind of fix [`Self::report`] attaches; `None` for no fix.
+    fix: Option<Applicability>,
 }
 
 impl KubeletSetting {
@@ -74,6 +77,17 @@ impl KubeletSetting {
         written_label: &str,
         value: &str,
     ) {
+        let fix = self.fix.and_then(|applicability| {
+            let edits = self.fix_edits(inventory, kubelet, setting, value)?;
+            let help = self.help(kubelet, setting, value);
+            let mut title = help.clone();
+            title.replace_range(..1, &help[..1].to_uppercase());
+            Some(Fix {
+                title,
+                applicability,
+                edits,
+            })
+        });
         let label = if setting.is_default() {
             self.missing_label(kubelet, setting, Some(value))
         } else {
@@ -87,8 +101,41 @@ impl KubeletSetting {
             .component(Component::Kubelet)
             .label(label)
             .help(self.help(kubelet, setting, value));
-        if let Some(note) = self.source_note(inventory, kubelet, setting, Some(value)) {
-            finding.note(note);
+        let finding = match self.source_note(inventory, kubelet, setting, Some(value)) {
+            Some(note) => finding.note(note),
+            None => finding,
+        };
+        if let Some(fix) = fix {
+            finding.fix(fix);
+        }
+    }
+
+    /// The edits that give the setting `value` where it is decided: the winning flag's value,
+    /// the written config field, or a new flag for a kubelet without a config file. `None`
+    /// for a default a config file decides (adding the field needs an edit helper that
+    /// creates parents: not supported yet).
+    fn fix_edits<T>(
+        self,
+        inventory: &Inventory,
+        kubelet: &Kubelet<'_>,
+        setting: &Effective<T>,
+        value: &str,
+    ) -> Option<Vec<Edit>> {
+        match setting.provenance {
+            Provenance::Flag(_) => {
+                let process = kubelet.sources.command_line?;
+                let flag = process.flags.last(self.flag)?;
+                fixes::set_flag_value(inventory, process, flag, value)
+            }
+            Provenance::ConfigFile(location) | Provenance::DropIn(location) => {
+                fixes::set_config_value(inventory, location, value)
+            }
+            Provenance::Default(_) if !kubelet.uses_config_file() => fixes::add_flag(
+                inventory,
+                kubelet.sources.command_line?,
+                &format!("--{}={value}", self.flag),
+            ),
+            _ => None,
         }
     }
 

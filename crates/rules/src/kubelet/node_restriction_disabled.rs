@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::notes;
 use crate::rule::{Meta, Rule};
 
@@ -54,6 +55,13 @@ declare_rule! {
     ///     - --authorization-mode=Node,RBAC
     ///     - --enable-admission-plugins=AlwaysPullImages,NodeRestriction
     /// ```
+    ///
+    /// ## Fix
+    /// Safe when `--enable-admission-plugins` is written: appends `,NodeRestriction` to its
+    /// value. kubeadm's kubelets use their own node credentials, which is all the plugin allows
+    /// them. Other cases get no fix: a plugin in `--disable-admission-plugins`, the legacy
+    /// `--admission-control` list (which replaces the default plugins), or a missing list, where
+    /// the right set of plugins for the release is a choice.
     ///
     /// ## Version notes
     /// `NodeRestriction` arrived in v1.7 and has never been part of the default plugin set,
@@ -121,6 +129,19 @@ impl Rule for NodeRestrictionDisabled {
                     .rev()
                     .find(|item| item.value == PLUGIN)
             });
+            // Appending to the list is certain only when that list alone decides.
+            let fix = (disabled_item.is_none() && api.admission_control().is_none() && !too_old)
+                .then(|| api.flags().last("enable-admission-plugins"))
+                .flatten()
+                .and_then(|flag| {
+                    fixes::append_to_flag_value(inventory, api.process, flag, &format!(",{PLUGIN}"))
+                })
+                .map(|edits| {
+                    fixes::safe(
+                        format!("Add `{PLUGIN}` to `--enable-admission-plugins`"),
+                        edits,
+                    )
+                });
             let (location, message, label, help) = if let Some(item) = disabled_item {
                 (
                     kubeharden_core::Location::new(api.process.file, item.span),
@@ -168,12 +189,15 @@ impl Rule for NodeRestrictionDisabled {
                     format!("add `--enable-admission-plugins={PLUGIN}`"),
                 )
             };
-            findings
+            let finding = findings
                 .report(location, message)
                 .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(notes::version("kube-apiserver", version));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -181,6 +205,7 @@ impl Rule for NodeRestrictionDisabled {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at};
 
     #[test]
@@ -228,5 +253,20 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &NodeRestrictionDisabled,
+            "kube-apiserver.yaml",
+            [
+                apiserver(&["--enable-admission-plugins=PodSecurity"]),
+                apiserver(&["--enable-admission-plugins", "PodSecurity,ServiceAccount"]),
+                apiserver(&["\"--enable-admission-plugins=PodSecurity\""]),
+                apiserver(&["--enable-admission-plugins=PodSecurity"]).replace('\n', "\r\n"),
+                fixes::flow(&apiserver(&["--enable-admission-plugins", "'PodSecurity'"])),
+            ],
+        );
     }
 }

@@ -1,0 +1,477 @@
+//! Edit helpers for fixes: byte edits that change one flag or one config field and keep the
+//! file's style — `--flag=value` or the split form `--flag value`, block or flow lists, the
+//! items' quoting, indentation and line endings.
+//!
+//! Every helper returns `None` when it cannot be sure of the edit: a word that is not a whole
+//! list item, a value written with escapes, a command line in a systemd unit, an environment
+//! file or a kubeadm config (not supported yet). No fix is better than a wrong one.
+
+use kubeharden_core::flags::{Flag, ValueForm};
+use kubeharden_core::inventory::{Origin, Process, WordSource};
+use kubeharden_core::{Inventory, Location, Span};
+
+use crate::finding::{Applicability, Edit, Fix};
+
+/// A fix that changes only the offending value and breaks nothing that works today.
+pub(crate) fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        title: title.into(),
+        applicability: Applicability::Safe,
+        edits,
+    }
+}
+
+/// Characters that end a plain scalar inside a flow list.
+const FLOW_INDICATORS: [char; 5] = [',', '[', ']', '{', '}'];
+
+/// How one argv word is written in a YAML list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    /// A block-list item: `line` is its whole line, line break included, and `prefix` the
+    /// bytes before the item (`    - `).
+    Block { line: Span, prefix: Span },
+    /// An item of a flow list `[a, b]`.
+    Flow,
+}
+
+/// One argv word as a YAML list item.
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    /// The item's bytes, quotes included.
+    outer: Span,
+    quote: Option<char>,
+    style: Style,
+}
+
+/// The list item whose scalar content is exactly `word`, or `None` when `word` is not a
+/// whole item of a block or flow list.
+fn item(text: &str, word: Span) -> Option<Item> {
+    let bytes = text.as_bytes();
+    text.get(word.range())?;
+    let (mut start, mut end) = (word.start, word.end);
+    let before = start.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+    let quote = match (before, bytes.get(end).copied()) {
+        (Some(q @ (b'"' | b'\'')), Some(e)) if e == q => {
+            start -= 1;
+            end += 1;
+            Some(char::from(q))
+        }
+        _ => None,
+    };
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let lead = &text[line_start..start];
+    let tail = text[end..line_end].trim_end_matches(['\n', '\r']);
+    let dash = lead.trim_start_matches(' ');
+    let is_block_lead =
+        dash.len() >= 2 && dash.starts_with('-') && dash[1..].trim_matches(' ').is_empty();
+    let trailing = tail.trim_start_matches([' ', '\t']);
+    let is_block_tail =
+        trailing.is_empty() || (trailing.starts_with('#') && trailing.len() < tail.len());
+    if is_block_lead && is_block_tail {
+        return Some(Item {
+            outer: Span::new(start, end),
+            quote,
+            style: Style::Block {
+                line: Span::new(line_start, line_end),
+                prefix: Span::new(line_start, start),
+            },
+        });
+    }
+    let prev = text[..start]
+        .trim_end_matches([' ', '\t', '\r', '\n'])
+        .chars()
+        .last();
+    let next = text[end..]
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .chars()
+        .next();
+    if matches!(prev, Some('[' | ',')) && matches!(next, Some(',' | ']')) {
+        return Some(Item {
+            outer: Span::new(start, end),
+            quote,
+            style: Style::Flow,
+        });
+    }
+    None
+}
+
+/// The text of the file holding `process`'s command line, when it is a container's list in a
+/// YAML manifest and `flag` (if any) is written there.
+fn manifest_text<'i>(
+    inventory: &'i Inventory,
+    process: &Process,
+    flag: Option<&Flag>,
+) -> Option<&'i str> {
+    if !matches!(process.origin, Origin::Container { .. }) {
+        return None;
+    }
+    if let Some(flag) = flag {
+        let mut indexes = vec![flag.index];
+        if flag
+            .value
+            .as_ref()
+            .is_some_and(|v| v.form == ValueForm::Separate)
+        {
+            indexes.push(flag.index + 1);
+        }
+        if indexes
+            .iter()
+            .any(|&i| process.word_source(i) != WordSource::File(process.file))
+        {
+            return None;
+        }
+    }
+    Some(inventory.file(process.file).text())
+}
+
+/// The spans of `flag`'s argv words: `--name=value` (or bare `--name`), or `--name` and
+/// `value` for the split form.
+fn words(flag: &Flag) -> Vec<Span> {
+    match &flag.value {
+        Some(value) if value.form == ValueForm::Separate => vec![flag.name_span, value.span],
+        _ => vec![flag.span],
+    }
+}
+
+/// Sets `flag`'s value to `value` in place: the value's bytes for `--flag=value` and the
+/// value item for `--flag value` (quotes kept); a bare boolean `--flag` becomes
+/// `--flag=value`.
+pub(crate) fn set_flag_value(
+    inventory: &Inventory,
+    process: &Process,
+    flag: &Flag,
+    value: &str,
+) -> Option<Vec<Edit>> {
+    let text = manifest_text(inventory, process, Some(flag))?;
+    for word in words(flag) {
+        item(text, word)?;
+    }
+    match &flag.value {
+        Some(written) => {
+            // Escapes or folded lines: the bytes are not the value.
+            if text.get(written.span.range())? != written.text {
+                return None;
+            }
+            Some(vec![Edit {
+                span: written.span,
+                replacement: value.to_owned(),
+            }])
+        }
+        None => {
+            if !text.get(flag.span.range())?.starts_with('-') {
+                return None;
+            }
+            Some(vec![Edit {
+                span: Span::new(flag.span.end, flag.span.end),
+                replacement: format!("={value}"),
+            }])
+        }
+    }
+}
+
+/// Appends `suffix` to `flag`'s written value (`,NodeRestriction` to a plugin list).
+pub(crate) fn append_to_flag_value(
+    inventory: &Inventory,
+    process: &Process,
+    flag: &Flag,
+    suffix: &str,
+) -> Option<Vec<Edit>> {
+    let text = manifest_text(inventory, process, Some(flag))?;
+    let mut last = None;
+    for word in words(flag) {
+        last = Some(item(text, word)?);
+    }
+    // In a plain flow item a comma would end the item.
+    let last = last?;
+    if last.style == Style::Flow && last.quote.is_none() && suffix.contains(FLOW_INDICATORS) {
+        return None;
+    }
+    let written = flag.value.as_ref()?;
+    if text.get(written.span.range())? != written.text || written.text.is_empty() {
+        return None;
+    }
+    Some(vec![Edit {
+        span: Span::new(written.span.end, written.span.end),
+        replacement: suffix.to_owned(),
+    }])
+}
+
+/// Removes every occurrence of `flags` (both words of the split form): a block item's whole
+/// line, line break included; a flow item with one adjacent comma and the spaces after it.
+pub(crate) fn remove_flags<'f>(
+    inventory: &Inventory,
+    process: &Process,
+    flags: impl IntoIterator<Item = &'f Flag>,
+) -> Option<Vec<Edit>> {
+    let mut spans = Vec::new();
+    for flag in flags {
+        let text = manifest_text(inventory, process, Some(flag))?;
+        spans.push(remove_words(text, &words(flag))?);
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_by_key(|span| span.start);
+    // Neighbouring removals (two flow items sharing a comma) merge into one edit.
+    let mut merged: Vec<Span> = Vec::new();
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    Some(
+        merged
+            .into_iter()
+            .map(|span| Edit {
+                span,
+                replacement: String::new(),
+            })
+            .collect(),
+    )
+}
+
+/// The bytes to delete for consecutive argv `words`.
+fn remove_words(text: &str, words: &[Span]) -> Option<Span> {
+    let items = words
+        .iter()
+        .map(|&w| item(text, w))
+        .collect::<Option<Vec<_>>>()?;
+    let (first, last) = (items.first()?, items.last()?);
+    match (first.style, last.style) {
+        (Style::Block { line: a, .. }, Style::Block { line: b, .. }) => {
+            if items.iter().any(|i| i.style == Style::Flow) {
+                return None;
+            }
+            Some(Span::new(a.start, b.end))
+        }
+        (Style::Flow, Style::Flow) => {
+            let (start, end) = (first.outer.start, last.outer.end);
+            // The comma before the item, so that removing neighbours never overlaps.
+            let before = text[..start].trim_end_matches([' ', '\t', '\r', '\n']);
+            if before.ends_with(',') {
+                return Some(Span::new(before.len() - 1, end));
+            }
+            // The first item: take the comma after it and the spaces after that.
+            let after = &text[end..];
+            let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
+            if after[gap..].starts_with(',') {
+                let rest = &after[gap + 1..];
+                let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                return Some(Span::new(start, end + gap + 1 + spaces));
+            }
+            Some(Span::new(start, end))
+        }
+        _ => None,
+    }
+}
+
+/// Adds `word` (`--flag=value`) after the last word of `process`'s command line: a new block
+/// item with the same indentation, quoting and line ending, or `, word` in a flow list.
+pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> Option<Vec<Edit>> {
+    let text = manifest_text(inventory, process, None)?;
+    // After `--` or an operand that ends etcd's flags, a new word would not be a flag.
+    // A last flag still waiting for its value (`--authorization-mode` at the end) would take
+    // the new word as its value.
+    if process.flags.stop().is_some()
+        || !process.is_complete()
+        || process.flags.iter().any(Flag::missing_value)
+    {
+        return None;
+    }
+    let last = process
+        .flags
+        .iter()
+        .flat_map(words)
+        .chain(process.flags.positionals().iter().map(|p| p.span))
+        .max_by_key(|span| span.end)?;
+    if (0..=process.flags.iter().map(|f| f.index + 1).max().unwrap_or(0))
+        .any(|i| process.word_source(i) != WordSource::File(process.file))
+    {
+        return None;
+    }
+    let last = item(text, last)?;
+    let quoted = match last.quote {
+        Some('"') => format!("\"{word}\""),
+        Some(_) => format!("'{word}'"),
+        None if last.style == Style::Flow && word.contains(FLOW_INDICATORS) => {
+            format!("\"{word}\"")
+        }
+        None => word.to_owned(),
+    };
+    match last.style {
+        Style::Block { line, prefix } => {
+            let prefix = &text[prefix.range()];
+            let line_text = &text[line.range()];
+            let edit = if line_text.ends_with('\n') {
+                let eol = if line_text.ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                Edit {
+                    span: Span::new(line.end, line.end),
+                    replacement: format!("{prefix}{quoted}{eol}"),
+                }
+            } else {
+                let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+                Edit {
+                    span: Span::new(line.end, line.end),
+                    replacement: format!("{eol}{prefix}{quoted}"),
+                }
+            };
+            Some(vec![edit])
+        }
+        Style::Flow => Some(vec![Edit {
+            span: Span::new(last.outer.end, last.outer.end),
+            replacement: format!(", {quoted}"),
+        }]),
+    }
+}
+
+/// Replaces a config file's written scalar at `location` with the plain scalar `value`
+/// (quotes included: a quoted `"true"` would stay a string).
+pub(crate) fn set_config_value(
+    inventory: &Inventory,
+    location: Location,
+    value: &str,
+) -> Option<Vec<Edit>> {
+    let text = inventory.file(location.file).text();
+    let written = text.get(location.span.range())?;
+    if written.contains('\n') || written.is_empty() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut span = location.span;
+    let before = span
+        .start
+        .checked_sub(1)
+        .and_then(|i| bytes.get(i))
+        .copied();
+    if let (Some(q @ (b'"' | b'\'')), Some(&e)) = (before, bytes.get(span.end)) {
+        if e == q {
+            span = Span::new(span.start - 1, span.end + 1);
+        }
+    }
+    Some(vec![Edit {
+        span,
+        replacement: value.to_owned(),
+    }])
+}
+
+/// Test helper: applies non-overlapping `edits` to `text`.
+#[cfg(test)]
+pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
+    let mut out = text.to_owned();
+    let mut floor = usize::MAX;
+    for edit in &edits {
+        assert!(edit.span.end <= floor, "overlapping edits: {edits:?}");
+        out.replace_range(edit.span.range(), &edit.replacement);
+        floor = edit.span.start;
+    }
+    out
+}
+
+/// Test helper, the round trip every fix must survive: each case fires `rule` with at least
+/// one fix; applying all its fixes at once leaves a file that still parses, whose bytes
+/// outside the edits are unchanged, where none of the fixed findings is reported again and no
+/// finding of `rule` offers a fix any more (a second fix changes nothing).
+#[cfg(test)]
+pub(crate) fn assert_round_trip(
+    rule: &'static dyn crate::rule::Rule,
+    path: &str,
+    cases: impl IntoIterator<Item = String>,
+) {
+    let code = rule.meta().code;
+    for (index, case) in cases.into_iter().enumerate() {
+        let (_, findings) = crate::testing::check_files(rule, &[(path, &case)]);
+        let fixed_messages: Vec<String> = findings
+            .iter()
+            .filter(|f| f.fix.is_some())
+            .map(|f| f.message.clone())
+            .collect();
+        assert!(
+            !fixed_messages.is_empty(),
+            "{code}: case {index} has no fix:\n{case}\n{findings:?}"
+        );
+        // Like `--fix`: all non-overlapping fixes at once, an overlapping one in a later round.
+        let mut text = case.clone();
+        for _round in 0..MAX_ROUNDS {
+            let (_, findings) = crate::testing::check_files(rule, &[(path, &text)]);
+            let mut edits: Vec<Edit> = Vec::new();
+            for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
+                let overlaps = fix.edits.iter().any(|e| {
+                    edits
+                        .iter()
+                        .any(|o| e.span.start < o.span.end && o.span.start < e.span.end)
+                });
+                if !overlaps {
+                    edits.extend(fix.edits.iter().cloned());
+                }
+            }
+            if edits.is_empty() {
+                break;
+            }
+            let fixed = apply(&text, &edits);
+            assert!(
+                kubeharden_core::yaml::load(&fixed).is_ok(),
+                "{code}: case {index}: the fixed file does not parse:\n{fixed}"
+            );
+            // Every byte outside the edits is unchanged.
+            edits.sort_by_key(|e| e.span.start);
+            let (mut old, mut new) = (0, 0);
+            for edit in &edits {
+                let kept = edit.span.start - old;
+                assert_eq!(&text[old..edit.span.start], &fixed[new..new + kept]);
+                new += kept;
+                assert_eq!(&fixed[new..new + edit.replacement.len()], edit.replacement);
+                new += edit.replacement.len();
+                old = edit.span.end;
+            }
+            assert_eq!(
+                &text[old..],
+                &fixed[new..],
+                "{code}: case {index}: tail changed"
+            );
+            text = fixed;
+        }
+        let (_, again) = crate::testing::check_files(rule, &[(path, &text)]);
+        for finding in &again {
+            assert!(
+                finding.fix.is_none() && !fixed_messages.contains(&finding.message),
+                "{code}: case {index}: still reported after the fix:\n{text}\n{finding:?}"
+            );
+        }
+    }
+}
+
+/// Rounds of fixes a round trip may take before it must have converged.
+#[cfg(test)]
+const MAX_ROUNDS: usize = 4;
+
+/// Test helper: rewrites the block lists under `command:` and `args:` as flow lists.
+#[cfg(test)]
+pub(crate) fn flow(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed == "command:" || trimmed == "args:" {
+            let indent = &line[..line.len() - trimmed.len()];
+            let dash = format!("{indent}- ");
+            let mut items = Vec::new();
+            while let Some(item) = lines.peek().and_then(|l| l.strip_prefix(dash.as_str())) {
+                items.push(item.to_owned());
+                lines.next();
+            }
+            out.push_str(&format!("{line} [{}]\n", items.join(", ")));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
