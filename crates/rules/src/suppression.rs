@@ -9,8 +9,8 @@
 //! - The directive starts the comment or follows other text in it after a `#`
 //!   (`# reason # kubeharden: ignore[...]`).
 //! - Only comments count. In YAML a comment starts at a `#` at the start of a line or after
-//!   a space or tab, outside a quoted scalar on that line (quotes are tracked within the line
-//!   only: a `#` in a multi-line quoted scalar or a block scalar is taken for a comment). In
+//!   a space or tab, outside a quoted scalar on that line and outside any multi-line scalar
+//!   (block scalars, folded strings: their spans come from the parsed file). In
 //!   systemd units and env files only whole-line comments (`#`, and `;` in units) count, as
 //!   those formats have no trailing comments.
 //! - A suppression item that suppresses nothing is reported as `unused-suppression`
@@ -58,8 +58,9 @@ pub(crate) struct Suppression {
     pub(crate) malformed: bool,
 }
 
-/// Every suppression in the file.
-pub(crate) fn parse_file(id: FileId, file: &SourceFile) -> Vec<Suppression> {
+/// Every suppression in the file. `strings` are spans of multi-line scalars: a `#` inside
+/// them is text, not a comment.
+pub(crate) fn parse_file(id: FileId, file: &SourceFile, strings: &[Span]) -> Vec<Suppression> {
     let text = file.text();
     if !text.contains(MARKER) {
         return Vec::new();
@@ -82,6 +83,10 @@ pub(crate) fn parse_file(id: FileId, file: &SourceFile) -> Vec<Suppression> {
         let Some(hash) = comment_start(line, whole_lines_only) else {
             continue;
         };
+        let at = line_start + hash;
+        if strings.iter().any(|s| s.start <= at && at < s.end) {
+            continue;
+        }
         let own_line = line[..hash].trim().is_empty();
         // The directive may follow other text in the comment (`# reason # kubeharden: ...`).
         let Some(mut suppression) = line[hash..]
@@ -204,7 +209,7 @@ fn parse_comment(id: FileId, line: &str, hash: usize, line_start: usize) -> Opti
 pub(crate) fn parse_all(inventory: &Inventory) -> Vec<Suppression> {
     inventory
         .files()
-        .flat_map(|(id, file)| parse_file(id, file))
+        .flat_map(|(id, file)| parse_file(id, file, inventory.multiline_scalars_of(id)))
         .collect()
 }
 
@@ -367,7 +372,7 @@ mod tests {
     use super::*;
 
     fn comments(text: &str) -> Vec<(Scope, Vec<String>, bool)> {
-        parse_file(FileId(0), &SourceFile::new("a.yaml", text))
+        parse_file(FileId(0), &SourceFile::new("a.yaml", text), &[])
             .into_iter()
             .map(|s| {
                 (
@@ -377,6 +382,15 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_marker_inside_a_block_scalar_is_text() {
+        // `--fix` would otherwise delete this line from the ConfigMap's value.
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  other: |\n    # kubeharden: ignore[KAPI001]\n    more text\n  folded: \"a\n    # kubeharden: ignore[KAPI002] b\"\n";
+        let report = crate::Linter::new(crate::Settings::default())
+            .lint_source(std::path::Path::new("notes.yaml"), text);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
     }
 
     #[test]
@@ -408,11 +422,11 @@ mod tests {
     #[test]
     fn units_and_env_files_have_whole_line_comments() {
         let unit = "[Service]\n# kubeharden: ignore[KLET005]\nExecStart=/usr/bin/kubelet --read-only-port=10255 # kubeharden: ignore[KLET001]\n";
-        let found = parse_file(FileId(0), &SourceFile::new("kubelet.service", unit));
+        let found = parse_file(FileId(0), &SourceFile::new("kubelet.service", unit), &[]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].scope, Scope::Line(3));
         let env = "; systemd reads this as a comment too\nKUBELET_KUBEADM_ARGS=\"--read-only-port=10255\"\n# kubeharden: ignore-file[KLET005]\n";
-        let found = parse_file(FileId(0), &SourceFile::new("kubeadm-flags.env", env));
+        let found = parse_file(FileId(0), &SourceFile::new("kubeadm-flags.env", env), &[]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].scope, Scope::File);
     }

@@ -94,6 +94,9 @@ pub struct Inventory {
     pub units: Vec<UnitDoc>,
     pub env_files: Vec<EnvFileDoc>,
     pub etcd_configs: Vec<EtcdConfigDoc>,
+    /// For YAML files with `kubeharden:` comments: spans of multi-line scalars, inside which a
+    /// `#` is text (so a suppression-looking line in a block scalar is not a suppression).
+    pub multiline_scalars: Vec<(FileId, Vec<Span>)>,
     /// Files were read from a node's root (`--root`), so a file a unit names that is not
     /// there does not exist, rather than was not scanned.
     pub node_root_scanned: bool,
@@ -319,6 +322,18 @@ impl Inventory {
                 for document in &stream.documents {
                     self.add_object(id, document.root());
                 }
+                // Only files that may hold suppression comments need to know where text
+                // that looks like a comment is really inside a string.
+                if file.text().contains("kubeharden:") {
+                    let spans: Vec<Span> = stream
+                        .documents
+                        .iter()
+                        .flat_map(yaml::Document::multiline_scalar_spans)
+                        .collect();
+                    if !spans.is_empty() {
+                        self.multiline_scalars.push((id, spans));
+                    }
+                }
                 let kubeadm = stream.documents.iter().any(|d| {
                     d.root()
                         .str_at("apiVersion")
@@ -362,6 +377,7 @@ impl Inventory {
             units,
             env_files,
             etcd_configs,
+            multiline_scalars: _,
         } = self;
         problems.len()
             + skipped.len()
@@ -429,6 +445,15 @@ impl Inventory {
             }
             _ => workload::read_workload(self, file, kind_name, kind.span(), object),
         }
+    }
+
+    /// Spans of multi-line scalars in `file` (recorded only for files with `kubeharden:`).
+    #[must_use]
+    pub fn multiline_scalars_of(&self, file: FileId) -> &[Span] {
+        self.multiline_scalars
+            .iter()
+            .find(|(id, _)| *id == file)
+            .map_or(&[], |(_, spans)| spans.as_slice())
     }
 
     /// Whether a file whose path ends with `path` (as a node writes it) was read.

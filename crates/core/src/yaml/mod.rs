@@ -101,6 +101,20 @@ impl<'a> Document<'a> {
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
+
+    /// Spans of the scalars that run over more than one line (block scalars, folded plain
+    /// and quoted ones): a `#` inside them is text, not a comment.
+    pub fn multiline_scalar_spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.nodes.iter().filter_map(|node| {
+            let NodeKind::Scalar(_) = node.kind else {
+                return None;
+            };
+            self.source
+                .get(node.span.range())
+                .is_some_and(|text| text.contains('\n'))
+                .then_some(node.span)
+        })
+    }
 }
 
 /// A parsed YAML stream: its documents and the problems that did not stop loading.
