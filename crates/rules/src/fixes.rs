@@ -21,6 +21,16 @@ pub(crate) fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
     }
 }
 
+/// A fix that needs a choice the tool cannot know (a path) or may break a working cluster:
+/// applied only with `--unsafe-fixes`.
+pub(crate) fn unsafe_fix(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        title: title.into(),
+        applicability: Applicability::Unsafe,
+        edits,
+    }
+}
+
 /// Characters that end a plain scalar inside a flow list.
 const FLOW_INDICATORS: [char; 5] = [',', '[', ']', '{', '}'];
 
@@ -144,8 +154,14 @@ pub(crate) fn set_flag_value(
     value: &str,
 ) -> Option<Vec<Edit>> {
     let text = manifest_text(inventory, process, Some(flag))?;
+    let mut last = None;
     for word in words(flag) {
-        item(text, word)?;
+        last = Some(item(text, word)?);
+    }
+    // In a plain flow item a comma would end the item.
+    let last = last?;
+    if last.style == Style::Flow && last.quote.is_none() && value.contains(FLOW_INDICATORS) {
+        return None;
     }
     match &flag.value {
         Some(written) => {
@@ -270,11 +286,21 @@ fn remove_words(text: &str, words: &[Span]) -> Option<Span> {
 /// Adds `word` (`--flag=value`) after the last word of `process`'s command line: a new block
 /// item with the same indentation, quoting and line ending, or `, word` in a flow list.
 pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> Option<Vec<Edit>> {
+    add_flags(inventory, process, &[word])
+}
+
+/// [`add_flag`] for several words, in order, as one edit.
+pub(crate) fn add_flags(
+    inventory: &Inventory,
+    process: &Process,
+    new_words: &[&str],
+) -> Option<Vec<Edit>> {
     let text = manifest_text(inventory, process, None)?;
-    // After `--` or an operand that ends etcd's flags, a new word would not be a flag.
-    // A last flag still waiting for its value (`--authorization-mode` at the end) would take
-    // the new word as its value.
-    if process.flags.stop().is_some()
+    // After `--` or an operand that ends etcd's flags, a new word would not be a flag. A last
+    // flag still waiting for its value (`--authorization-mode` at the end) would take the new
+    // word as its value.
+    if new_words.is_empty()
+        || process.flags.stop().is_some()
         || !process.is_complete()
         || process.flags.iter().any(Flag::missing_value)
     {
@@ -292,7 +318,7 @@ pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> 
         return None;
     }
     let last = item(text, last)?;
-    let quoted = match last.quote {
+    let quoted = |word: &str| match last.quote {
         Some('"') => format!("\"{word}\""),
         Some(_) => format!("'{word}'"),
         None if last.style == Style::Flow && word.contains(FLOW_INDICATORS) => {
@@ -300,11 +326,11 @@ pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> 
         }
         None => word.to_owned(),
     };
-    match last.style {
+    let edit = match last.style {
         Style::Block { line, prefix } => {
             let prefix = &text[prefix.range()];
             let line_text = &text[line.range()];
-            let edit = if line_text.ends_with('\n') {
+            if line_text.ends_with('\n') {
                 let eol = if line_text.ends_with("\r\n") {
                     "\r\n"
                 } else {
@@ -312,21 +338,43 @@ pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> 
                 };
                 Edit {
                     span: Span::new(line.end, line.end),
-                    replacement: format!("{prefix}{quoted}{eol}"),
+                    replacement: new_words
+                        .iter()
+                        .map(|w| format!("{prefix}{}{eol}", quoted(w)))
+                        .collect(),
                 }
             } else {
                 let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
                 Edit {
                     span: Span::new(line.end, line.end),
-                    replacement: format!("{eol}{prefix}{quoted}"),
+                    replacement: new_words
+                        .iter()
+                        .map(|w| format!("{eol}{prefix}{}", quoted(w)))
+                        .collect(),
                 }
-            };
-            Some(vec![edit])
+            }
         }
-        Style::Flow => Some(vec![Edit {
+        Style::Flow => Edit {
             span: Span::new(last.outer.end, last.outer.end),
-            replacement: format!(", {quoted}"),
-        }]),
+            replacement: new_words
+                .iter()
+                .map(|w| format!(", {}", quoted(w)))
+                .collect(),
+        },
+    };
+    Some(vec![edit])
+}
+
+/// Sets the last `--name` to `value` in place, or adds `--name=value` when it is missing.
+pub(crate) fn set_or_add_flag(
+    inventory: &Inventory,
+    process: &Process,
+    name: &str,
+    value: &str,
+) -> Option<Vec<Edit>> {
+    match process.flags.last(name) {
+        Some(flag) => set_flag_value(inventory, process, flag, value),
+        None => add_flag(inventory, process, &format!("--{name}={value}")),
     }
 }
 

@@ -1,8 +1,9 @@
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::{Component, Inventory, Provenance};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::notes;
 use crate::rule::{Meta, Rule};
 
@@ -58,6 +59,13 @@ declare_rule! {
     ///     - --anonymous-auth=false
     ///     - --authorization-mode=Node,RBAC
     /// ```
+    ///
+    /// ## Fix
+    /// Unsafe: sets `--anonymous-auth=false` (in place, or added after the last flag). kubeadm's
+    /// static pod probes `/livez`, `/readyz` and `/healthz` without credentials, so turning
+    /// anonymous requests off makes the kubelet restart a healthy apiserver until the probes get
+    /// another way in (v1.32+: an AuthenticationConfiguration that allows anonymous requests on
+    /// the health endpoints only).
     ///
     /// ## Version notes
     /// `--anonymous-auth` defaults to `true` from v1.6 (v1.5.1 to v1.5.x defaulted to `false`).
@@ -134,7 +142,14 @@ impl Rule for ApiserverAnonymousAuthEnabled {
             } else {
                 "set `--anonymous-auth=false`, or (v1.32+) allow anonymous requests only on the health endpoints with an AuthenticationConfiguration `anonymous` section"
             };
-            findings
+            let fix = matches!(
+                anonymous.provenance,
+                Provenance::Flag(_) | Provenance::Default(_)
+            )
+            .then(|| fixes::set_or_add_flag(inventory, api.process, "anonymous-auth", "false"))
+            .flatten()
+            .map(|edits| fixes::unsafe_fix("Set `--anonymous-auth=false`", edits));
+            let finding = findings
                 .report(
                     anonymous.location_or(api.missing_anchor()),
                     notes::flag_state("anonymous-auth", &anonymous),
@@ -145,6 +160,9 @@ impl Rule for ApiserverAnonymousAuthEnabled {
                 .note(
                     "kubeadm leaves this on because the kubelet probes `/livez` and `/readyz` without credentials: give the probes another way in before turning it off",
                 );
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -152,6 +170,7 @@ impl Rule for ApiserverAnonymousAuthEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at};
 
     const RBAC: &str = "--authorization-mode=Node,RBAC";
@@ -191,5 +210,22 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &ApiserverAnonymousAuthEnabled,
+            "kube-apiserver.yaml",
+            [
+                apiserver(&["--authorization-mode=Node,RBAC"]),
+                apiserver(&["--authorization-mode=Node,RBAC", "--anonymous-auth=true"]),
+                apiserver(&["--anonymous-auth", "--authorization-mode=Node,RBAC"]),
+                fixes::flow(&apiserver(&[
+                    "--anonymous-auth",
+                    "'--authorization-mode=RBAC'",
+                ])),
+            ],
+        );
     }
 }

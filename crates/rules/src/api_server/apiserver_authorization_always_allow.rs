@@ -2,6 +2,7 @@ use kubeharden_core::{Component, Inventory, Location};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::notes;
 use crate::rule::{Meta, Rule};
 
@@ -52,6 +53,12 @@ declare_rule! {
     ///     - --authorization-mode=Node,RBAC
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `--authorization-mode` to the written modes without `AlwaysAllow`, or to
+    /// `Node,RBAC` when nothing else is left (in place, or added after the last flag). Every
+    /// client that relied on `AlwaysAllow` — a controller or user without RBAC bindings — is
+    /// denied from then on, so the change needs the bindings to exist first.
+    ///
     /// ## Version notes
     /// `AlwaysAllow` has always been the default of `--authorization-mode`; kubeadm and most
     /// installers pass `Node,RBAC`. A `Webhook` placed before `AlwaysAllow` can still deny
@@ -89,6 +96,20 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
             let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") else {
                 continue;
             };
+            let secure: Vec<&str> = modes
+                .iter()
+                .map(|mode| mode.value.as_str())
+                .filter(|mode| *mode != "AlwaysAllow")
+                .collect();
+            let secure = if secure.is_empty() {
+                "Node,RBAC".to_owned()
+            } else {
+                secure.join(",")
+            };
+            let fix = fixes::set_or_add_flag(inventory, api.process, "authorization-mode", &secure)
+                .map(|edits| {
+                    fixes::unsafe_fix(format!("Set `--authorization-mode={secure}`"), edits)
+                });
             let (location, message, label, help) = if authorization.is_default() {
                 (
                     api.missing_anchor(),
@@ -128,7 +149,7 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
                     help,
                 )
             };
-            findings
+            let finding = findings
                 .report(location, message)
                 .component(Component::ApiServer)
                 .label(label)
@@ -137,6 +158,9 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
                     "any valid credential — a user's or any pod's ServiceAccount token — may do anything (next to `AlwaysAllow` the apiserver turns anonymous requests off); {}",
                     notes::version("kube-apiserver", api.version())
                 ));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -144,6 +168,7 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{Tester, apiserver, apiserver_args};
 
     #[test]
@@ -181,5 +206,18 @@ mod tests {
                 ]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &ApiserverAuthorizationAlwaysAllow,
+            "kube-apiserver.yaml",
+            [
+                apiserver(&["--authorization-mode=AlwaysAllow"]),
+                apiserver(&["--authorization-mode", "RBAC,AlwaysAllow"]),
+                fixes::flow(&apiserver(&["'--authorization-mode=AlwaysAllow'"])),
+            ],
+        );
     }
 }

@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::{etcd_servers_note, networked_etcd_servers};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -60,6 +61,11 @@ declare_rule! {
     /// servers are all `unix://` sockets (as with kine) has no TLS connection to etcd to
     /// protect. It does fire for `http://` servers, whose fix needs this CA too.
     ///
+    /// ## Fix
+    /// Unsafe: sets `--etcd-cafile` to kubeadm's path, `/etc/kubernetes/pki/etcd/ca.crt` (in
+    /// place, or added after the last flag). The file must exist and have signed etcd's server
+    /// certificate, or the apiserver cannot reach etcd at all.
+    ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.6.0, 1.2.32 (ensure that the `--etcd-cafile` argument is set as appropriate)
     /// - Kubernetes documentation: "Operating etcd clusters for Kubernetes", securing communication
@@ -87,7 +93,14 @@ impl Rule for ApiserverEtcdCaMissing {
             {
                 continue;
             }
-            findings
+            let fix = fixes::set_or_add_flag(
+                inventory,
+                api.process,
+                "etcd-cafile",
+                "/etc/kubernetes/pki/etcd/ca.crt",
+            )
+            .map(|edits| fixes::unsafe_fix("Use kubeadm's etcd CA as `--etcd-cafile`", edits));
+            let finding = findings
                 .report(
                     api.missing_anchor(),
                     "`--etcd-cafile` not set; the apiserver cannot tell the real etcd from an impostor",
@@ -100,6 +113,9 @@ impl Rule for ApiserverEtcdCaMissing {
                     "without the etcd CA the apiserver trusts any certificate the host's system CAs sign for it",
                     "nothing is verified until etcd is reached over `https://`, which needs this CA",
                 ));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -107,6 +123,7 @@ impl Rule for ApiserverEtcdCaMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{Tester, apiserver, apiserver_args};
 
     const SERVERS: &str = "--etcd-servers=https://127.0.0.1:2379";
@@ -136,5 +153,18 @@ mod tests {
                 apiserver(&["--etcd-servers=$(ETCD_ENDPOINTS)"]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &ApiserverEtcdCaMissing,
+            "kube-apiserver.yaml",
+            [
+                apiserver(&[SERVERS]),
+                apiserver(&[SERVERS, "--etcd-cafile="]),
+                fixes::flow(&apiserver(&[SERVERS])),
+            ],
+        );
     }
 }

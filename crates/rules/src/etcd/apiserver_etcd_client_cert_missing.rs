@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::{etcd_servers_note, networked_etcd_servers};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::notes;
 use crate::rule::{Meta, Rule};
 
@@ -60,6 +61,12 @@ declare_rule! {
     /// fire for `http://` servers: over plain HTTP no certificate can be presented, and the fix
     /// needs these files too.
     ///
+    /// ## Fix
+    /// Unsafe, and only when neither flag is written: adds kubeadm's paths,
+    /// `--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt` and
+    /// `--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key`. The files must exist and be
+    /// signed by the CA etcd trusts, or the apiserver cannot reach etcd.
+    ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.6.0, 1.2.29 (ensure that the `--etcd-certfile` and `--etcd-keyfile` arguments are set as appropriate)
     /// - Kubernetes documentation: "Operating etcd clusters for Kubernetes", securing communication
@@ -111,7 +118,24 @@ impl Rule for ApiserverEtcdClientCertMissing {
                     "add `--etcd-certfile=<path>` and `--etcd-keyfile=<path>` with a client certificate signed by etcd's CA",
                 ),
             };
-            findings
+            let neither_written =
+                !api.flags().contains("etcd-certfile") && !api.flags().contains("etcd-keyfile");
+            let fix = neither_written
+                .then(|| {
+                    fixes::add_flags(
+                        inventory,
+                        api.process,
+                        &[
+                            "--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt",
+                            "--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
+                        ],
+                    )
+                })
+                .flatten()
+                .map(|edits| {
+                    fixes::unsafe_fix("Add kubeadm's etcd client certificate and key", edits)
+                });
+            let finding = findings
                 .report(api.missing_anchor(), message)
                 .component(Component::ApiServer)
                 .label(label)
@@ -121,6 +145,9 @@ impl Rule for ApiserverEtcdClientCertMissing {
                     "etcd either lets in clients without a certificate, or this apiserver cannot connect",
                     "no certificate can be presented there, so etcd at that address lets in any client",
                 ));
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -128,6 +155,7 @@ impl Rule for ApiserverEtcdClientCertMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{Tester, apiserver, apiserver_args};
 
     const SERVERS: &str = "--etcd-servers=https://127.0.0.1:2379";
@@ -157,5 +185,14 @@ mod tests {
                 apiserver_args(&["--etcd-servers=http://127.0.0.1:2379"]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &ApiserverEtcdClientCertMissing,
+            "kube-apiserver.yaml",
+            [apiserver(&[SERVERS]), fixes::flow(&apiserver(&[SERVERS]))],
+        );
     }
 }

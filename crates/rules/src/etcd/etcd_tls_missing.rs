@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::{missing, missing_label, setting_name, spelled, state, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -60,6 +61,12 @@ declare_rule! {
     /// rule: it makes etcd invent a self-signed certificate (see `etcd-auto-tls-enabled`).
     /// Setting the files is not enough on its own: a listener whose URL starts with `http://`
     /// still serves plain HTTP (see `etcd-plaintext-url`).
+    ///
+    /// ## Fix
+    /// Unsafe, and only when both are missing from the command line: adds kubeadm's paths,
+    /// `--cert-file=/etc/kubernetes/pki/etcd/server.crt` and
+    /// `--key-file=/etc/kubernetes/pki/etcd/server.key`. The files must exist and name this
+    /// member; clients that speak plain HTTP to etcd stop working once its URLs are `https://`.
     ///
     /// ## How to verify on a live cluster
     /// On the etcd host, ask the client port for its version over plain HTTP: `curl
@@ -153,12 +160,30 @@ impl Rule for EtcdTlsMissing {
                     )
                 }
             };
-            findings
+            let fix = (cert.is_none() && key.is_none())
+                .then(|| {
+                    fixes::add_flags(
+                        inventory,
+                        etcd.process,
+                        &[
+                            "--cert-file=/etc/kubernetes/pki/etcd/server.crt",
+                            "--key-file=/etc/kubernetes/pki/etcd/server.key",
+                        ],
+                    )
+                })
+                .flatten()
+                .map(|edits| {
+                    fixes::unsafe_fix("Add kubeadm's etcd server certificate and key", edits)
+                });
+            let finding = findings
                 .report(etcd.missing_anchor(), message)
                 .component(Component::Etcd)
                 .label(label)
                 .help(help)
                 .note(note);
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -167,6 +192,7 @@ impl Rule for EtcdTlsMissing {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env, etcd_flags_env};
+    use crate::fixes;
     use crate::testing::{Tester, etcd};
 
     const CERT: &str = "--cert-file=/etc/kubernetes/pki/etcd/server.crt";
@@ -205,5 +231,17 @@ mod tests {
                 ]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &EtcdTlsMissing,
+            "etcd.yaml",
+            [
+                etcd(&["--listen-client-urls=http://127.0.0.1:2379"]),
+                fixes::flow(&etcd(&["--listen-client-urls=http://127.0.0.1:2379"])),
+            ],
+        );
     }
 }

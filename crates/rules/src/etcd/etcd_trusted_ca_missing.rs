@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::{missing, missing_label, spelled, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -61,6 +62,11 @@ declare_rule! {
     /// `--config-file` etcd reads neither and the rule stays silent. A CA shared with the
     /// rest of the cluster is reported by `etcd-ca-shared-with-cluster`.
     ///
+    /// ## Fix
+    /// Unsafe: adds kubeadm's path, `--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt`. The
+    /// file must exist and sign only etcd's clients; clients whose certificates another CA signed
+    /// are refused once client certificates are checked.
+    ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.6.0, 2.2 (client certificate authentication, which needs the CA) and 2.7 (ensure that a unique Certificate Authority is used for etcd; its audit expects `--trusted-ca-file`)
     /// - etcd documentation: "Transport security model"
@@ -89,7 +95,13 @@ impl Rule for EtcdTrustedCaMissing {
                 "without a trusted CA (or `--client-cert-auth=true`) etcd asks its clients for no certificate"
             };
             let name = missing(&etcd, "trusted-ca-file");
-            findings
+            let fix = fixes::add_flag(
+                inventory,
+                etcd.process,
+                "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",
+            )
+            .map(|edits| fixes::unsafe_fix("Add kubeadm's etcd CA as `--trusted-ca-file`", edits));
+            let finding = findings
                 .report(
                     etcd.missing_anchor(),
                     format!("{name} not set; etcd has no CA of its own for client certificates"),
@@ -102,6 +114,9 @@ impl Rule for EtcdTrustedCaMissing {
                     where_to(&etcd)
                 ))
                 .note(note);
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -110,6 +125,7 @@ impl Rule for EtcdTrustedCaMissing {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env};
+    use crate::fixes;
     use crate::testing::{Tester, etcd};
 
     #[test]
@@ -131,5 +147,17 @@ mod tests {
                 etcd_env(&[("ETCD_CLIENT_CERT_AUTH", "'true'")]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &EtcdTrustedCaMissing,
+            "etcd.yaml",
+            [
+                etcd(&["--client-cert-auth=true"]),
+                fixes::flow(&etcd(&["--client-cert-auth=true"])),
+            ],
+        );
     }
 }

@@ -2,7 +2,7 @@ use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
-use crate::finding::Findings;
+use crate::finding::{Applicability, Findings};
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -34,6 +34,13 @@ declare_rule! {
     /// authorization:
     ///   mode: Webhook
     /// ```
+    ///
+    /// ## Fix
+    /// Unsafe: sets the winning `--authorization-mode` or the written `authorization.mode` to
+    /// `Webhook`, or adds `--authorization-mode=Webhook` to a kubelet without a config file.
+    /// Webhook authorization asks the API server about every request (SubjectAccessReview), so
+    /// clients without RBAC permission on the `nodes/*` subresources — monitoring agents, the API
+    /// server itself when its user lacks them — are denied until they get it.
     ///
     /// ## Version notes
     /// A kubelet started with flags only defaults to `--authorization-mode=AlwaysAllow`; a
@@ -67,7 +74,7 @@ declare_rule! {
 const SETTING: KubeletSetting = KubeletSetting {
     flag: "authorization-mode",
     field: "authorization.mode",
-    fix: None,
+    fix: Some(Applicability::Unsafe),
 };
 
 impl Rule for KubeletAuthorizationAlwaysAllow {
@@ -101,6 +108,7 @@ impl Rule for KubeletAuthorizationAlwaysAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
@@ -137,5 +145,19 @@ mod tests {
                 kubelet_with_config(&["--authorization-mode=AlwaysAllow"], ""),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &KubeletAuthorizationAlwaysAllow,
+            KUBELET_CONFIG_PATH,
+            [
+                kubelet_flags(&["--v=2"]),
+                kubelet_flags(&["--authorization-mode=AlwaysAllow"]),
+                kubelet_flags(&["--authorization-mode", "AlwaysAllow"]),
+                kubelet_config("authorization:\n  mode: AlwaysAllow\n"),
+            ],
+        );
     }
 }

@@ -2,6 +2,7 @@ use kubeharden_core::{Component, Effective, Inventory, Location};
 
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -52,6 +53,13 @@ declare_rule! {
     ///     - --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt
     ///     - --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key
     /// ```
+    ///
+    /// ## Fix
+    /// Unsafe, and only when both flags are missing: adds kubeadm's paths,
+    /// `--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt` and
+    /// `--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key`. The files must
+    /// exist on the node and be signed by the CA the kubelets trust, which kubeharden cannot
+    /// check; with a wrong path the apiserver does not start.
     ///
     /// ## Version notes
     /// Neither flag has a default, and the API server presents the certificate only when
@@ -158,11 +166,29 @@ impl Rule for KubeletClientCertMissing {
                 (PathFlag::Missing, _) => (anchor, format!("no `--{CERT}` among these flags")),
                 _ => (anchor, format!("no `--{KEY}` among these flags")),
             };
-            findings
+            let fix = matches!((&cert, &key), (PathFlag::Missing, PathFlag::Missing))
+                .then(|| {
+                    fixes::add_flags(
+                        inventory,
+                        api.process,
+                        &[
+                            "--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt",
+                            "--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key",
+                        ],
+                    )
+                })
+                .flatten()
+                .map(|edits| {
+                    fixes::unsafe_fix("Add kubeadm's kubelet client certificate and key", edits)
+                });
+            let finding = findings
                 .report(location, message)
                 .component(Component::ApiServer)
                 .label(label)
                 .help(help);
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
@@ -170,6 +196,7 @@ impl Rule for KubeletClientCertMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{Tester, apiserver, apiserver_args};
 
     const CERT: &str =
@@ -203,5 +230,18 @@ mod tests {
                 apiserver(&[CERT, KEY, "--kubelet-client-certificate="]),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &KubeletClientCertMissing,
+            "kube-apiserver.yaml",
+            [
+                apiserver(&["--v=2"]),
+                fixes::flow(&apiserver(&["--v=2"])),
+                apiserver(&["'--v=2'"]).replace('\n', "\r\n"),
+            ],
+        );
     }
 }
