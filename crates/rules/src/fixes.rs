@@ -311,13 +311,17 @@ pub(crate) fn add_flags(
         .iter()
         .flat_map(words)
         .chain(process.flags.positionals().iter().map(|p| p.span))
-        .max_by_key(|span| span.end)?;
+        .max_by_key(|span| span.end);
     if (0..=process.flags.iter().map(|f| f.index + 1).max().unwrap_or(0))
         .any(|i| process.word_source(i) != WordSource::File(process.file))
     {
         return None;
     }
-    let last = item(text, last)?;
+    let last = match last {
+        Some(last) => item(text, last)?,
+        // No flag yet: after the list's last item (the program).
+        None => last_item(text, process.flags_anchor)?,
+    };
     let quoted = |word: &str| match last.quote {
         Some('"') => format!("\"{word}\""),
         Some(_) => format!("'{word}'"),
@@ -363,6 +367,77 @@ pub(crate) fn add_flags(
         },
     };
     Some(vec![edit])
+}
+
+/// The last item of the list under the key at `key` (`command:`, `args:`): a block list, or
+/// a flow list on the key's line. `None` for an empty list or items spanning lines.
+fn last_item(text: &str, key: Span) -> Option<Item> {
+    let after = key.end + text.get(key.end..)?.find(':')? + 1;
+    let line_end = text[after..]
+        .find('\n')
+        .map_or(text.len(), |i| after + i + 1);
+    let rest = text[after..line_end].trim_matches([' ', '\t', '\r', '\n']);
+    let content = if rest.starts_with('[') {
+        let open = after + text[after..line_end].find('[')?;
+        let close = open + text[open..line_end].rfind(']')?;
+        let inner = &text[open + 1..close];
+        let start = open + 1 + inner.rfind(',').map_or(0, |i| i + 1);
+        trimmed(text, Span::new(start, close))?
+    } else if rest.is_empty() || rest.starts_with('#') {
+        let mut lines = text[line_end..].split_inclusive('\n');
+        let mut offset = line_end;
+        let mut dash: Option<String> = None;
+        let mut last = None;
+        for line in lines.by_ref() {
+            let start = offset;
+            offset += line.len();
+            let body = line.trim_end_matches(['\n', '\r']);
+            let stripped = body.trim_start_matches(' ');
+            if stripped.is_empty() || stripped.starts_with('#') {
+                continue;
+            }
+            let indent = &body[..body.len() - stripped.len()];
+            match &dash {
+                None if stripped.starts_with("- ") => dash = Some(format!("{indent}- ")),
+                None => return None,
+                Some(_) => {}
+            }
+            let prefix = dash.as_deref()?;
+            if let Some(item) = body.strip_prefix(prefix) {
+                let item_start = start + prefix.len();
+                let end = item.find(" #").unwrap_or(item.len());
+                last = Some(trimmed(text, Span::new(item_start, item_start + end))?);
+            } else if indent.len() > prefix.len() - 2 {
+                // A continuation line or a nested node: not a simple list.
+                return None;
+            } else {
+                break;
+            }
+        }
+        last?
+    } else {
+        return None;
+    };
+    item(text, content)
+}
+
+/// `span` without surrounding blanks and, when it is quoted, without its quotes.
+fn trimmed(text: &str, span: Span) -> Option<Span> {
+    let raw = text.get(span.range())?;
+    let start = span.start + (raw.len() - raw.trim_start().len());
+    let word = raw.trim();
+    if word.is_empty() {
+        return None;
+    }
+    let end = start + word.len();
+    let quoted = word.len() >= 2
+        && (word.starts_with('"') && word.ends_with('"')
+            || word.starts_with('\'') && word.ends_with('\''));
+    Some(if quoted {
+        Span::new(start + 1, end - 1)
+    } else {
+        Span::new(start, end)
+    })
 }
 
 /// Sets the last `--name` to `value` in place, or adds `--name=value` when it is missing.
@@ -522,4 +597,46 @@ pub(crate) fn flow(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last(text: &str) -> Option<&str> {
+        let key = text
+            .find("command")
+            .map(|i| Span::new(i, i + "command".len()))?;
+        let item = last_item(text, key)?;
+        Some(&text[item.outer.range()])
+    }
+
+    #[test]
+    fn the_last_item_of_a_list_without_flags() {
+        let block = "    command:\n    - kube-apiserver # the program\n    image: x\n";
+        assert_eq!(last(block), Some("kube-apiserver"));
+        assert_eq!(
+            last("command:\n- 'kube-apiserver'\r\nimage: x\r\n"),
+            Some("'kube-apiserver'")
+        );
+        assert_eq!(
+            last("    command: [\"kube-apiserver\"]\n"),
+            Some("\"kube-apiserver\"")
+        );
+        assert_eq!(last("    command: [a, b]  # c\n"), Some("b"));
+        assert_eq!(last("    command: []\n"), None);
+        assert_eq!(last("    command:\n    - >-\n      kube-apiserver\n"), None);
+        assert_eq!(last("    command:\n    image: x\n"), None);
+    }
+
+    #[test]
+    fn removing_a_flow_item_takes_one_comma() {
+        let text = "command: [a, --x, b]\n";
+        let start = text.find("--x").unwrap_or(0);
+        let span = remove_words(text, &[Span::new(start, start + 3)]);
+        assert_eq!(span.map(|s| &text[s.range()]), Some(", --x"));
+        let text = "args: [\"--x\", b]\n";
+        let span = remove_words(text, &[Span::new(8, 11)]);
+        assert_eq!(span.map(|s| &text[s.range()]), Some("\"--x\", "));
+    }
 }

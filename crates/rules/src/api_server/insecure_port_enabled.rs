@@ -158,6 +158,9 @@ mod tests {
             &InsecurePortEnabled,
             "kube-apiserver.yaml",
             [
+                apiserver_at("v1.19.16", &[]),
+                fixes::flow(&apiserver_at("v1.19.16", &[])),
+                apiserver_at("v1.19.16", &[]).replace('\n', "\r\n"),
                 apiserver_at("v1.19.16", &["--v=2"]),
                 apiserver_at("v1.18.20", &["--insecure-port=8080"]),
                 apiserver_at("v1.18.20", &["--insecure-port", "8080"]),

@@ -161,6 +161,8 @@ mod tests {
             &KubeletAnonymousAuthEnabled,
             KUBELET_CONFIG_PATH,
             [
+                kubelet_flags(&[]),
+                fixes::flow(&kubelet_flags(&[])),
                 kubelet_flags(&["--v=2"]),
                 kubelet_flags(&["--anonymous-auth=true"]),
                 kubelet_flags(&["--anonymous-auth"]),

@@ -146,6 +146,7 @@ mod tests {
             &KubeletReadOnlyPortEnabled,
             KUBELET_CONFIG_PATH,
             [
+                kubelet_flags(&[]),
                 kubelet_flags(&["--v=2"]),
                 kubelet_flags(&["--read-only-port=10255"]),
                 kubelet_flags(&["--read-only-port", "10255"]),
