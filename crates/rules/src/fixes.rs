@@ -7,7 +7,7 @@
 //! file or a kubeadm config (not supported yet). No fix is better than a wrong one.
 
 use kubeharden_core::flags::{Flag, ValueForm};
-use kubeharden_core::inventory::{Origin, Process, WordSource};
+use kubeharden_core::inventory::{KubeletConfigDoc, Origin, Process, WordSource};
 use kubeharden_core::{Inventory, Location, Span};
 
 use crate::finding::{Applicability, Edit, Fix};
@@ -483,6 +483,100 @@ pub(crate) fn set_config_value(
     }])
 }
 
+/// Sets field `path` (`authentication.x509.clientCAFile`) of a config document to the plain
+/// scalar `value`: the written value in place, or a new `key: value` line under the nearest
+/// existing parent (its first child, at its children's indentation), creating the missing
+/// parents; with no parent at all, after the document's `kind:` line. `None` when a prefix
+/// of `path` is a scalar or null, or the parent is a flow mapping.
+pub(crate) fn set_config_field(
+    inventory: &Inventory,
+    doc: &KubeletConfigDoc,
+    path: &str,
+    value: &str,
+) -> Option<Vec<Edit>> {
+    if let Some(leaf) = doc.fields.get(path) {
+        return set_config_value(inventory, Location::new(doc.file, leaf.span), value);
+    }
+    // `x509:` written with no value (or a scalar) would be a duplicate key.
+    if doc
+        .fields
+        .leaves()
+        .any(|(p, _)| p == path || path.starts_with(&format!("{p}.")))
+    {
+        return None;
+    }
+    let text = inventory.file(doc.file).text();
+    let (parent_path, anchor) = match doc.fields.nearest_parent(path) {
+        Some(span) => {
+            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let parent_line = &text[line_start..span.start];
+            // The parent's dotted path, from how deep its key sits: find it among the prefixes.
+            let prefix = path
+                .match_indices('.')
+                .map(|(i, _)| &path[..i])
+                .rfind(|p| {
+                    doc.fields.nearest_parent(&format!("{p}.x")) == Some(span)
+                        && doc.fields.nearest_parent(p) != Some(span)
+                })?;
+            (Some((prefix, parent_line.len())), span)
+        }
+        None => (None, doc.kind_span),
+    };
+    let line_end = text[anchor.end..]
+        .find('\n')
+        .map_or(text.len(), |i| anchor.end + i + 1);
+    let eol = if text[..line_end].ends_with("\r\n")
+        || (!text[..line_end].ends_with('\n') && text.contains("\r\n"))
+    {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let rest_of_line = text[anchor.end..line_end].trim_end_matches(['\n', '\r']);
+    let (segments, indent, step) = match parent_path {
+        Some((prefix, parent_indent)) => {
+            // `key:` then nothing (or a comment): a block mapping follows.
+            let after_colon = rest_of_line.trim_start().strip_prefix(':')?.trim();
+            if !(after_colon.is_empty() || after_colon.starts_with('#')) {
+                return None;
+            }
+            let next = text[line_end..]
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| l.len() - l.trim_start_matches(' ').len());
+            let child = match next {
+                Some(n) if n > parent_indent => n,
+                _ => parent_indent + 2,
+            };
+            let rest = &path[prefix.len() + 1..];
+            (rest, child, child - parent_indent)
+        }
+        None => {
+            let line_start = text[..anchor.start].rfind('\n').map_or(0, |i| i + 1);
+            let kind_line = &text[line_start..anchor.start];
+            let indent = kind_line.len() - kind_line.trim_start_matches(' ').len();
+            (path, indent, 2)
+        }
+    };
+    let parts: Vec<&str> = segments.split('.').collect();
+    let mut insert = String::new();
+    if !text[..line_end].ends_with('\n') {
+        insert.push_str(eol);
+    }
+    for (depth, part) in parts.iter().enumerate() {
+        let pad = " ".repeat(indent + depth * step);
+        if depth + 1 == parts.len() {
+            insert.push_str(&format!("{pad}{part}: {value}{eol}"));
+        } else {
+            insert.push_str(&format!("{pad}{part}:{eol}"));
+        }
+    }
+    Some(vec![Edit {
+        span: Span::new(line_end, line_end),
+        replacement: insert,
+    }])
+}
+
 /// Test helper: applies non-overlapping `edits` to `text`.
 #[cfg(test)]
 pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
@@ -627,6 +721,51 @@ mod tests {
         assert_eq!(last("    command: []\n"), None);
         assert_eq!(last("    command:\n    - >-\n      kube-apiserver\n"), None);
         assert_eq!(last("    command:\n    image: x\n"), None);
+    }
+
+    fn field(body: &str, path: &str) -> Option<String> {
+        let text = crate::testing::kubelet_config(body);
+        let mut inventory = Inventory::new(Default::default());
+        inventory.add_file(kubeharden_core::SourceFile::new(
+            "config.yaml",
+            text.as_str(),
+        ));
+        let doc = inventory
+            .kubelets()
+            .into_iter()
+            .find_map(|k| k.sources.config)?;
+        let edits = set_config_field(&inventory, doc, path, "/ca.crt")?;
+        let fixed = apply(&text, &edits);
+        Some(fixed[fixed.find("KubeletConfiguration\n")? + 21..].to_owned())
+    }
+
+    #[test]
+    fn a_missing_config_field_goes_under_its_nearest_parent() {
+        let path = "authentication.x509.clientCAFile";
+        assert_eq!(
+            field("", path).as_deref(),
+            Some("authentication:\n  x509:\n    clientCAFile: /ca.crt\n")
+        );
+        assert_eq!(
+            field(
+                "authentication:\n    webhook:\n        enabled: true\n",
+                path
+            )
+            .as_deref(),
+            Some(
+                "authentication:\n    x509:\n        clientCAFile: /ca.crt\n    webhook:\n        enabled: true\n"
+            )
+        );
+        assert_eq!(
+            field("authentication:\n  x509:\n    clientCAFile: old\n", path).as_deref(),
+            Some("authentication:\n  x509:\n    clientCAFile: /ca.crt\n")
+        );
+        // A null `x509:` or a flow mapping: no safe place to write.
+        assert_eq!(field("authentication:\n  x509:\n", path), None);
+        assert_eq!(
+            field("authentication: {webhook: {enabled: true}}\n", path),
+            None
+        );
     }
 
     #[test]

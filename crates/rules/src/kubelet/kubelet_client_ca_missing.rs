@@ -3,6 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::KubeletSetting;
 use crate::declare_rule;
 use crate::finding::Findings;
+use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -43,6 +44,14 @@ declare_rule! {
     ///     clientCAFile: /etc/kubernetes/pki/ca.crt
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: points the kubelet at kubeadm's cluster CA, `/etc/kubernetes/pki/ca.crt`: the
+    /// winning `--client-ca-file` or the written `authentication.x509.clientCAFile` in place, the
+    /// field added to the config file (creating `authentication:` and `x509:` where missing), or
+    /// `--client-ca-file` added to a kubelet without a config file. The file must exist on the
+    /// node and have signed the API server's kubelet client certificate; from then on clients
+    /// with certificates from another CA are refused.
+    ///
     /// ## Version notes
     /// Neither the flag nor the config file has a default client CA. kubeadm fills in
     /// `/etc/kubernetes/pki/ca.crt` when it writes the kubelet's config, so a
@@ -76,6 +85,9 @@ const SETTING: KubeletSetting = KubeletSetting {
     field: "authentication.x509.clientCAFile",
     fix: None,
 };
+
+/// The cluster CA kubeadm points every kubelet at: what the fix offers.
+const KUBEADM_CLIENT_CA: &str = "/etc/kubernetes/pki/ca.crt";
 
 impl Rule for KubeletClientCaMissing {
     fn meta(&self) -> &'static Meta {
@@ -111,6 +123,14 @@ impl Rule for KubeletClientCaMissing {
                     SETTING.flag
                 )
             };
+            let fix = SETTING
+                .fix_edits(inventory, &kubelet, &ca, KUBEADM_CLIENT_CA)
+                .map(|edits| {
+                    fixes::unsafe_fix(
+                        format!("Use kubeadm's cluster CA, `{KUBEADM_CLIENT_CA}`"),
+                        edits,
+                    )
+                });
             let finding = findings
                 .report(
                     ca.location_or(kubelet.missing_anchor(SETTING.field)),
@@ -119,8 +139,12 @@ impl Rule for KubeletClientCaMissing {
                 .component(Component::Kubelet)
                 .label(label)
                 .help(help);
-            if let Some(note) = SETTING.source_note(inventory, &kubelet, &ca, None) {
-                finding.note(note);
+            let finding = match SETTING.source_note(inventory, &kubelet, &ca, None) {
+                Some(note) => finding.note(note),
+                None => finding,
+            };
+            if let Some(fix) = fix {
+                finding.fix(fix);
             }
         }
     }
@@ -129,6 +153,7 @@ impl Rule for KubeletClientCaMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixes;
     use crate::testing::{
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
@@ -183,5 +208,30 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+
+    #[test]
+    fn fix_round_trip() {
+        fixes::assert_round_trip(
+            &KubeletClientCaMissing,
+            KUBELET_CONFIG_PATH,
+            [
+                kubelet_flags(&[]),
+                kubelet_flags(&["--client-ca-file="]),
+                kubelet_config(""),
+                kubelet_config("authentication:\n  anonymous:\n    enabled: false\n"),
+                kubelet_config("authentication:\n    anonymous:\n        enabled: false\n"),
+                kubelet_config("authentication:\n  x509:\n    clientCAFile: \"\"\n"),
+                kubelet_config(
+                    "authentication: # kubeadm\n  webhook:\n    enabled: true\nport: 10250\n",
+                ),
+                kubelet_config("cgroupDriver: systemd\n").replace('\n', "\r\n"),
+                kubelet_with_config(&[], "cgroupDriver: systemd\n"),
+                kubelet_with_config(
+                    &["--client-ca-file="],
+                    "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
+                ),
+            ],
+        );
     }
 }

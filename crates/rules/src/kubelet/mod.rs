@@ -111,9 +111,8 @@ impl KubeletSetting {
     }
 
     /// The edits that give the setting `value` where it is decided: the winning flag's value,
-    /// the written config field, or a new flag for a kubelet without a config file. `None`
-    /// for a default a config file decides (adding the field needs an edit helper that
-    /// creates parents: not supported yet).
+    /// the written config field, the field added to the config file (with its missing
+    /// parents), or a new flag for a kubelet without a config file.
     fn fix_edits<T>(
         self,
         inventory: &Inventory,
@@ -129,6 +128,10 @@ impl KubeletSetting {
             }
             Provenance::ConfigFile(location) | Provenance::DropIn(location) => {
                 fixes::set_config_value(inventory, location, value)
+            }
+            Provenance::Default(_) if kubelet.sources.config.is_some() => {
+                let doc = kubelet.sources.config?;
+                fixes::set_config_field(inventory, doc, self.field, value)
             }
             Provenance::Default(_) if !kubelet.uses_config_file() => fixes::add_flag(
                 inventory,
