@@ -2,9 +2,13 @@
 //! file's style — `--flag=value` or the split form `--flag value`, block or flow lists, the
 //! items' quoting, indentation and line endings.
 //!
+//! kubeadm `extraArgs` entries (the `v1beta3` map and the `v1beta4` list of `{name, value}`)
+//! can have their value set (kept a string) or be removed, whole lines; a flag cannot be added
+//! there yet.
+//!
 //! Every helper returns `None` when it cannot be sure of the edit: a word that is not a whole
-//! list item, a value written with escapes, a command line in a systemd unit, an environment
-//! file or a kubeadm config (not supported yet). No fix is better than a wrong one.
+//! list item, a value written with escapes, a flow-style `extraArgs`, a command line in a
+//! systemd unit or an environment file (not supported yet). No fix is better than a wrong one.
 
 use kubeharden_core::flags::{Flag, ValueForm};
 use kubeharden_core::inventory::{KubeletConfigDoc, Origin, Process, WordSource};
@@ -135,6 +139,59 @@ fn manifest_text<'i>(
     Some(inventory.file(process.file).text())
 }
 
+/// The text of a kubeadm config whose `extraArgs` entry (map `name: value` or list item
+/// `{name, value}`) holds `flag`, when the entry is written in block style.
+fn kubeadm_entry<'i>(inventory: &'i Inventory, process: &Process, flag: &Flag) -> Option<&'i str> {
+    if process.origin != Origin::Kubeadm
+        || process.word_source(flag.index) != WordSource::File(process.file)
+    {
+        return None;
+    }
+    let text = inventory.file(process.file).text();
+    let entry = text.get(flag.span.range())?;
+    let line_start = text[..flag.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = text[line_start..flag.span.start].trim_start_matches(' ');
+    (!entry.is_empty() && (lead.is_empty() || lead == "- ")).then_some(text)
+}
+
+/// [`set_flag_value`] for a kubeadm `extraArgs` entry: the value's bytes, quoted when they
+/// were not (`extraArgs` values are strings, and a plain `0` would be a number).
+fn set_kubeadm_value(text: &str, flag: &Flag, value: &str) -> Option<Vec<Edit>> {
+    let written = flag.value.as_ref()?;
+    if text.get(written.span.range())? != written.text {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let before = written.span.start.checked_sub(1).and_then(|i| bytes.get(i));
+    let quoted = matches!(before, Some(b'"' | b'\'')) && bytes.get(written.span.end) == before;
+    if !quoted && written.span.is_empty() {
+        return None;
+    }
+    let replacement = if quoted {
+        value.to_owned()
+    } else {
+        format!("\"{value}\"")
+    };
+    Some(vec![Edit {
+        span: written.span,
+        replacement,
+    }])
+}
+
+/// The lines of a kubeadm `extraArgs` entry, line breaks included.
+fn kubeadm_entry_lines(text: &str, flag: &Flag) -> Option<Span> {
+    let start = text[..flag.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[flag.span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| flag.span.end + i + 1);
+    let tail = text[flag.span.end..end]
+        .trim_end_matches(['\n', '\r'])
+        .trim_start();
+    // The value's closing quote, then nothing but a comment.
+    let tail = tail.trim_start_matches(['"', '\'']).trim_start();
+    (tail.is_empty() || tail.starts_with('#')).then_some(Span::new(start, end))
+}
+
 /// The spans of `flag`'s argv words: `--name=value` (or bare `--name`), or `--name` and
 /// `value` for the split form.
 fn words(flag: &Flag) -> Vec<Span> {
@@ -153,6 +210,9 @@ pub(crate) fn set_flag_value(
     flag: &Flag,
     value: &str,
 ) -> Option<Vec<Edit>> {
+    if let Some(text) = kubeadm_entry(inventory, process, flag) {
+        return set_kubeadm_value(text, flag, value);
+    }
     let text = manifest_text(inventory, process, Some(flag))?;
     let mut last = None;
     for word in words(flag) {
@@ -222,6 +282,10 @@ pub(crate) fn remove_flags<'f>(
 ) -> Option<Vec<Edit>> {
     let mut spans = Vec::new();
     for flag in flags {
+        if let Some(text) = kubeadm_entry(inventory, process, flag) {
+            spans.push(kubeadm_entry_lines(text, flag)?);
+            continue;
+        }
         let text = manifest_text(inventory, process, Some(flag))?;
         spans.push(remove_words(text, &words(flag))?);
     }
@@ -668,6 +732,15 @@ pub(crate) fn assert_round_trip(
 /// Rounds of fixes a round trip may take before it must have converged.
 #[cfg(test)]
 const MAX_ROUNDS: usize = 4;
+
+#[cfg(test)]
+/// A kubeadm v1beta3 `ClusterConfiguration` for v1.19 with `extra_args` (the lines under
+/// `apiServer:`), or the v1beta4 list form.
+pub(crate) fn kubeadm(api_version: &str, extra_args: &str) -> String {
+    format!(
+        "apiVersion: kubeadm.k8s.io/{api_version}\nkind: ClusterConfiguration\nkubernetesVersion: v1.19.16\napiServer:\n{extra_args}controllerManager: {{}}\n"
+    )
+}
 
 /// Test helper: rewrites the block lists under `command:` and `args:` as flow lists.
 #[cfg(test)]

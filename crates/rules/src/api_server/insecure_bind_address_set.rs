@@ -240,6 +240,14 @@ mod tests {
             &InsecureBindAddressSet,
             "kube-apiserver.yaml",
             [
+                fixes::kubeadm(
+                    "v1beta3",
+                    "  extraArgs:\n    insecure-bind-address: 0.0.0.0\n    v: \"2\"\n",
+                ),
+                fixes::kubeadm(
+                    "v1beta4",
+                    "  extraArgs:\n  - name: v\n    value: \"2\"\n  - name: insecure-bind-address\n    value: 0.0.0.0 # all\n",
+                ),
                 apiserver_at("v1.18.20", &["--insecure-bind-address=0.0.0.0"]),
                 apiserver_at("v1.18.20", &["--insecure-bind-address", "0.0.0.0", "--v=2"]),
                 apiserver_at(

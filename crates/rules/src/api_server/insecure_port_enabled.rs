@@ -158,6 +158,12 @@ mod tests {
             &InsecurePortEnabled,
             "kube-apiserver.yaml",
             [
+                fixes::kubeadm("v1beta3", "  extraArgs:\n    insecure-port: \"8080\"\n"),
+                fixes::kubeadm("v1beta3", "  extraArgs:\n    insecure-port: 8080\n"),
+                fixes::kubeadm(
+                    "v1beta4",
+                    "  extraArgs:\n  - name: insecure-port\n    value: '8080'\n",
+                ),
                 apiserver_at("v1.19.16", &[]),
                 fixes::flow(&apiserver_at("v1.19.16", &[])),
                 apiserver_at("v1.19.16", &[]).replace('\n', "\r\n"),
