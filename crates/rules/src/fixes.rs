@@ -3,14 +3,15 @@
 //! items' quoting, indentation and line endings.
 //!
 //! kubeadm `extraArgs` entries (the `v1beta3` map and the `v1beta4` list of `{name, value}`)
-//! can have their value set (kept a string) or be removed, whole lines; a flag cannot be added
-//! there yet.
+//! can have their value set or extended (kept a string), be removed (whole lines), or be
+//! added after the last entry in the same form; an `extraArgs` that is missing or empty gets
+//! no new entry yet.
 //!
 //! Every helper returns `None` when it cannot be sure of the edit: a word that is not a whole
 //! list item, a value written with escapes, a flow-style `extraArgs`, a command line in a
 //! systemd unit or an environment file (not supported yet). No fix is better than a wrong one.
 
-use kubeharden_core::flags::{Flag, ValueForm};
+use kubeharden_core::flags::{Flag, FlagKind, ValueForm, flag_kind};
 use kubeharden_core::inventory::{KubeletConfigDoc, Origin, Process, WordSource};
 use kubeharden_core::{Inventory, Location, Span};
 
@@ -253,6 +254,16 @@ pub(crate) fn append_to_flag_value(
     flag: &Flag,
     suffix: &str,
 ) -> Option<Vec<Edit>> {
+    if let Some(text) = kubeadm_entry(inventory, process, flag) {
+        let written = flag.value.as_ref()?;
+        if text.get(written.span.range())? != written.text || written.text.is_empty() {
+            return None;
+        }
+        return Some(vec![Edit {
+            span: Span::new(written.span.end, written.span.end),
+            replacement: suffix.to_owned(),
+        }]);
+    }
     let text = manifest_text(inventory, process, Some(flag))?;
     let mut last = None;
     for word in words(flag) {
@@ -359,6 +370,10 @@ pub(crate) fn add_flags(
     process: &Process,
     new_words: &[&str],
 ) -> Option<Vec<Edit>> {
+    if process.origin == Origin::Kubeadm {
+        let text = inventory.file(process.file).text();
+        return add_kubeadm_args(text, process.flags_anchor, new_words);
+    }
     let text = manifest_text(inventory, process, None)?;
     // After `--` or an operand that ends etcd's flags, a new word would not be a flag. A last
     // flag still waiting for its value (`--authorization-mode` at the end) would take the new
@@ -504,13 +519,98 @@ fn trimmed(text: &str, span: Span) -> Option<Span> {
     })
 }
 
+/// [`add_flags`] for a kubeadm config: new entries after the last one of the block-style
+/// `extraArgs` at `key`, in its form (`name: "value"` or `- name:` / `value:`), values
+/// quoted. `None` when `extraArgs` is missing, empty or flow-style.
+fn add_kubeadm_args(text: &str, key: Span, new_words: &[&str]) -> Option<Vec<Edit>> {
+    if !text.get(key.range())?.ends_with("xtraArgs") {
+        return None;
+    }
+    let key_line_start = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
+    let key_indent = key.start - key_line_start;
+    let after = key.end + text[key.end..].find(':')? + 1;
+    let line_end = text[after..]
+        .find('\n')
+        .map_or(text.len(), |i| after + i + 1);
+    let rest = text[after..line_end].trim();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return None;
+    }
+    let eol = if text[..line_end].ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    // The entries: lines indented deeper than the key, or list items at the key's indentation.
+    let mut offset = line_end;
+    let mut end = None;
+    let mut child: Option<(usize, bool)> = None;
+    for line in text[line_end..].split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let stripped = body.trim_start_matches(' ');
+        let indent = body.len() - stripped.len();
+        let start = offset;
+        offset += line.len();
+        if stripped.is_empty() || stripped.starts_with('#') {
+            continue;
+        }
+        let is_item = stripped.starts_with("- ");
+        if indent > key_indent || (indent == key_indent && is_item) {
+            if child.is_none() {
+                child = Some((indent, is_item));
+            }
+            end = Some((start, offset, line.ends_with('\n')));
+        } else {
+            break;
+        }
+    }
+    let (child_indent, list) = child?;
+    let (_, last_end, last_has_break) = end?;
+    let pad = " ".repeat(child_indent);
+    let mut insert = String::new();
+    if !last_has_break {
+        insert.push_str(eol);
+    }
+    for word in new_words {
+        let (name, value) = word.strip_prefix("--")?.split_once('=')?;
+        if value.contains(['"', '\\']) {
+            return None;
+        }
+        if list {
+            insert.push_str(&format!(
+                "{pad}- name: {name}{eol}{pad}  value: \"{value}\"{eol}"
+            ));
+        } else {
+            insert.push_str(&format!("{pad}{name}: \"{value}\"{eol}"));
+        }
+    }
+    Some(vec![Edit {
+        span: Span::new(last_end, last_end),
+        replacement: insert,
+    }])
+}
+
 /// Sets the last `--name` to `value` in place, or adds `--name=value` when it is missing.
+/// `None` for a repeated flag whose occurrences accumulate (`--authorization-mode`): changing
+/// the last would not be enough.
 pub(crate) fn set_or_add_flag(
     inventory: &Inventory,
     process: &Process,
     name: &str,
     value: &str,
 ) -> Option<Vec<Edit>> {
+    let last_wins = process
+        .component
+        .and_then(|component| flag_kind(component, name))
+        .is_some_and(|kind| {
+            matches!(
+                kind,
+                FlagKind::Bool | FlagKind::Scalar | FlagKind::ReplaceList
+            )
+        });
+    if !last_wins && process.flags.all(name).nth(1).is_some() {
+        return None;
+    }
     match process.flags.last(name) {
         Some(flag) => set_flag_value(inventory, process, flag, value),
         None => add_flag(inventory, process, &format!("--{name}={value}")),

@@ -144,7 +144,7 @@ impl Rule for ApiserverAnonymousAuthEnabled {
             };
             let fix = matches!(
                 anonymous.provenance,
-                Provenance::Flag(_) | Provenance::Default(_)
+                Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) | Provenance::Default(_)
             )
             .then(|| fixes::set_or_add_flag(inventory, api.process, "anonymous-auth", "false"))
             .flatten()
@@ -218,6 +218,18 @@ mod tests {
             &ApiserverAnonymousAuthEnabled,
             "kube-apiserver.yaml",
             [
+                fixes::kubeadm(
+                    "v1beta3",
+                    "  extraArgs:\n    authorization-mode: Node,RBAC\n",
+                ),
+                fixes::kubeadm(
+                    "v1beta4",
+                    "  extraArgs:\n    - name: authorization-mode\n      value: Node,RBAC\n",
+                ),
+                fixes::kubeadm(
+                    "v1beta3",
+                    "  extraArgs:\n    authorization-mode: Node,RBAC\n    anonymous-auth: \"true\"\n",
+                ),
                 apiserver(&["--authorization-mode=Node,RBAC"]),
                 apiserver(&["--authorization-mode=Node,RBAC", "--anonymous-auth=true"]),
                 apiserver(&["--anonymous-auth", "--authorization-mode=Node,RBAC"]),

@@ -94,7 +94,7 @@ impl Rule for EtcdAutoTlsEnabled {
             }
             let name = setting_name("auto-tls", &auto.provenance);
             let fix = match auto.provenance {
-                Provenance::Flag(_) => etcd
+                Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => etcd
                     .process
                     .flags
                     .last("auto-tls")

@@ -98,7 +98,7 @@ impl Rule for EtcdPeerAutoTlsEnabled {
             }
             let name = setting_name("peer-auto-tls", &auto.provenance);
             let fix = match auto.provenance {
-                Provenance::Flag(_) => etcd
+                Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => etcd
                     .process
                     .flags
                     .last("peer-auto-tls")

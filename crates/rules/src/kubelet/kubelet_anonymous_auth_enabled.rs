@@ -161,6 +161,7 @@ mod tests {
             &KubeletAnonymousAuthEnabled,
             KUBELET_CONFIG_PATH,
             [
+                "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    anonymous-auth: \"true\"\n".to_owned(),
                 kubelet_flags(&[]),
                 fixes::flow(&kubelet_flags(&[])),
                 kubelet_flags(&["--v=2"]),

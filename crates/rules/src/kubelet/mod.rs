@@ -121,7 +121,7 @@ impl KubeletSetting {
         value: &str,
     ) -> Option<Vec<Edit>> {
         match setting.provenance {
-            Provenance::Flag(_) => {
+            Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => {
                 let process = kubelet.sources.command_line?;
                 let flag = process.flags.last(self.flag)?;
                 fixes::set_flag_value(inventory, process, flag, value)

@@ -261,6 +261,11 @@ mod tests {
             &NodeRestrictionDisabled,
             "kube-apiserver.yaml",
             [
+                fixes::kubeadm(
+                    "v1beta3",
+                    "  extraArgs:\n    enable-admission-plugins: PodSecurity\n",
+                )
+                .replace("v1.19.16", "v1.30.4"),
                 apiserver(&["--enable-admission-plugins=PodSecurity"]),
                 apiserver(&["--enable-admission-plugins", "PodSecurity,ServiceAccount"]),
                 apiserver(&["\"--enable-admission-plugins=PodSecurity\""]),
