@@ -270,4 +270,19 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn fix_round_trip_in_a_unit() {
+        fixes::assert_round_trip(
+            &InsecureBindAddressSet,
+            "etc/systemd/system/kube-apiserver.service",
+            [
+                "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --insecure-bind-address=0.0.0.0 \\\n  --v=2\nRestart=on-failure\n".to_owned(),
+                "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address=0.0.0.0\nRestart=on-failure\n".to_owned(),
+                "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address 0.0.0.0 \\\n  --authorization-mode=Node,RBAC\nRestart=on-failure\n".to_owned(),
+                "[Service]\nExecStart=/usr/local/bin/kube-apiserver --insecure-bind-address=0.0.0.0 --v=2\n".to_owned(),
+                "[Service]\r\nExecStart=/usr/local/bin/kube-apiserver --v=2 --insecure-bind-address=0.0.0.0\r\n".to_owned(),
+            ],
+        );
+    }
 }

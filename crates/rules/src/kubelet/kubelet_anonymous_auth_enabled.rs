@@ -47,7 +47,8 @@ declare_rule! {
     /// `--anonymous-auth=false`), sets a written `authentication.anonymous.enabled` to `false`, or
     /// adds `--anonymous-auth=false` to a kubelet that has no config file. The API server reaches
     /// the kubelet with its client certificate, so nothing that works today needs anonymous
-    /// access. A kubelet on a systemd unit or environment file gets no fix yet.
+    /// access. In a systemd unit or environment file the value is set in place; a flag is
+    /// not added there yet.
     ///
     /// ## Version notes
     /// The two ways of configuring the kubelet have different defaults. A kubelet started
@@ -174,6 +175,18 @@ mod tests {
                 kubelet_config("authentication:\n  anonymous:\n    enabled: on # old\n"),
                 kubelet_with_config(&[], "authentication:\n  anonymous:\n    enabled: true\n"),
                 kubelet_with_config(&["--anonymous-auth=true"], ""),
+            ],
+        );
+    }
+
+    #[test]
+    fn fix_round_trip_in_a_unit() {
+        fixes::assert_round_trip(
+            &KubeletAnonymousAuthEnabled,
+            "etc/systemd/system/kubelet.service",
+            [
+                "[Service]\nExecStart=/usr/bin/kubelet --anonymous-auth --v=2\n".to_owned(),
+                "[Service]\nExecStart=/usr/bin/kubelet \\\n  --v=2 \\\n  --anonymous-auth=true\nRestart=on-failure\n".to_owned(),
             ],
         );
     }

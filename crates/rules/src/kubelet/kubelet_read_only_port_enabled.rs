@@ -37,8 +37,8 @@ declare_rule! {
     /// Safe: sets the winning `--read-only-port` to `0` in place, sets a written `readOnlyPort`
     /// to `0`, or adds `--read-only-port=0` to a kubelet that has no config file. Everything the
     /// read-only port serves is also on the authenticated port 10250; a monitoring agent that
-    /// still scrapes 10255 has to move there. A kubelet on a systemd unit or environment file
-    /// gets no fix yet.
+    /// still scrapes 10255 has to move there. In a systemd unit or environment file the value
+    /// is set in place; a flag is not added there yet.
     ///
     /// ## Version notes
     /// A kubelet started with flags only opens the port: `--read-only-port` defaults to
@@ -157,6 +157,18 @@ mod tests {
                 kubelet_config("readOnlyPort: 10255 # legacy\n").replace('\n', "\r\n"),
                 kubelet_with_config(&[], "readOnlyPort: 10255\n"),
                 kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn fix_round_trip_in_a_unit() {
+        fixes::assert_round_trip(
+            &KubeletReadOnlyPortEnabled,
+            "etc/systemd/system/kubelet.service",
+            [
+                "[Service]\nExecStart=/usr/bin/kubelet \\\n  --read-only-port=10255 \\\n  --v=2\nRestart=on-failure\n".to_owned(),
+                "[Service]\nExecStart=/usr/bin/kubelet --read-only-port 10255\n".to_owned(),
             ],
         );
     }
