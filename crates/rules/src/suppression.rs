@@ -388,7 +388,7 @@ mod tests {
     fn a_marker_inside_a_block_scalar_is_text() {
         // `--fix` would otherwise delete this line from the ConfigMap's value.
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  other: |\n    # kubeharden: ignore[KAPI001]\n    more text\n  folded: \"a\n    # kubeharden: ignore[KAPI002] b\"\n";
-        let report = crate::Linter::new(crate::Settings::default())
+        let report = crate::Linter::new(Settings::default())
             .lint_source(std::path::Path::new("notes.yaml"), text);
         assert!(report.findings.is_empty(), "{:?}", report.findings);
     }
