@@ -1,9 +1,8 @@
-use kubeharden_core::{Component, Inventory, Provenance};
+use kubeharden_core::Inventory;
 
-use super::{missing, setting_name, spelled, state, where_to};
+use super::{AutoTlsSide, check_auto_tls};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -83,50 +82,19 @@ impl Rule for EtcdAutoTlsEnabled {
     }
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for etcd in inventory.etcds() {
-            // `None`: a config file decides.
-            let Some(auto) = etcd.auto_tls() else {
-                continue;
-            };
-            // Given certificate files win over auto TLS.
-            if !auto.value || etcd.cert_file().is_some() || etcd.key_file().is_some() {
-                continue;
-            }
-            let name = setting_name("auto-tls", &auto.provenance);
-            let fix = match auto.provenance {
-                Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => etcd
-                    .process
-                    .flags
-                    .last("auto-tls")
-                    .and_then(|flag| fixes::set_flag_value(inventory, etcd.process, flag, "false"))
-                    .map(|edits| fixes::safe("Set `--auto-tls=false`", edits)),
-                _ => None,
-            };
-            let finding = findings
-                .report(
-                    auto.location_or(etcd.missing_anchor()),
-                    format!(
-                        "{}; etcd serves its clients a self-signed certificate",
-                        state(&etcd, "auto-tls", &auto)
-                    ),
-                )
-                .component(Component::Etcd)
-                .label("self-signed client certificate")
-                .help(format!(
-                    "remove `{name}` and add {} and {}{}, a certificate and key signed by the etcd CA",
-                    spelled(&etcd, "cert-file", "<path>"),
-                    spelled(&etcd, "key-file", "<path>"),
-                    where_to(&etcd)
-                ))
-                .note(format!(
-                    "etcd generates this certificate at start-up because neither {} nor {} is given",
-                    missing(&etcd, "cert-file"),
-                    missing(&etcd, "key-file")
-                ));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
-        }
+        check_auto_tls(
+            &AutoTlsSide {
+                flag: "auto-tls",
+                cert: "cert-file",
+                key: "key-file",
+                consequence: "etcd serves its clients a self-signed certificate",
+                label: "self-signed client certificate",
+                what: "a certificate and key",
+                peer: false,
+            },
+            inventory,
+            findings,
+        );
     }
 }
 
@@ -134,6 +102,7 @@ impl Rule for EtcdAutoTlsEnabled {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env};
+    use crate::fixes;
     use crate::testing::{Tester, etcd};
 
     #[test]

@@ -1,9 +1,8 @@
-use kubeharden_core::{Component, Inventory, Provenance};
+use kubeharden_core::Inventory;
 
-use super::{missing, peer_scope_note, setting_name, spelled, state, where_to};
+use super::{AutoTlsSide, check_auto_tls};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::fixes;
 use crate::rule::{Meta, Rule};
 
 declare_rule! {
@@ -87,52 +86,19 @@ impl Rule for EtcdPeerAutoTlsEnabled {
     }
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for etcd in inventory.etcds() {
-            // `None`: a config file decides.
-            let Some(auto) = etcd.peer_auto_tls() else {
-                continue;
-            };
-            // Given certificate files win over auto TLS.
-            if !auto.value || etcd.peer_cert_file().is_some() || etcd.peer_key_file().is_some() {
-                continue;
-            }
-            let name = setting_name("peer-auto-tls", &auto.provenance);
-            let fix = match auto.provenance {
-                Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => etcd
-                    .process
-                    .flags
-                    .last("peer-auto-tls")
-                    .and_then(|flag| fixes::set_flag_value(inventory, etcd.process, flag, "false"))
-                    .map(|edits| fixes::safe("Set `--peer-auto-tls=false`", edits)),
-                _ => None,
-            };
-            let finding = findings
-                .report(
-                    auto.location_or(etcd.missing_anchor()),
-                    format!(
-                        "{}; etcd shows its peers a self-signed certificate",
-                        state(&etcd, "peer-auto-tls", &auto)
-                    ),
-                )
-                .component(Component::Etcd)
-                .label("self-signed peer certificate")
-                .help(format!(
-                    "remove `{name}` and add {} and {}{}, a peer certificate and key signed by the etcd CA",
-                    spelled(&etcd, "peer-cert-file", "<path>"),
-                    spelled(&etcd, "peer-key-file", "<path>"),
-                    where_to(&etcd)
-                ))
-                .note(peer_scope_note(&etcd).unwrap_or_else(|| {
-                    format!(
-                        "etcd generates this certificate at start-up because neither {} nor {} is given",
-                        missing(&etcd, "peer-cert-file"),
-                        missing(&etcd, "peer-key-file")
-                    )
-                }));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
-        }
+        check_auto_tls(
+            &AutoTlsSide {
+                flag: "peer-auto-tls",
+                cert: "peer-cert-file",
+                key: "peer-key-file",
+                consequence: "etcd shows its peers a self-signed certificate",
+                label: "self-signed peer certificate",
+                what: "a peer certificate and key",
+                peer: true,
+            },
+            inventory,
+            findings,
+        );
     }
 }
 
@@ -140,6 +106,7 @@ impl Rule for EtcdPeerAutoTlsEnabled {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env};
+    use crate::fixes;
     use crate::testing::{Tester, etcd};
 
     #[test]

@@ -30,7 +30,10 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use kubeharden_core::source::Spanned;
 use kubeharden_core::views::{ApiServer, Etcd};
-use kubeharden_core::{Effective, Provenance};
+use kubeharden_core::{Component, Effective, Inventory, Provenance};
+
+use crate::finding::Findings;
+use crate::fixes;
 
 /// How a setting is named where it was (or would be) written: `--flag`, or `ETCD_FLAG` when
 /// the value came from the container's environment.
@@ -357,5 +360,76 @@ mod tests {
         assert_eq!(and_list(&items(&["a"])), "a");
         assert_eq!(and_list(&items(&["a", "b"])), "a and b");
         assert_eq!(and_list(&items(&["a", "b", "c"])), "a, b and c");
+    }
+}
+
+/// One side of etcd's TLS (client or peer), as the two auto-TLS rules see it.
+pub(super) struct AutoTlsSide {
+    /// `auto-tls` or `peer-auto-tls`.
+    pub flag: &'static str,
+    pub cert: &'static str,
+    pub key: &'static str,
+    /// What happens: `etcd serves its clients a self-signed certificate`.
+    pub consequence: &'static str,
+    pub label: &'static str,
+    /// `a certificate and key` / `a peer certificate and key`.
+    pub what: &'static str,
+    /// Peer traffic may stay on loopback, which the note says.
+    pub peer: bool,
+}
+
+/// Reports etcd generating its own certificate for one side: auto TLS on and neither the
+/// certificate nor the key given (given files win over auto TLS).
+pub(super) fn check_auto_tls(
+    side: &AutoTlsSide,
+    inventory: &Inventory,
+    findings: &mut Findings<'_>,
+) {
+    for etcd in inventory.etcds() {
+        // `None`: a config file decides.
+        let Some(auto) = etcd.bool(side.flag) else {
+            continue;
+        };
+        if !auto.value || etcd.string(side.cert).is_some() || etcd.string(side.key).is_some() {
+            continue;
+        }
+        let name = setting_name(side.flag, &auto.provenance);
+        let fix = match auto.provenance {
+            Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => etcd
+                .process
+                .flags
+                .last(side.flag)
+                .and_then(|flag| fixes::set_flag_value(inventory, etcd.process, flag, "false"))
+                .map(|edits| fixes::safe(format!("Set `--{}=false`", side.flag), edits)),
+            _ => None,
+        };
+        let generated = format!(
+            "etcd generates this certificate at start-up because neither {} nor {} is given",
+            missing(&etcd, side.cert),
+            missing(&etcd, side.key)
+        );
+        let note = if side.peer {
+            peer_scope_note(&etcd).unwrap_or(generated)
+        } else {
+            generated
+        };
+        let finding = findings
+            .report(
+                auto.location_or(etcd.missing_anchor()),
+                format!("{}; {}", state(&etcd, side.flag, &auto), side.consequence),
+            )
+            .component(Component::Etcd)
+            .label(side.label)
+            .help(format!(
+                "remove `{name}` and add {} and {}{}, {} signed by the etcd CA",
+                spelled(&etcd, side.cert, "<path>"),
+                spelled(&etcd, side.key, "<path>"),
+                where_to(&etcd),
+                side.what
+            ))
+            .note(note);
+        if let Some(fix) = fix {
+            finding.fix(fix);
+        }
     }
 }
