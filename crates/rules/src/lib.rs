@@ -12,6 +12,7 @@
 
 pub mod api_server;
 pub mod apply;
+mod authorization;
 pub mod dashboard;
 mod diagnostic;
 pub mod docs;

@@ -1,5 +1,6 @@
 use kubeharden_core::{Component, Inventory, Location};
 
+use crate::authorization;
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
@@ -96,11 +97,7 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
             let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") else {
                 continue;
             };
-            let secure: Vec<&str> = modes
-                .iter()
-                .map(|mode| mode.value.as_str())
-                .filter(|mode| *mode != "AlwaysAllow")
-                .collect();
+            let secure = authorization::deciding(modes);
             let secure = if secure.is_empty() {
                 "Node,RBAC".to_owned()
             } else {
@@ -119,22 +116,18 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
                     "add `--authorization-mode=Node,RBAC`".to_owned(),
                 )
             } else {
-                let others: Vec<&str> = modes
-                    .iter()
-                    .map(|mode| mode.value.as_str())
-                    .filter(|mode| *mode != "AlwaysAllow")
-                    .collect();
+                let others = authorization::deciding(modes);
                 let (message, help) = if others.is_empty() {
                     (
                         "`--authorization-mode` is `AlwaysAllow`".to_owned(),
                         "set `--authorization-mode=Node,RBAC`".to_owned(),
                     )
                 } else {
-                    let chain: Vec<&str> = modes.iter().map(|mode| mode.value.as_str()).collect();
+                    let chain = authorization::chain(modes);
                     (
                         format!(
                             "`--authorization-mode` is `{}`; `AlwaysAllow` approves whatever the others leave undecided",
-                            chain.join(",")
+                            chain
                         ),
                         format!(
                             "remove `AlwaysAllow`: `--authorization-mode={}`",

@@ -1,6 +1,7 @@
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::{Component, Inventory};
 
+use crate::authorization;
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::notes;
@@ -94,8 +95,7 @@ impl Rule for RbacAuthorizationDisabled {
             if modes.iter().any(|mode| mode.value == "RBAC") {
                 continue;
             }
-            let chain: Vec<&str> = modes.iter().map(|mode| mode.value.as_str()).collect();
-            let chain = chain.join(",");
+            let chain = authorization::chain(modes);
             let (message, label, help) = if authorization.is_default() {
                 (
                     format!(
@@ -105,11 +105,7 @@ impl Rule for RbacAuthorizationDisabled {
                     "add `--authorization-mode=Node,RBAC`".to_owned(),
                 )
             } else {
-                let kept: Vec<&str> = modes
-                    .iter()
-                    .map(|mode| mode.value.as_str())
-                    .filter(|mode| *mode != "AlwaysAllow")
-                    .collect();
+                let kept = authorization::deciding(modes);
                 // RBAC after Node (whose answers are about kubelets), before the rest.
                 let suggestion = match kept.iter().position(|mode| *mode == "Node") {
                     _ if kept.is_empty() => "Node,RBAC".to_owned(),

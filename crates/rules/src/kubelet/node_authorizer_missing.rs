@@ -1,6 +1,7 @@
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::{Component, Inventory};
 
+use crate::authorization;
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::notes;
@@ -90,8 +91,7 @@ impl Rule for NodeAuthorizerMissing {
             if modes.iter().any(|mode| mode.value == "Node") {
                 continue;
             }
-            let chain: Vec<&str> = modes.iter().map(|mode| mode.value.as_str()).collect();
-            let chain = chain.join(",");
+            let chain = authorization::chain(modes);
             let (message, label, fix) = if authorization.is_default() {
                 (
                     format!(
@@ -102,11 +102,7 @@ impl Rule for NodeAuthorizerMissing {
                 )
             } else {
                 // Keep the authorizers that decide something, with `Node` in front.
-                let kept: Vec<&str> = modes
-                    .iter()
-                    .map(|mode| mode.value.as_str())
-                    .filter(|mode| *mode != "AlwaysAllow")
-                    .collect();
+                let kept = authorization::deciding(modes);
                 let suggestion = if kept.is_empty() {
                     "Node,RBAC".to_owned()
                 } else {
