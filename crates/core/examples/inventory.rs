@@ -16,11 +16,11 @@ fn main() {
         }
     }
     for problem in &inventory.problems {
-        let file = inventory.file(problem.file);
+        let file = inventory.file(problem.location.file());
         println!(
             "problem {}:{} {:?}",
             file.path().display(),
-            file.line_col(problem.span.start),
+            file.line_col(problem.location.span().start),
             problem.kind
         );
     }

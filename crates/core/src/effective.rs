@@ -2,23 +2,8 @@
 
 use std::fmt;
 
-use crate::inventory::FileId;
-use crate::source::Span;
+use crate::source::Location;
 use crate::version::KubeVersion;
-
-/// A place in one of the inventory's files.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct Location {
-    pub file: FileId,
-    pub span: Span,
-}
-
-impl Location {
-    #[must_use]
-    pub const fn new(file: FileId, span: Span) -> Self {
-        Self { file, span }
-    }
-}
 
 /// Where an effective value came from.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -66,7 +51,7 @@ impl Provenance {
     }
 
     #[must_use]
-    pub const fn default(why: &'static str, version: Option<KubeVersion>) -> Self {
+    pub const fn defaulted(why: &'static str, version: Option<KubeVersion>) -> Self {
         Self::Default(DefaultReason { version, why })
     }
 }
@@ -101,8 +86,8 @@ impl<T> Effective<T> {
     }
 
     #[must_use]
-    pub const fn default(value: T, why: &'static str, version: Option<KubeVersion>) -> Self {
-        Self::new(value, Provenance::default(why, version))
+    pub const fn defaulted(value: T, why: &'static str, version: Option<KubeVersion>) -> Self {
+        Self::new(value, Provenance::defaulted(why, version))
     }
 
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Effective<U> {

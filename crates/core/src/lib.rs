@@ -15,6 +15,6 @@ pub mod views;
 pub mod yaml;
 
 pub use component::Component;
-pub use effective::{Effective, Location, Provenance};
-pub use inventory::{FileId, Inventory, InventoryOptions};
-pub use source::{LineCol, SourceFile, Span, Spanned};
+pub use effective::{Effective, Provenance};
+pub use inventory::{Inventory, InventoryOptions};
+pub use source::{FileId, LineCol, Located, Location, SourceFile, Span, Spanned};

@@ -95,6 +95,116 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
     }
 }
 
+/// Index of a file in one run's inventory.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct FileId(pub u32);
+
+/// A place in one of the run's files: a file and a byte span in it.
+///
+/// Only core makes locations, from the file a value was read from, so a value that came from
+/// an environment file or a drop-in cannot be reported in the unit that loaded it. Outside
+/// core a location is taken from a located value ([`Located`], a flag, a view's
+/// [`crate::Effective`]) and, for the edits of a fix, narrowed within its own file
+/// ([`Location::within`]).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Location {
+    file: FileId,
+    span: Span,
+}
+
+impl Location {
+    #[must_use]
+    pub(crate) const fn new(file: FileId, span: Span) -> Self {
+        Self { file, span }
+    }
+
+    #[must_use]
+    pub const fn file(self) -> FileId {
+        self.file
+    }
+
+    #[must_use]
+    pub const fn span(self) -> Span {
+        self.span
+    }
+
+    /// Another span of the same file: the file never changes.
+    #[must_use]
+    pub const fn within(self, span: Span) -> Self {
+        Self::new(self.file, span)
+    }
+
+    /// The smallest location covering both, when they are in the same file.
+    #[must_use]
+    pub fn cover(self, other: Location) -> Option<Location> {
+        (self.file == other.file).then(|| self.within(self.span.cover(other.span)))
+    }
+}
+
+/// A value together with the place in a file it was read from.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Located<T> {
+    pub value: T,
+    location: Location,
+}
+
+impl<T> Located<T> {
+    pub(crate) const fn new(value: T, location: Location) -> Self {
+        Self { value, location }
+    }
+
+    #[must_use]
+    pub const fn location(&self) -> Location {
+        self.location
+    }
+
+    /// The bytes in [`Self::location`]'s file.
+    #[must_use]
+    pub const fn span(&self) -> Span {
+        self.location.span
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Located<U> {
+        Located::new(f(self.value), self.location)
+    }
+
+    pub const fn as_ref(&self) -> Located<&T> {
+        Located::new(&self.value, self.location)
+    }
+}
+
+impl Located<&str> {
+    #[must_use]
+    pub fn to_owned(&self) -> Located<String> {
+        Located::new(self.value.to_owned(), self.location)
+    }
+}
+
+/// In core's own tests every value is read from file 0: compare by value and span.
+#[cfg(test)]
+impl<T: PartialEq> PartialEq<Spanned<T>> for Located<T> {
+    fn eq(&self, other: &Spanned<T>) -> bool {
+        self.value == other.value && self.location.span == other.span
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Located<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} @ {}:{:?}",
+            self.value, self.location.file.0, self.location.span
+        )
+    }
+}
+
+impl<T> Spanned<T> {
+    /// The value located in `file`.
+    pub(crate) fn in_file(self, file: FileId) -> Located<T> {
+        Located::new(self.value, Location::new(file, self.span))
+    }
+}
+
 /// A file that could not be decoded, with a displayable copy of it.
 #[derive(Debug, thiserror::Error)]
 #[error("{error}")]

@@ -32,7 +32,7 @@ mod kubelet {
         assert_eq!(kubelet.client_ca_file().unwrap().value, None);
         // A missing field is reported at the file's `kind:`.
         let anchor = kubelet.missing_anchor("authentication.anonymous.enabled");
-        assert_eq!(at(&inventory, anchor.span), "KubeletConfiguration");
+        assert_eq!(at(&inventory, anchor.span()), "KubeletConfiguration");
     }
 
     #[test]
@@ -45,7 +45,7 @@ mod kubelet {
         let anonymous = kubelet.anonymous_auth().unwrap();
         assert!(anonymous.value, "`yes` is true for Kubernetes");
         let location = anonymous.provenance.location().unwrap();
-        assert_eq!(at(&inventory, location.span), "yes");
+        assert_eq!(at(&inventory, location.span()), "yes");
         assert_eq!(kubelet.authorization_mode().unwrap().value, "AlwaysAllow");
         assert_eq!(kubelet.read_only_port().unwrap().value, 10255);
         assert_eq!(
@@ -72,7 +72,7 @@ mod kubelet {
         let inventory = inventory(&text);
         let kubelet = &inventory.kubelets()[0];
         let anchor = kubelet.missing_anchor("authentication.x509.clientCAFile");
-        assert_eq!(at(&inventory, anchor.span), "authentication");
+        assert_eq!(at(&inventory, anchor.span()), "authentication");
     }
 
     #[test]
@@ -167,7 +167,7 @@ mod apiserver {
         assert_eq!(authorization.has_mode("Node"), Some(true));
         assert_eq!(authorization.has_mode("RBAC"), Some(true));
         let rbac = authorization.mode("RBAC").unwrap();
-        assert_eq!(at(&inventory, rbac.span), "RBAC");
+        assert_eq!(at(&inventory, rbac.span()), "RBAC");
     }
 
     #[test]
@@ -176,7 +176,7 @@ mod apiserver {
         let setting = on.api_servers().next().unwrap().node_restriction();
         assert!(setting.value);
         assert_eq!(
-            at(&on, setting.provenance.location().unwrap().span),
+            at(&on, setting.provenance.location().unwrap().span()),
             "NodeRestriction"
         );
 
@@ -309,7 +309,7 @@ mod etcd {
         assert!(peer.value);
         assert!(matches!(peer.provenance, Provenance::Env(_)));
         assert_eq!(
-            at(&inventory, peer.provenance.location().unwrap().span),
+            at(&inventory, peer.provenance.location().unwrap().span()),
             "'True'"
         );
         assert_eq!(etcd.cert_file().unwrap().value, "/etc/etcd/server.crt");
@@ -326,7 +326,7 @@ mod etcd {
         let etcd = inventory.etcds().next().unwrap();
         assert!(etcd.client_cert_auth().unwrap().value);
         let urls = etcd.urls("listen-client-urls");
-        let urls: Vec<_> = urls.iter().map(|u| at(&inventory, u.span)).collect();
+        let urls: Vec<_> = urls.iter().map(|u| at(&inventory, u.span())).collect();
         assert_eq!(urls, vec!["https://127.0.0.1:2379", "http://10.0.0.1:2379"]);
     }
 

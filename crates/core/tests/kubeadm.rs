@@ -5,7 +5,8 @@
 mod common;
 
 use common::{at, inventory};
-use kubeharden_core::inventory::{Origin, WordSource};
+use kubeharden_core::flags::WrittenBy;
+use kubeharden_core::inventory::Origin;
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::views::{ApiServer, Authorization, VersionSource};
 use kubeharden_core::{Component, Effective, FileId, Inventory, Provenance, Span};
@@ -20,8 +21,8 @@ fn is_kubeadm_default<T>(setting: &Effective<T>) -> bool {
 fn extra_args_span<T: std::fmt::Debug>(setting: &Effective<T>) -> Span {
     match &setting.provenance {
         Provenance::KubeadmExtraArgs(location) => {
-            assert_eq!(location.file, FileId(0));
-            location.span
+            assert_eq!(location.file(), FileId(0));
+            location.span()
         }
         other => panic!("expected kubeadm extraArgs, got {other:?} for {setting:?}"),
     }
@@ -105,15 +106,15 @@ apiServer:
         matches!(&anonymous.provenance, Provenance::Default(r) if r.why == "kube-apiserver default")
     );
     // ... reported where an `extraArgs` entry would go.
-    assert_eq!(at(&inventory, api.missing_anchor().span), "extraArgs");
+    assert_eq!(at(&inventory, api.missing_anchor().span()), "extraArgs");
     // The written entry keeps its bytes.
     let audit = api.flags().last("audit-log-path").unwrap();
     assert_eq!(
-        at(&inventory, audit.value.as_ref().unwrap().span),
+        at(&inventory, audit.value.as_ref().unwrap().location().span()),
         "/var/log/kubernetes/audit.log"
     );
     assert_eq!(
-        at(&inventory, audit.span),
+        at(&inventory, audit.occurrence().span()),
         "audit-log-path: /var/log/kubernetes/audit.log"
     );
 
@@ -146,7 +147,7 @@ apiServer:
     );
     // No `etcd:` key at all: a missing etcd flag belongs at the document's kind.
     assert_eq!(
-        at(&inventory, etcd.missing_anchor().span),
+        at(&inventory, etcd.missing_anchor().span()),
         "ClusterConfiguration"
     );
 
@@ -191,7 +192,7 @@ apiServer:
     let Authorization::Modes(items) = &authorization.value else {
         panic!()
     };
-    assert_eq!(at(&inventory, items[0].span), "AlwaysAllow");
+    assert_eq!(at(&inventory, items[0].span()), "AlwaysAllow");
     assert_eq!(api.flags().all("authorization-mode").count(), 1);
     // Next to AlwaysAllow the apiserver turns anonymous requests off, whatever the flag says;
     // the reason is the written mode.
@@ -206,7 +207,7 @@ apiServer:
     );
     let value = api.flags().last("anonymous-auth").unwrap().value.clone();
     // Inside the quotes.
-    assert_eq!(at(&inventory, value.unwrap().span), "true");
+    assert_eq!(at(&inventory, value.unwrap().location().span()), "true");
 
     // AlwaysPullImages replaced kubeadm's NodeRestriction.
     let node_restriction = api.node_restriction();
@@ -225,7 +226,7 @@ apiServer:
     let VersionSource::KubeadmConfig(location) = version.source else {
         panic!("{version:?}")
     };
-    assert_eq!(at(&inventory, location.span), "v1.29.1");
+    assert_eq!(at(&inventory, location.span()), "v1.29.1");
     assert!(version.is_known());
     let etcd = inventory.etcds().next().unwrap();
     assert_eq!(etcd.version(), version);
@@ -264,7 +265,7 @@ etcd:
     let occurrences: Vec<&str> = api
         .flags()
         .all("authorization-mode")
-        .map(|f| at(&inventory, f.value.as_ref().unwrap().span))
+        .map(|f| at(&inventory, f.value.as_ref().unwrap().location().span()))
         .collect();
     assert_eq!(occurrences, ["Node", "RBAC,AlwaysAllow"]);
     assert_eq!(modes(&api), ["Node", "RBAC", "AlwaysAllow"]);
@@ -272,7 +273,7 @@ etcd:
     let Authorization::Modes(items) = &authorization.value else {
         panic!()
     };
-    assert_eq!(at(&inventory, items[2].span), "AlwaysAllow");
+    assert_eq!(at(&inventory, items[2].span()), "AlwaysAllow");
     assert_eq!(
         at(&inventory, extra_args_span(&authorization)),
         "name: authorization-mode\n    value: RBAC,AlwaysAllow"
@@ -280,15 +281,12 @@ etcd:
     // Written words are sourced from the file, kubeadm's own from kubeadm.
     let flag = api.flags().last("audit-log-path").unwrap();
     assert_eq!(
-        api.process.word_source(flag.index),
-        WordSource::File(FileId(0))
+        (flag.written_by, flag.occurrence().file()),
+        (WrittenBy::User, FileId(0))
     );
     let flag = api.flags().last("client-ca-file").unwrap();
-    assert_eq!(
-        api.process.word_source(flag.index),
-        WordSource::KubeadmDefault
-    );
-    assert!(api.process.flag_location(flag).is_none());
+    assert_eq!(flag.written_by, WrittenBy::Kubeadm);
+    assert!(!flag.is_written());
     // NodeRestriction stays: nothing replaced kubeadm's list.
     assert!(is_kubeadm_default(&api.node_restriction()));
 
@@ -299,7 +297,7 @@ etcd:
         at(&inventory, extra_args_span(&client_cert_auth)),
         "name: client-cert-auth\n      value: \"false\""
     );
-    assert_eq!(at(&inventory, etcd.missing_anchor().span), "extraArgs");
+    assert_eq!(at(&inventory, etcd.missing_anchor().span()), "extraArgs");
 }
 
 #[test]
@@ -381,7 +379,7 @@ etcd:
     assert!(inventory.etcds().next().is_none());
     let api = api_server(&inventory);
     assert_eq!(
-        at(&inventory, api.etcd_servers()[0].span),
+        at(&inventory, api.etcd_servers()[0].span()),
         "https://10.0.0.5:2379"
     );
     for (setting, path) in [
@@ -395,7 +393,7 @@ etcd:
     }
     // No `apiServer:` key: missing flags belong at the document's kind.
     assert_eq!(
-        at(&inventory, api.missing_anchor().span),
+        at(&inventory, api.missing_anchor().span()),
         "ClusterConfiguration"
     );
 }
@@ -433,7 +431,7 @@ kubernetesVersion: \"stable-1.7\"
     assert!(api.admission_control().is_some());
     assert!(api.node_restriction().value);
     assert_eq!(
-        at(&inventory, api.missing_anchor().span),
+        at(&inventory, api.missing_anchor().span()),
         "apiServerExtraArgs"
     );
     let etcd = inventory.etcds().next().unwrap();
@@ -460,9 +458,12 @@ apiServer:
     assert_eq!(api.version().source, VersionSource::Assumed);
     let port = api.flags().last("secure-port").unwrap();
     let port_value = port.value.as_ref().unwrap();
-    assert_eq!(at(&inventory, port_value.span), "${PORT_KUBE_APISERVER}");
     assert_eq!(
-        at(&inventory, api.etcd_servers()[0].span),
+        at(&inventory, port_value.location().span()),
+        "${PORT_KUBE_APISERVER}"
+    );
+    assert_eq!(
+        at(&inventory, api.etcd_servers()[0].span()),
         "https://127.0.0.1:${PORT_ETCD}"
     );
 }

@@ -17,7 +17,10 @@ fn flag_value(text: &str, name: &str) -> (String, String) {
         .last(name)
         .unwrap_or_else(|| panic!("no --{name}"));
     let value = flag.value.as_ref().expect("a value");
-    (value.text.clone(), at(&inventory, value.span).to_owned())
+    (
+        value.text.clone(),
+        at(&inventory, value.location().span()).to_owned(),
+    )
 }
 
 #[test]
@@ -28,8 +31,14 @@ fn binary_in_command() {
     assert_eq!(container.component, Some(Component::ApiServer));
     assert_eq!(container.detection, Some(Detection::Binary));
     let flag = container.flags.last("insecure-port").unwrap();
-    assert_eq!(at(&inventory, flag.name_span), "--insecure-port");
-    assert_eq!(at(&inventory, flag.value.as_ref().unwrap().span), "8080");
+    assert_eq!(
+        at(&inventory, flag.name_only_location().span()),
+        "--insecure-port"
+    );
+    assert_eq!(
+        at(&inventory, flag.value.as_ref().unwrap().location().span()),
+        "8080"
+    );
 }
 
 #[test]
@@ -50,7 +59,7 @@ fn flags_split_between_command_and_args() {
     let modes = container.flags.list("authorization-mode");
     let modes: Vec<_> = modes
         .iter()
-        .map(|m| (m.value.as_str(), at(&inventory, m.span)))
+        .map(|m| (m.value.as_str(), at(&inventory, m.span())))
         .collect();
     assert_eq!(modes, vec![("Node", "Node"), ("RBAC", "RBAC")]);
     // A missing flag belongs at the `args:` key.
@@ -126,10 +135,13 @@ fn sh_c_script_with_spans_inside_the_string() {
     assert_eq!(container.component, Some(Component::ApiServer));
     assert_eq!(container.detection, Some(Detection::ShellScript));
     let flag = container.flags.last("x").unwrap();
-    assert_eq!(at(&inventory, flag.name_span), "--x");
+    assert_eq!(at(&inventory, flag.name_only_location().span()), "--x");
     let value = flag.value.as_ref().unwrap();
-    assert_eq!(at(&inventory, value.span), "y");
-    assert_eq!(value.span.start, text.find("--x=y").unwrap() + 4);
+    assert_eq!(at(&inventory, value.location().span()), "y");
+    assert_eq!(
+        value.location().span().start,
+        text.find("--x=y").unwrap() + 4
+    );
     assert!(container.flags.last("2>&1").is_none());
 }
 
@@ -197,12 +209,21 @@ fn spans_after_multibyte_utf8() {
         .flags
         .last("insecure-port")
         .unwrap();
-    assert_eq!(flag.name_span.start, text.find("--insecure-port").unwrap());
-    assert_eq!(at(&inventory, flag.name_span), "--insecure-port");
-    let file = inventory.file(kubeharden_core::FileId(0));
-    let line = text[..flag.name_span.start].matches('\n').count() + 1;
     assert_eq!(
-        file.line_col(flag.name_span.start),
+        flag.name_only_location().span().start,
+        text.find("--insecure-port").unwrap()
+    );
+    assert_eq!(
+        at(&inventory, flag.name_only_location().span()),
+        "--insecure-port"
+    );
+    let file = inventory.file(kubeharden_core::FileId(0));
+    let line = text[..flag.name_only_location().span().start]
+        .matches('\n')
+        .count()
+        + 1;
+    assert_eq!(
+        file.line_col(flag.name_only_location().span().start),
         LineCol { line, column: 7 }
     );
 }
@@ -215,9 +236,12 @@ fn crlf_manifests() {
         .flags
         .last("insecure-port")
         .unwrap();
-    assert_eq!(at(&inventory, flag.value.as_ref().unwrap().span), "8080");
+    assert_eq!(
+        at(&inventory, flag.value.as_ref().unwrap().location().span()),
+        "8080"
+    );
     let file = inventory.file(kubeharden_core::FileId(0));
-    let at_line = file.line_col(flag.name_span.start);
+    let at_line = file.line_col(flag.name_only_location().span().start);
     assert_eq!(at_line.column, 7);
     assert_eq!(
         file.line_span(at_line.line).map(|s| file.slice(s)),

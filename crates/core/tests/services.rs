@@ -19,10 +19,10 @@ fn inventory(files: &[(&str, &str)], node_root: bool) -> Inventory {
 
 fn text_at(inventory: &Inventory, provenance: &Provenance) -> (String, String) {
     let location = provenance.location().expect("written somewhere");
-    let file = inventory.file(location.file);
+    let file = inventory.file(location.file());
     (
         file.path().display().to_string(),
-        file.slice(location.span).to_owned(),
+        file.slice(location.span()).to_owned(),
     )
 }
 
@@ -118,10 +118,13 @@ fn drop_in_resets_exec_start_and_env_file_flag_wins_over_config() {
     assert!(matches!(ca.provenance, Provenance::ConfigFile(_)));
     // The flags anchor is the winning ExecStart= key, in the drop-in.
     let anchor = process.missing_anchor();
-    assert_eq!(inventory.file(anchor.file).slice(anchor.span), "ExecStart");
+    assert_eq!(
+        inventory.file(anchor.file()).slice(anchor.span()),
+        "ExecStart"
+    );
     assert!(
         inventory
-            .file(anchor.file)
+            .file(anchor.file())
             .path()
             .ends_with("10-kubeadm.conf")
     );
@@ -207,7 +210,7 @@ fn docker_run_in_a_unit() {
     let urls = etcd.urls("listen-client-urls");
     assert_eq!(urls.len(), 1);
     assert_eq!(
-        inventory.file(etcd.process.file).slice(urls[0].span),
+        inventory.file(etcd.process.file).slice(urls[0].span()),
         "http://10.0.0.1:2379"
     );
 }

@@ -215,7 +215,19 @@ pub fn verify(outcome: &FixOutcome, fixed: &[&Finding], after: &[&Finding]) -> O
         ));
     }
     for finding in fixed {
-        let mut place = outcome.map_span(finding.span);
+        // The fixed file's bytes the finding is about: its edits, and its own span when it is
+        // reported in that file.
+        let own = finding
+            .fix
+            .as_ref()
+            .is_none_or(|fix| fix.file == finding.file)
+            .then(|| outcome.map_span(finding.span));
+        let Some(mut place) = own.or_else(|| {
+            let edit = finding.fix.as_ref()?.edits.first()?;
+            Some(outcome.map_span(edit.span))
+        }) else {
+            continue;
+        };
         if let Some(fix) = &finding.fix {
             for edit in &fix.edits {
                 place = place.cover(outcome.map_span(edit.span));
@@ -272,8 +284,13 @@ pub fn plan_fixes(
 ) -> Plan {
     let mut candidates = Vec::new();
     for (id, file) in report.files() {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.file == id).collect();
-        if findings.iter().all(|f| f.fix.is_none()) {
+        // Fixes apply to their own file, which is not always the finding's.
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|fix| fix.file == id))
+            .collect();
+        if findings.is_empty() {
             continue;
         }
         let outcome = apply_fixes(file.text(), &findings, unsafe_allowed);

@@ -30,11 +30,14 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// A fix: edits in one file.
+/// A fix: edits in one file (which need not be the finding's: a flag reported where the
+/// command line is assembled may be fixed in the environment file that holds it).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Fix {
     pub title: String,
     pub applicability: Applicability,
+    /// The file every edit applies to.
+    pub file: FileId,
     pub edits: Vec<Edit>,
 }
 
@@ -84,8 +87,8 @@ impl<'a> Findings<'a> {
             section: self.meta.section().as_str(),
             severity: self.meta.default_severity(),
             component: None,
-            file: location.file,
-            span: location.span,
+            file: location.file(),
+            span: location.span(),
             message: message.into(),
             label: None,
             help: None,

@@ -15,29 +15,55 @@
 //! list item, a value written with escapes, a flow-style `extraArgs`. No fix is better than a
 //! wrong one.
 
-use kubeharden_core::flags::{Flag, FlagKind, ValueForm, flag_kind};
-use kubeharden_core::inventory::{KubeletConfigDoc, Origin, Process, WordSource};
-use kubeharden_core::{Inventory, Location, Span};
+use kubeharden_core::flags::{Flag, FlagKind, ValueForm, WrittenBy, flag_kind};
+use kubeharden_core::inventory::{KubeletConfigDoc, Origin, Process};
+use kubeharden_core::{FileId, Inventory, Location, Span};
 
 use crate::finding::{Applicability, Edit, Fix};
 
-/// A fix that changes only the offending value and breaks nothing that works today.
-pub(crate) fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+/// The edits of one fix, all in one file.
+#[derive(Clone, Debug)]
+pub(crate) struct Edits {
+    pub(crate) file: FileId,
+    pub(crate) edits: Vec<Edit>,
+}
+
+impl Edits {
+    fn new(file: FileId, edits: Vec<Edit>) -> Self {
+        Self { file, edits }
+    }
+}
+
+/// A fix of `edits`, applied as `applicability` says.
+pub(crate) fn fix(title: impl Into<String>, applicability: Applicability, edits: Edits) -> Fix {
     Fix {
         title: title.into(),
-        applicability: Applicability::Safe,
-        edits,
+        applicability,
+        file: edits.file,
+        edits: edits.edits,
     }
+}
+
+/// A fix that changes only the offending value and breaks nothing that works today.
+pub(crate) fn safe(title: impl Into<String>, edits: Edits) -> Fix {
+    fix(title, Applicability::Safe, edits)
 }
 
 /// A fix that needs a choice the tool cannot know (a path) or may break a working cluster:
 /// applied only with `--unsafe-fixes`.
-pub(crate) fn unsafe_fix(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-    Fix {
-        title: title.into(),
-        applicability: Applicability::Unsafe,
-        edits,
-    }
+pub(crate) fn unsafe_fix(title: impl Into<String>, edits: Edits) -> Fix {
+    fix(title, Applicability::Unsafe, edits)
+}
+
+/// The one file every word of `flag` is written in, by the user; `None` for a flag kubeadm
+/// adds itself or one whose name and value come from different files.
+fn written_file(flag: &Flag) -> Option<FileId> {
+    let file = flag.occurrence().file();
+    let value_here = flag
+        .value
+        .as_ref()
+        .is_none_or(|v| v.written_by == WrittenBy::User && v.location().file() == file);
+    (flag.written_by == WrittenBy::User && value_here).then_some(file)
 }
 
 /// Characters that end a plain scalar inside a flow list.
@@ -125,21 +151,8 @@ fn manifest_text<'i>(
     if !matches!(process.origin, Origin::Container { .. }) {
         return None;
     }
-    if let Some(flag) = flag {
-        let mut indexes = vec![flag.index];
-        if flag
-            .value
-            .as_ref()
-            .is_some_and(|v| v.form == ValueForm::Separate)
-        {
-            indexes.push(flag.index + 1);
-        }
-        if indexes
-            .iter()
-            .any(|&i| process.word_source(i) != WordSource::File(process.file))
-        {
-            return None;
-        }
+    if flag.is_some_and(|flag| written_file(flag) != Some(process.file)) {
+        return None;
     }
     Some(inventory.file(process.file).text())
 }
@@ -147,15 +160,14 @@ fn manifest_text<'i>(
 /// The text of a kubeadm config whose `extraArgs` entry (map `name: value` or list item
 /// `{name, value}`) holds `flag`, when the entry is written in block style.
 fn kubeadm_entry<'i>(inventory: &'i Inventory, process: &Process, flag: &Flag) -> Option<&'i str> {
-    if process.origin != Origin::Kubeadm
-        || process.word_source(flag.index) != WordSource::File(process.file)
-    {
+    if process.origin != Origin::Kubeadm || written_file(flag) != Some(process.file) {
         return None;
     }
     let text = inventory.file(process.file).text();
-    let entry = text.get(flag.span.range())?;
-    let line_start = text[..flag.span.start].rfind('\n').map_or(0, |i| i + 1);
-    let lead = text[line_start..flag.span.start].trim_start_matches(' ');
+    let span = flag.occurrence().span();
+    let entry = text.get(span.range())?;
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = text[line_start..span.start].trim_start_matches(' ');
     (!entry.is_empty() && (lead.is_empty() || lead == "- ")).then_some(text)
 }
 
@@ -163,13 +175,19 @@ fn kubeadm_entry<'i>(inventory: &'i Inventory, process: &Process, flag: &Flag) -
 /// were not (`extraArgs` values are strings, and a plain `0` would be a number).
 fn set_kubeadm_value(text: &str, flag: &Flag, value: &str) -> Option<Vec<Edit>> {
     let written = flag.value.as_ref()?;
-    if text.get(written.span.range())? != written.text {
+    if text.get(written.location().span().range())? != written.text {
         return None;
     }
     let bytes = text.as_bytes();
-    let before = written.span.start.checked_sub(1).and_then(|i| bytes.get(i));
-    let quoted = matches!(before, Some(b'"' | b'\'')) && bytes.get(written.span.end) == before;
-    if !quoted && written.span.is_empty() {
+    let before = written
+        .location()
+        .span()
+        .start
+        .checked_sub(1)
+        .and_then(|i| bytes.get(i));
+    let quoted =
+        matches!(before, Some(b'"' | b'\'')) && bytes.get(written.location().span().end) == before;
+    if !quoted && written.location().span().is_empty() {
         return None;
     }
     let replacement = if quoted {
@@ -178,18 +196,19 @@ fn set_kubeadm_value(text: &str, flag: &Flag, value: &str) -> Option<Vec<Edit>> 
         format!("\"{value}\"")
     };
     Some(vec![Edit {
-        span: written.span,
+        span: written.location().span(),
         replacement,
     }])
 }
 
 /// The lines of a kubeadm `extraArgs` entry, line breaks included.
 fn kubeadm_entry_lines(text: &str, flag: &Flag) -> Option<Span> {
-    let start = text[..flag.span.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[flag.span.end..]
+    let span = flag.occurrence().span();
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
         .find('\n')
-        .map_or(text.len(), |i| flag.span.end + i + 1);
-    let tail = text[flag.span.end..end]
+        .map_or(text.len(), |i| span.end + i + 1);
+    let tail = text[span.end..end]
         .trim_end_matches(['\n', '\r'])
         .trim_start();
     // The value's closing quote, then nothing but a comment.
@@ -203,10 +222,7 @@ fn service_text<'i>(inventory: &'i Inventory, process: &Process, flag: &Flag) ->
     if !matches!(process.origin, Origin::Service { .. }) {
         return None;
     }
-    let file = process.flag_file(flag)?;
-    if process.word_source(flag.index) != WordSource::File(file) {
-        return None;
-    }
+    let file = written_file(flag)?;
     let text = inventory.file(file).text();
     for word in words(flag) {
         let written = text.get(word.range())?;
@@ -251,8 +267,10 @@ fn remove_shell_word(text: &str, word: Span) -> Option<Span> {
 /// `value` for the split form.
 fn words(flag: &Flag) -> Vec<Span> {
     match &flag.value {
-        Some(value) if value.form == ValueForm::Separate => vec![flag.name_span, value.span],
-        _ => vec![flag.span],
+        Some(value) if value.form == ValueForm::Separate => {
+            vec![flag.name_only_location().span(), value.location().span()]
+        }
+        _ => vec![flag.occurrence().span()],
     }
 }
 
@@ -260,6 +278,16 @@ fn words(flag: &Flag) -> Vec<Span> {
 /// value item for `--flag value` (quotes kept); a bare boolean `--flag` becomes
 /// `--flag=value`.
 pub(crate) fn set_flag_value(
+    inventory: &Inventory,
+    process: &Process,
+    flag: &Flag,
+    value: &str,
+) -> Option<Edits> {
+    let edits = set_flag_value_in(inventory, process, flag, value)?;
+    Some(Edits::new(written_file(flag)?, edits))
+}
+
+fn set_flag_value_in(
     inventory: &Inventory,
     process: &Process,
     flag: &Flag,
@@ -289,20 +317,21 @@ fn set_word_value(text: &str, flag: &Flag, value: &str) -> Option<Vec<Edit>> {
     match &flag.value {
         Some(written) => {
             // Escapes or folded lines: the bytes are not the value.
-            if text.get(written.span.range())? != written.text {
+            if text.get(written.location().span().range())? != written.text {
                 return None;
             }
             Some(vec![Edit {
-                span: written.span,
+                span: written.location().span(),
                 replacement: value.to_owned(),
             }])
         }
         None => {
-            if !text.get(flag.span.range())?.starts_with('-') {
+            let span = flag.occurrence().span();
+            if !text.get(span.range())?.starts_with('-') {
                 return None;
             }
             Some(vec![Edit {
-                span: Span::new(flag.span.end, flag.span.end),
+                span: Span::new(span.end, span.end),
                 replacement: format!("={value}"),
             }])
         }
@@ -315,14 +344,24 @@ pub(crate) fn append_to_flag_value(
     process: &Process,
     flag: &Flag,
     suffix: &str,
+) -> Option<Edits> {
+    let edits = append_to_flag_value_in(inventory, process, flag, suffix)?;
+    Some(Edits::new(written_file(flag)?, edits))
+}
+
+fn append_to_flag_value_in(
+    inventory: &Inventory,
+    process: &Process,
+    flag: &Flag,
+    suffix: &str,
 ) -> Option<Vec<Edit>> {
     if let Some(text) = kubeadm_entry(inventory, process, flag) {
         let written = flag.value.as_ref()?;
-        if text.get(written.span.range())? != written.text || written.text.is_empty() {
+        if text.get(written.location().span().range())? != written.text || written.text.is_empty() {
             return None;
         }
         return Some(vec![Edit {
-            span: Span::new(written.span.end, written.span.end),
+            span: Span::new(written.location().span().end, written.location().span().end),
             replacement: suffix.to_owned(),
         }]);
     }
@@ -337,11 +376,11 @@ pub(crate) fn append_to_flag_value(
         return None;
     }
     let written = flag.value.as_ref()?;
-    if text.get(written.span.range())? != written.text || written.text.is_empty() {
+    if text.get(written.location().span().range())? != written.text || written.text.is_empty() {
         return None;
     }
     Some(vec![Edit {
-        span: Span::new(written.span.end, written.span.end),
+        span: Span::new(written.location().span().end, written.location().span().end),
         replacement: suffix.to_owned(),
     }])
 }
@@ -352,9 +391,15 @@ pub(crate) fn remove_flags<'f>(
     inventory: &Inventory,
     process: &Process,
     flags: impl IntoIterator<Item = &'f Flag>,
-) -> Option<Vec<Edit>> {
+) -> Option<Edits> {
     let mut spans = Vec::new();
+    let mut file = None;
     for flag in flags {
+        // One fix edits one file.
+        let here = written_file(flag)?;
+        if file.replace(here).is_some_and(|earlier| earlier != here) {
+            return None;
+        }
         if let Some(text) = kubeadm_entry(inventory, process, flag) {
             spans.push(kubeadm_entry_lines(text, flag)?);
             continue;
@@ -387,15 +432,14 @@ pub(crate) fn remove_flags<'f>(
             _ => merged.push(span),
         }
     }
-    Some(
-        merged
-            .into_iter()
-            .map(|span| Edit {
-                span,
-                replacement: String::new(),
-            })
-            .collect(),
-    )
+    let edits = merged
+        .into_iter()
+        .map(|span| Edit {
+            span,
+            replacement: String::new(),
+        })
+        .collect();
+    Some(Edits::new(file?, edits))
 }
 
 /// The bytes to delete for consecutive argv `words`.
@@ -435,7 +479,7 @@ fn remove_words(text: &str, words: &[Span]) -> Option<Span> {
 
 /// Adds `word` (`--flag=value`) after the last word of `process`'s command line: a new block
 /// item with the same indentation, quoting and line ending, or `, word` in a flow list.
-pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> Option<Vec<Edit>> {
+pub(crate) fn add_flag(inventory: &Inventory, process: &Process, word: &str) -> Option<Edits> {
     add_flags(inventory, process, &[word])
 }
 
@@ -444,7 +488,12 @@ pub(crate) fn add_flags(
     inventory: &Inventory,
     process: &Process,
     new_words: &[&str],
-) -> Option<Vec<Edit>> {
+) -> Option<Edits> {
+    let edits = add_flags_in(inventory, process, new_words)?;
+    Some(Edits::new(process.file, edits))
+}
+
+fn add_flags_in(inventory: &Inventory, process: &Process, new_words: &[&str]) -> Option<Vec<Edit>> {
     if process.origin == Origin::Kubeadm {
         let text = inventory.file(process.file).text();
         return add_kubeadm_args(text, process.flags_anchor, new_words);
@@ -464,11 +513,24 @@ pub(crate) fn add_flags(
         .flags
         .iter()
         .flat_map(words)
-        .chain(process.flags.positionals().iter().map(|p| p.span))
+        .chain(
+            process
+                .flags
+                .positionals()
+                .iter()
+                .map(|p| p.location().span()),
+        )
         .max_by_key(|span| span.end);
-    if (0..=process.flags.iter().map(|f| f.index + 1).max().unwrap_or(0))
-        .any(|i| process.word_source(i) != WordSource::File(process.file))
-    {
+    let elsewhere = process
+        .flags
+        .iter()
+        .any(|flag| written_file(flag) != Some(process.file))
+        || process
+            .flags
+            .positionals()
+            .iter()
+            .any(|p| p.location().file() != process.file);
+    if elsewhere {
         return None;
     }
     let last = match last {
@@ -673,7 +735,7 @@ pub(crate) fn set_or_add_flag(
     process: &Process,
     name: &str,
     value: &str,
-) -> Option<Vec<Edit>> {
+) -> Option<Edits> {
     let last_wins = process
         .component
         .and_then(|component| flag_kind(component, name))
@@ -698,14 +760,14 @@ pub(crate) fn set_config_value(
     inventory: &Inventory,
     location: Location,
     value: &str,
-) -> Option<Vec<Edit>> {
-    let text = inventory.file(location.file).text();
-    let written = text.get(location.span.range())?;
+) -> Option<Edits> {
+    let text = inventory.file(location.file()).text();
+    let written = text.get(location.span().range())?;
     if written.contains('\n') || written.is_empty() {
         return None;
     }
     let bytes = text.as_bytes();
-    let mut span = location.span;
+    let mut span = location.span();
     let before = span
         .start
         .checked_sub(1)
@@ -716,10 +778,11 @@ pub(crate) fn set_config_value(
             span = Span::new(span.start - 1, span.end + 1);
         }
     }
-    Some(vec![Edit {
+    let edit = Edit {
         span,
         replacement: value.to_owned(),
-    }])
+    };
+    Some(Edits::new(location.file(), vec![edit]))
 }
 
 /// Sets field `path` (`authentication.x509.clientCAFile`) of a config document to the plain
@@ -732,9 +795,9 @@ pub(crate) fn set_config_field(
     doc: &KubeletConfigDoc,
     path: &str,
     value: &str,
-) -> Option<Vec<Edit>> {
+) -> Option<Edits> {
     if let Some(leaf) = doc.fields.get(path) {
-        return set_config_value(inventory, Location::new(doc.file, leaf.span), value);
+        return set_config_value(inventory, leaf.location, value);
     }
     // `x509:` written with no value (or a scalar) would be a duplicate key.
     if doc
@@ -746,7 +809,8 @@ pub(crate) fn set_config_field(
     }
     let text = inventory.file(doc.file).text();
     let (parent_path, anchor) = match doc.fields.nearest_parent(path) {
-        Some(span) => {
+        Some(parent) => {
+            let span = parent.span();
             let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
             let parent_line = &text[line_start..span.start];
             // The parent's dotted path, from how deep its key sits: find it among the prefixes.
@@ -754,12 +818,12 @@ pub(crate) fn set_config_field(
                 .match_indices('.')
                 .map(|(i, _)| &path[..i])
                 .rfind(|p| {
-                    doc.fields.nearest_parent(&format!("{p}.x")) == Some(span)
-                        && doc.fields.nearest_parent(p) != Some(span)
+                    doc.fields.nearest_parent(&format!("{p}.x")) == Some(parent)
+                        && doc.fields.nearest_parent(p) != Some(parent)
                 })?;
             (Some((prefix, parent_line.len())), span)
         }
-        None => (None, doc.kind_span),
+        None => (None, doc.kind_location.span()),
     };
     let line_end = text[anchor.end..]
         .find('\n')
@@ -810,10 +874,11 @@ pub(crate) fn set_config_field(
             insert.push_str(&format!("{pad}{part}:{eol}"));
         }
     }
-    Some(vec![Edit {
+    let edit = Edit {
         span: Span::new(line_end, line_end),
         replacement: insert,
-    }])
+    };
+    Some(Edits::new(doc.file, vec![edit]))
 }
 
 /// Test helper: applies non-overlapping `edits` to `text`.
@@ -998,7 +1063,7 @@ mod tests {
             .into_iter()
             .find_map(|k| k.sources.config)?;
         let edits = set_config_field(&inventory, doc, path, "/ca.crt")?;
-        let fixed = apply(&text, &edits);
+        let fixed = apply(&text, &edits.edits);
         Some(fixed[fixed.find("KubeletConfiguration\n")? + 21..].to_owned())
     }
 

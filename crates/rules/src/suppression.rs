@@ -18,7 +18,7 @@
 //!   by `per-file-ignores`): those cannot be judged.
 
 use kubeharden_core::inventory::FileKind;
-use kubeharden_core::{FileId, Inventory, Location, SourceFile, Span};
+use kubeharden_core::{FileId, Inventory, SourceFile, Span};
 
 use crate::finding::{Applicability, Edit, Finding, Findings, Fix};
 use crate::registry;
@@ -260,6 +260,9 @@ pub(crate) fn report_unused(
     out: &mut Findings<'_>,
 ) {
     for suppression in suppressions {
+        let Some(location) = inventory.locate(suppression.file, suppression.list_span) else {
+            continue;
+        };
         let file = inventory.file(suppression.file);
         let directive = match suppression.scope {
             Scope::File => "ignore-file",
@@ -267,7 +270,7 @@ pub(crate) fn report_unused(
         };
         if suppression.malformed {
             out.report(
-                Location::new(suppression.file, suppression.list_span),
+                location,
                 format!("`{directive}` names no rule, so it suppresses nothing"),
             )
             .label("no rule list")
@@ -330,6 +333,7 @@ pub(crate) fn report_unused(
             Fix {
                 title: "remove the suppression comment".to_owned(),
                 applicability: Applicability::Safe,
+                file: suppression.file,
                 edits: vec![Edit {
                     span: suppression.removal,
                     replacement: String::new(),
@@ -339,6 +343,7 @@ pub(crate) fn report_unused(
             Fix {
                 title: format!("keep only `{}`", kept.join(", ")),
                 applicability: Applicability::Safe,
+                file: suppression.file,
                 edits: vec![Edit {
                     span: suppression.list_span,
                     replacement: kept.join(", "),
@@ -357,13 +362,10 @@ pub(crate) fn report_unused(
                     .join(", ")
             )
         };
-        out.report(
-            Location::new(suppression.file, suppression.list_span),
-            parts.join("; "),
-        )
-        .label("unused")
-        .help(help)
-        .fix(fix);
+        out.report(location, parts.join("; "))
+            .label("unused")
+            .help(help)
+            .fix(fix);
     }
 }
 

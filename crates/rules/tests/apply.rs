@@ -35,6 +35,7 @@ fn with_fix(text: &str, edits: &[(usize, usize, &str)], applicability: Applicabi
     finding.fix = Some(Fix {
         title: "hand-made".to_owned(),
         applicability,
+        file: finding.file,
         edits: edits
             .iter()
             .map(|&(start, end, replacement)| Edit {

@@ -1,7 +1,7 @@
 //! Command-line flags: an argv parsed the way the component's flag library parses it.
 //!
 //! Kubernetes components and the Dashboard use spf13/pflag; etcd uses Go's `flag` package.
-//! The two differ in ways that decide what a manifest really configures, so [`parse`]
+//! The two differ in ways that decide what a manifest really configures, so [`FlagSet::parse`]
 //! follows the library of the component:
 //!
 //! - `--name=value` and `--name value`; a non-boolean flag takes the next word as its value
@@ -30,12 +30,49 @@ pub use shell::{ShellCommand, ShellError, split_script};
 pub use spec::{FlagKind, flag_kind};
 
 use crate::component::Component;
-use crate::source::{MappedText, Span, Spanned, TextMap};
+use crate::source::{FileId, Located, Location, MappedText, TextMap};
 
-/// Parses the words after the program name with the semantics of `component`'s flag library.
-#[must_use]
-pub fn parse(component: Component, words: &[MappedText]) -> FlagSet {
-    FlagSet::parse(component, words)
+/// Who wrote an argv word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WrittenBy {
+    /// Written in its file by whoever configured the node (a manifest, a unit, an
+    /// environment file, a kubeadm `extraArgs` entry).
+    User,
+    /// Added by kubeadm itself: written nowhere the user can edit, located at the place in the
+    /// kubeadm config that makes kubeadm add it.
+    Kubeadm,
+}
+
+/// One argv word: its decoded text and the file it was written in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub text: MappedText,
+    pub file: FileId,
+    pub written_by: WrittenBy,
+}
+
+impl Word {
+    /// A word a user wrote in `file`.
+    #[must_use]
+    pub fn written(file: FileId, text: MappedText) -> Self {
+        Self {
+            text,
+            file,
+            written_by: WrittenBy::User,
+        }
+    }
+
+    fn location_of(&self, range: Range<usize>) -> Location {
+        Location::new(self.file, self.text.span_of(range))
+    }
+
+    fn slice(&self, range: Range<usize>) -> Self {
+        Self {
+            text: self.text.slice(range),
+            file: self.file,
+            written_by: self.written_by,
+        }
+    }
 }
 
 /// Parses a boolean the way Go's `strconv.ParseBool` does, which both pflag and `flag` use.
@@ -72,33 +109,42 @@ pub enum ValueForm {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlagValue {
     pub text: String,
-    /// The value's bytes in the source (quotes excluded when they map exactly).
-    pub span: Span,
+    /// The value's bytes in its file (quotes excluded when they map exactly).
+    location: Location,
     pub form: ValueForm,
     /// A separate value that starts like a flag (`--x`, `-a`): pflag and Go's `flag` take it
     /// as the value all the same, which is rarely what the author meant.
     pub looks_like_flag: bool,
+    pub written_by: WrittenBy,
     map: TextMap,
 }
 
 impl FlagValue {
-    fn new(text: MappedText, form: ValueForm) -> Self {
-        let looks_like_flag = form == ValueForm::Separate && looks_like_flag(&text.text);
-        let span = text.span_of(0..text.text.len());
+    fn new(word: Word, form: ValueForm) -> Self {
+        let looks_like_flag = form == ValueForm::Separate && looks_like_flag(&word.text.text);
+        let location = word.location_of(0..word.text.text.len());
         Self {
-            text: text.text,
-            span,
+            text: word.text.text,
+            location,
             form,
             looks_like_flag,
-            map: text.map,
+            written_by: word.written_by,
+            map: word.text.map,
         }
     }
 
-    /// Source span of `range` of the value text; the whole value's span when that range has
-    /// no exact source bytes (it crosses an escape or a folded line).
+    /// Where the value is written.
     #[must_use]
-    pub fn span_of(&self, range: Range<usize>) -> Span {
-        self.map.source_span(range).unwrap_or(self.span)
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// Where `range` of the value text is written; the whole value when that range has no
+    /// exact source bytes (it crosses an escape or a folded line).
+    #[must_use]
+    pub fn location_of(&self, range: Range<usize>) -> Location {
+        self.location
+            .within(self.map.source_span(range).unwrap_or(self.location.span()))
     }
 
     /// Whether the value holds a `$(VAR)` reference that Kubernetes expands from the
@@ -111,7 +157,7 @@ impl FlagValue {
     /// The `$(VAR)` references of the value: the variable name and the span of the whole
     /// reference. `$$(VAR)` is Kubernetes' escape for a literal `$(VAR)` and is skipped.
     #[must_use]
-    pub fn env_references(&self) -> Vec<Spanned<String>> {
+    pub fn env_references(&self) -> Vec<Located<String>> {
         let bytes = self.text.as_bytes();
         let mut found = Vec::new();
         let mut i = 0;
@@ -123,7 +169,7 @@ impl FlagValue {
                     match close {
                         Some(close) if close > i + 2 => {
                             let name = self.text[i + 2..close].to_owned();
-                            found.push(Spanned::new(name, self.span_of(i..close + 1)));
+                            found.push(Located::new(name, self.location_of(i..close + 1)));
                             i = close + 1;
                         }
                         _ => i += 2,
@@ -149,10 +195,10 @@ impl FlagValue {
             .filter(|range| !range.is_empty())
     }
 
-    fn spanned(&self, range: Range<usize>) -> Spanned<String> {
-        Spanned::new(
+    fn located(&self, range: Range<usize>) -> Located<String> {
+        Located::new(
             self.text.get(range.clone()).unwrap_or_default().to_owned(),
-            self.span_of(range),
+            self.location_of(range),
         )
     }
 }
@@ -172,12 +218,15 @@ fn looks_like_flag(text: &str) -> bool {
 pub struct Flag {
     /// The name as written, without dashes (`anonymous-auth`, `v`).
     pub name: String,
-    /// `--name` in the source, dashes included.
-    pub name_span: Span,
+    /// `--name` in its file, dashes included.
+    name_location: Location,
     /// `None` for a bare flag: true for a boolean, a missing value for any other kind.
     pub value: Option<FlagValue>,
-    /// The whole occurrence: `--name=value`, or both words of `--name value`.
-    pub span: Span,
+    /// The whole occurrence: `--name=value`, or both words of `--name value` (the name's word
+    /// alone when the value's word is in another file).
+    occurrence: Location,
+    /// Who wrote the flag's (first) word.
+    pub written_by: WrittenBy,
     /// Index of the flag's (first) word in the parsed argv.
     pub index: usize,
     /// 2 for `--name`, 1 for `-name` / `-v`.
@@ -194,6 +243,47 @@ impl Flag {
     #[must_use]
     pub fn key(&self) -> &str {
         &self.key
+    }
+
+    /// The whole occurrence: `--name=value`, bare `--name`, or both words of `--name value`.
+    #[must_use]
+    pub fn occurrence(&self) -> Location {
+        self.occurrence
+    }
+
+    /// Where the flag is reported: the whole occurrence; for the split form `--name value`,
+    /// which spans two words, the value.
+    #[must_use]
+    pub fn location(&self) -> Location {
+        match &self.value {
+            Some(value) if value.form == ValueForm::Separate => value.location,
+            _ => self.occurrence,
+        }
+    }
+
+    /// Where the flag's name is reported: the whole occurrence, or for the split form the
+    /// name's word.
+    #[must_use]
+    pub fn name_location(&self) -> Location {
+        match &self.value {
+            Some(value) if value.form == ValueForm::Separate => self.name_location,
+            _ => self.occurrence,
+        }
+    }
+
+    /// `--name` alone, dashes included.
+    #[must_use]
+    pub fn name_only_location(&self) -> Location {
+        self.name_location
+    }
+
+    /// Whether a user wrote the word [`Self::location`] points at (not kubeadm).
+    #[must_use]
+    pub fn is_written(&self) -> bool {
+        match &self.value {
+            Some(value) if value.form == ValueForm::Separate => value.written_by == WrittenBy::User,
+            _ => self.written_by == WrittenBy::User,
+        }
     }
 
     /// A non-boolean flag written without a value: the component fails with "flag needs an
@@ -216,8 +306,15 @@ impl Flag {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Positional {
     pub text: String,
-    pub span: Span,
+    location: Location,
     pub index: usize,
+}
+
+impl Positional {
+    #[must_use]
+    pub fn location(&self) -> Location {
+        self.location
+    }
 }
 
 /// Why flag parsing ended before the last word.
@@ -234,8 +331,16 @@ pub enum StopReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParseStop {
     pub index: usize,
-    pub span: Span,
+    location: Location,
     pub reason: StopReason,
+}
+
+impl ParseStop {
+    /// The word parsing stopped at.
+    #[must_use]
+    pub fn location(&self) -> Location {
+        self.location
+    }
 }
 
 /// A parsed argv: every flag occurrence in order, the positional words, and where parsing
@@ -251,16 +356,16 @@ pub struct FlagSet {
 /// One `key=value` item of a map flag (`--feature-gates`, `--runtime-config`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapEntry {
-    pub key: Spanned<String>,
+    pub key: Located<String>,
     /// `None` when the item has no `=` (`--runtime-config=api/all` means `api/all=true`;
     /// most other maps reject it).
-    pub value: Option<Spanned<String>>,
+    pub value: Option<Located<String>>,
 }
 
 impl FlagSet {
     /// Parses the words after the program name; see the [module docs](self).
     #[must_use]
-    pub fn parse(component: Component, words: &[MappedText]) -> Self {
+    pub fn parse(component: Component, words: &[Word]) -> Self {
         let mut set = Self {
             component: Some(component),
             ..Self::default()
@@ -268,11 +373,11 @@ impl FlagSet {
         let pflag = component.uses_pflag();
         let mut i = 0;
         while let Some(word) = words.get(i) {
-            let text = word.text.as_str();
+            let text = word.text.text.as_str();
             if text == "--" {
                 set.stop = Some(ParseStop {
                     index: i,
-                    span: word.span,
+                    location: word.location_of(0..text.len()),
                     reason: StopReason::Terminator,
                 });
                 set.push_rest(words, i + 1);
@@ -287,7 +392,7 @@ impl FlagSet {
                 }
                 set.stop = Some(ParseStop {
                     index: i,
-                    span: word.span,
+                    location: word.location_of(0..text.len()),
                     reason: StopReason::FirstPositional,
                 });
                 set.push_rest(words, i);
@@ -308,15 +413,15 @@ impl FlagSet {
         set
     }
 
-    fn push_positional(&mut self, index: usize, word: &MappedText) {
+    fn push_positional(&mut self, index: usize, word: &Word) {
         self.positionals.push(Positional {
-            text: word.text.clone(),
-            span: word.span_of(0..word.text.len()),
+            text: word.text.text.clone(),
+            location: word.location_of(0..word.text.text.len()),
             index,
         });
     }
 
-    fn push_rest(&mut self, words: &[MappedText], from: usize) {
+    fn push_rest(&mut self, words: &[Word], from: usize) {
         for (index, word) in words.iter().enumerate().skip(from) {
             self.push_positional(index, word);
         }
@@ -354,11 +459,11 @@ impl FlagSet {
     /// The effective boolean value of `name` (last occurrence): a bare flag is true at its
     /// name's span, a written value is parsed like Go's `strconv.ParseBool` at its span.
     #[must_use]
-    pub fn bool(&self, name: &str) -> Option<Spanned<Result<bool, InvalidBool>>> {
+    pub fn bool(&self, name: &str) -> Option<Located<Result<bool, InvalidBool>>> {
         let flag = self.last(name)?;
         Some(match &flag.value {
-            None => Spanned::new(Ok(true), flag.name_span),
-            Some(value) => Spanned::new(parse_go_bool(&value.text), value.span),
+            None => Located::new(Ok(true), flag.name_location),
+            Some(value) => Located::new(parse_go_bool(&value.text), value.location),
         })
     }
 
@@ -373,10 +478,10 @@ impl FlagSet {
     /// Items are not trimmed, as pflag does not trim them. pflag's CSV quoting (`"a,b",c`)
     /// is not modelled.
     #[must_use]
-    pub fn list(&self, name: &str) -> Vec<Spanned<String>> {
+    pub fn list(&self, name: &str) -> Vec<Located<String>> {
         self.item_ranges(name)
             .into_iter()
-            .map(|(value, range)| value.spanned(range))
+            .map(|(value, range)| value.located(range))
             .collect()
     }
 
@@ -391,11 +496,11 @@ impl FlagSet {
                 let item = value.text.get(range.clone()).unwrap_or_default();
                 match item.find('=') {
                     Some(eq) => MapEntry {
-                        key: value.spanned(range.start..range.start + eq),
-                        value: Some(value.spanned(range.start + eq + 1..range.end)),
+                        key: value.located(range.start..range.start + eq),
+                        value: Some(value.located(range.start + eq + 1..range.end)),
                     },
                     None => MapEntry {
-                        key: value.spanned(range),
+                        key: value.located(range),
                         value: None,
                     },
                 }
@@ -452,9 +557,9 @@ impl FlagSet {
 }
 
 /// Parses the flag starting at `words[i]` (which starts with `-` and is longer than 1).
-fn parse_flag(component: Component, words: &[MappedText], i: usize) -> Flag {
+fn parse_flag(component: Component, words: &[Word], i: usize) -> Flag {
     let word = &words[i];
-    let text = word.text.as_str();
+    let text = word.text.text.as_str();
     let dashes: u8 = if text.starts_with("--") { 2 } else { 1 };
     let body = &text[usize::from(dashes)..];
 
@@ -476,8 +581,14 @@ fn parse_flag(component: Component, words: &[MappedText], i: usize) -> Flag {
             };
             // `-hv`-style groups of boolean shorthands are rare enough to treat as one name.
             if inline.is_some() || rest.is_empty() {
-                let name_span = word.span_of(0..2);
-                return finish_flag(component, words, i, long, kind, 1, name_span, inline);
+                let head = FlagHead {
+                    name: long,
+                    kind,
+                    dashes: 1,
+                    name_location: word.location_of(0..2),
+                    inline,
+                };
+                return finish_flag(component, words, i, head);
             }
         }
     }
@@ -486,60 +597,84 @@ fn parse_flag(component: Component, words: &[MappedText], i: usize) -> Flag {
         Some(eq) => (&body[..eq], Some(usize::from(dashes) + eq + 1..text.len())),
         None => (body, None),
     };
-    let kind = flag_kind(component, name);
-    let name_span = word.span_of(0..usize::from(dashes) + name.len());
-    finish_flag(component, words, i, name, kind, dashes, name_span, inline)
+    let head = FlagHead {
+        name,
+        kind: flag_kind(component, name),
+        dashes,
+        name_location: word.location_of(0..usize::from(dashes) + name.len()),
+        inline,
+    };
+    finish_flag(component, words, i, head)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn finish_flag(
-    component: Component,
-    words: &[MappedText],
-    i: usize,
-    name: &str,
+/// What the flag's own word says: its name, kind and dashes, and where an inline value is.
+struct FlagHead<'a> {
+    name: &'a str,
     kind: Option<FlagKind>,
     dashes: u8,
-    name_span: Span,
+    name_location: Location,
+    /// The `value` of `--name=value` (or `-v2`), as a byte range of the word.
     inline: Option<Range<usize>>,
-) -> Flag {
+}
+
+fn finish_flag(component: Component, words: &[Word], i: usize, head: FlagHead<'_>) -> Flag {
     let word = &words[i];
-    let value = match inline {
+    let value = match head.inline {
         Some(range) => Some(FlagValue::new(word.slice(range), ValueForm::Inline)),
         None => {
             let next = words.get(i + 1);
-            let takes_next = match kind {
+            let takes_next = match head.kind {
                 Some(kind) => !kind.is_bool(),
                 // Unknown flag: see the module docs for this heuristic.
-                None => next.is_some_and(|n| !n.text.starts_with('-')),
+                None => next.is_some_and(|n| !n.text.text.starts_with('-')),
             };
             next.filter(|_| takes_next)
                 .map(|next| FlagValue::new(next.clone(), ValueForm::Separate))
         }
     };
-    let span = match &value {
-        Some(value) if value.form == ValueForm::Separate => name_span.cover(value.span),
-        _ => word.span_of(0..word.text.len()),
+    let occurrence = match &value {
+        Some(value) if value.form == ValueForm::Separate => head
+            .name_location
+            .cover(value.location)
+            .unwrap_or(head.name_location),
+        _ => word.location_of(0..word.text.text.len()),
     };
     Flag {
-        name: name.to_owned(),
-        name_span,
+        name: head.name.to_owned(),
+        name_location: head.name_location,
         value,
-        span,
+        occurrence,
+        written_by: word.written_by,
         index: i,
-        dashes,
-        kind,
-        key: spec::normalize_name(component, name).into_owned(),
+        dashes: head.dashes,
+        kind: head.kind,
+        key: spec::normalize_name(component, head.name).into_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{Span, Spanned};
+
+    /// Test words, all written in file 0.
+    fn written(words: &[MappedText]) -> Vec<Word> {
+        words
+            .iter()
+            .map(|w| Word::written(FileId(0), w.clone()))
+            .collect()
+    }
+
+    /// A located item as a spanned one (every test word is in file 0).
+    fn spanned<T>(item: Located<T>) -> Spanned<T> {
+        let span = item.span();
+        Spanned::new(item.value, span)
+    }
 
     /// An argv as a YAML flow list over `source`: each word maps verbatim to its bytes.
     struct Argv {
         source: String,
-        words: Vec<MappedText>,
+        words: Vec<Word>,
     }
 
     impl Argv {
@@ -552,10 +687,13 @@ mod tests {
                 }
                 let start = source.len();
                 source.push_str(word);
-                mapped.push(MappedText::new(
-                    *word,
-                    Span::new(start, start + word.len()),
-                    TextMap::verbatim(start, word.len()),
+                mapped.push(Word::written(
+                    FileId(0),
+                    MappedText::new(
+                        *word,
+                        Span::new(start, start + word.len()),
+                        TextMap::verbatim(start, word.len()),
+                    ),
                 ));
             }
             source.push(']');
@@ -566,12 +704,12 @@ mod tests {
         }
 
         fn parse(&self, component: Component) -> FlagSet {
-            parse(component, &self.words)
+            FlagSet::parse(component, &self.words)
         }
 
         /// The span of argv word `index`.
         fn word(&self, index: usize) -> Span {
-            self.words[index].span
+            self.words[index].text.span
         }
 
         /// The span of the `nth` (0-based) occurrence of `needle` in the source.
@@ -588,7 +726,7 @@ mod tests {
 
     fn value(flag: &Flag) -> (&str, Span, ValueForm) {
         let value = flag.value.as_ref().expect("flag has a value");
-        (value.text.as_str(), value.span, value.form)
+        (value.text.as_str(), value.location().span(), value.form)
     }
 
     #[test]
@@ -597,12 +735,15 @@ mod tests {
         let flags = argv.parse(Component::ApiServer);
         let flag = flags.last("secure-port").expect("present");
         assert_eq!(flag.name, "secure-port");
-        assert_eq!(flag.name_span, argv.span("--secure-port", 0));
+        assert_eq!(
+            flag.name_only_location().span(),
+            argv.span("--secure-port", 0)
+        );
         assert_eq!(
             value(flag),
             ("6443", argv.span("6443", 0), ValueForm::Inline)
         );
-        assert_eq!(flag.span, argv.span("--secure-port=6443", 0));
+        assert_eq!(flag.occurrence().span(), argv.span("--secure-port=6443", 0));
         assert_eq!(
             (flag.index, flag.dashes, flag.kind),
             (0, 2, Some(FlagKind::Scalar))
@@ -622,11 +763,14 @@ mod tests {
                 ValueForm::Separate
             )
         );
-        assert_eq!(flag.name_span, argv.span("--etcd-cafile", 0));
+        assert_eq!(
+            flag.name_only_location().span(),
+            argv.span("--etcd-cafile", 0)
+        );
         let both = argv
             .span("--etcd-cafile", 0)
             .cover(argv.span("/etc/ca.crt", 0));
-        assert_eq!(flag.span, both);
+        assert_eq!(flag.occurrence().span(), both);
         assert!(!flag.value.as_ref().is_some_and(|v| v.looks_like_flag));
         assert_eq!(flags.last("v").map(|f| f.index), Some(2));
         assert!(flags.positionals().is_empty());
@@ -638,11 +782,14 @@ mod tests {
         let flags = argv.parse(Component::Dashboard);
         let skip = flags.bool("enable-skip-login").expect("present");
         assert_eq!(skip.value, Ok(true));
-        assert_eq!(skip.span, argv.span("--enable-skip-login", 0));
+        assert_eq!(skip.span(), argv.span("--enable-skip-login", 0));
         let flag = flags.last("enable-skip-login").expect("present");
         assert_eq!(flag.value, None);
         assert!(!flag.missing_value());
-        assert_eq!(flag.span, argv.span("--enable-skip-login", 0));
+        assert_eq!(
+            flag.occurrence().span(),
+            argv.span("--enable-skip-login", 0)
+        );
         assert_eq!(flags.iter().count(), 2);
     }
 
@@ -652,7 +799,7 @@ mod tests {
         let flags = argv.parse(Component::ApiServer);
         let anonymous = flags.bool("anonymous-auth").expect("present");
         assert_eq!(anonymous.value, Ok(false));
-        assert_eq!(anonymous.span, argv.span("false", 0));
+        assert_eq!(anonymous.span(), argv.span("false", 0));
         let profiling = flags.bool("profiling").expect("present");
         assert_eq!(
             profiling.value,
@@ -660,7 +807,7 @@ mod tests {
                 value: "yes".into()
             })
         );
-        assert_eq!(profiling.span, argv.span("yes", 0));
+        assert_eq!(profiling.span(), argv.span("yes", 0));
         for (text, expected) in [("1", true), ("t", true), ("TRUE", true), ("True", true)] {
             assert_eq!(parse_go_bool(text), Ok(expected));
         }
@@ -706,10 +853,10 @@ mod tests {
         ];
         assert_eq!(plugins.len(), expected.len());
         for (item, (text, span)) in plugins.iter().zip(expected) {
-            assert_eq!((item.value.as_str(), item.span), (text, span));
+            assert_eq!((item.value.as_str(), item.span()), (text, span));
         }
         let modes = flags.list("authorization-mode");
-        let modes: Vec<_> = modes.iter().map(|m| (m.value.as_str(), m.span)).collect();
+        let modes: Vec<_> = modes.iter().map(|m| (m.value.as_str(), m.span())).collect();
         assert_eq!(
             modes,
             [
@@ -728,7 +875,7 @@ mod tests {
         ]);
         let flags = argv.parse(Component::Etcd);
         let urls: Vec<_> = flags.list("listen-client-urls");
-        let urls: Vec<_> = urls.iter().map(|u| (u.value.as_str(), u.span)).collect();
+        let urls: Vec<_> = urls.iter().map(|u| (u.value.as_str(), u.span())).collect();
         assert_eq!(
             urls,
             [
@@ -770,12 +917,12 @@ mod tests {
             Spanned::new("A".to_owned(), argv.span("A", 0))
         );
         assert_eq!(
-            gates[1].value,
+            gates[1].value.clone().map(spanned),
             Some(Spanned::new("false".to_owned(), argv.span("false", 0)))
         );
         let runtime = flags.map_entries("runtime-config");
         assert_eq!(runtime.len(), 1);
-        assert_eq!(runtime[0].key.span, argv.span("api/all", 0));
+        assert_eq!(runtime[0].key.span(), argv.span("api/all", 0));
         assert_eq!(runtime[0].value, None);
     }
 
@@ -786,11 +933,11 @@ mod tests {
         assert!(!flags.contains("anonymous-auth"));
         let stop = flags.stop().expect("stopped");
         assert_eq!((stop.index, stop.reason), (1, StopReason::Terminator));
-        assert_eq!(stop.span, argv.span("--", 1));
+        assert_eq!(stop.location().span(), argv.span("--", 1));
         let positionals: Vec<_> = flags
             .positionals()
             .iter()
-            .map(|p| (p.text.as_str(), p.span, p.index))
+            .map(|p| (p.text.as_str(), p.location().span(), p.index))
             .collect();
         assert_eq!(
             positionals,
@@ -811,7 +958,7 @@ mod tests {
         let flags = argv.parse(Component::Scheduler);
         let all: Vec<_> = flags
             .all("v")
-            .map(|f| (value(f), f.name_span, f.dashes))
+            .map(|f| (value(f), f.name_only_location().span(), f.dashes))
             .collect();
         assert_eq!(
             all,
@@ -842,7 +989,10 @@ mod tests {
         let flags = argv.parse(Component::Kubelet);
         let flag = flags.last("anonymous-auth").expect("recorded");
         assert_eq!((flag.dashes, flag.kind), (1, Some(FlagKind::Bool)));
-        assert_eq!(flag.name_span, argv.span("-anonymous-auth", 0));
+        assert_eq!(
+            flag.name_only_location().span(),
+            argv.span("-anonymous-auth", 0)
+        );
     }
 
     #[test]
@@ -856,7 +1006,7 @@ mod tests {
         let positionals: Vec<_> = flags
             .positionals()
             .iter()
-            .map(|p| (p.text.as_str(), p.span, p.index))
+            .map(|p| (p.text.as_str(), p.location().span(), p.index))
             .collect();
         assert_eq!(positionals, [("false", argv.span("false", 0), 1)]);
         // pflag keeps parsing after a positional word.
@@ -876,7 +1026,10 @@ mod tests {
         let cert = flags.last("tls-cert-file").expect("present");
         let value = cert.value.as_ref().expect("takes the next word");
         assert_eq!(value.text, "--tls-private-key-file=/k");
-        assert_eq!(value.span, argv.span("--tls-private-key-file=/k", 0));
+        assert_eq!(
+            value.location().span(),
+            argv.span("--tls-private-key-file=/k", 0)
+        );
         assert!(value.looks_like_flag);
         assert!(!flags.contains("tls-private-key-file"));
         let oom = flags
@@ -892,7 +1045,7 @@ mod tests {
         let flags = argv.parse(Component::Kubelet);
         let flag = flags.last("client-ca-file").expect("present");
         assert!(flag.missing_value());
-        assert_eq!(flag.span, argv.span("--client-ca-file", 0));
+        assert_eq!(flag.occurrence().span(), argv.span("--client-ca-file", 0));
     }
 
     #[test]
@@ -942,7 +1095,7 @@ mod tests {
         assert!(!flags.contains("data-dir"));
         let stop = flags.stop().expect("stopped");
         assert_eq!(
-            (stop.index, stop.reason, stop.span),
+            (stop.index, stop.reason, stop.location().span()),
             (2, StopReason::FirstPositional, argv.span("true", 0))
         );
         let rest: Vec<_> = flags
@@ -1007,7 +1160,7 @@ mod tests {
         );
         let commands = split_script(&script).expect("valid script");
         let command = commands.first().expect("one command");
-        parse(component, command.args())
+        FlagSet::parse(component, &written(command.args()))
     }
 
     #[test]
@@ -1030,26 +1183,32 @@ mod tests {
             map,
         );
         let commands = split_script(&mapped).expect("valid script");
-        let flags = parse(Component::ApiServer, commands[0].args());
+        let flags = FlagSet::parse(Component::ApiServer, &written(commands[0].args()));
         let find = |needle: &str| {
             let start = source.find(needle).unwrap_or_default();
             Span::new(start, start + needle.len())
         };
         assert_eq!(
-            flags.bool("anonymous-auth").map(|b| (b.value, b.span)),
+            flags
+                .bool("anonymous-auth")
+                .map(|b| (b.span(), b.value))
+                .map(|(s, v)| (v, s)),
             Some((Ok(false), find("false")))
         );
         let format = flags
             .last("audit-log-format")
             .and_then(|f| f.value.as_ref())
             .expect("value");
-        assert_eq!((format.text.as_str(), format.span), ("json", find("json")));
+        assert_eq!(
+            (format.text.as_str(), format.location().span()),
+            ("json", find("json"))
+        );
         let runtime = flags
             .last("runtime-config")
             .and_then(|f| f.value.as_ref())
             .expect("value");
         assert_eq!(
-            (runtime.text.as_str(), runtime.span),
+            (runtime.text.as_str(), runtime.location().span()),
             ("api/all=true", find("api/all=true"))
         );
         let servers = flags.list("etcd-servers");
@@ -1061,7 +1220,9 @@ mod tests {
             )]
         );
         assert_eq!(
-            flags.last("anonymous-auth").map(|f| f.name_span),
+            flags
+                .last("anonymous-auth")
+                .map(|f| f.name_only_location().span()),
             Some(find("--anonymous-auth"))
         );
         assert!(flags.positionals().is_empty());
@@ -1077,7 +1238,10 @@ mod tests {
             Span::new(start, start + needle.len())
         };
         assert_eq!(
-            flags.bool("client-cert-auth").map(|b| (b.value, b.span)),
+            flags
+                .bool("client-cert-auth")
+                .map(|b| (b.span(), b.value))
+                .map(|(s, v)| (v, s)),
             Some((Ok(true), find("--client-cert-auth")))
         );
         assert_eq!(
@@ -1087,6 +1251,9 @@ mod tests {
                 find("https://0.0.0.0:2379")
             )]
         );
-        assert_eq!(flags.last("name").map(|f| f.span), Some(find("--name=m1")));
+        assert_eq!(
+            flags.last("name").map(|f| f.occurrence().span()),
+            Some(find("--name=m1"))
+        );
     }
 }

@@ -15,7 +15,7 @@
 
 use super::{FlagSet, FlagValue, parse_go_bool};
 use crate::component::Component;
-use crate::source::Span;
+use crate::source::Location;
 use crate::yaml::Scalar;
 use crate::yaml::scalar::TypeMismatch;
 
@@ -51,7 +51,7 @@ pub enum Rejection {
     /// Not one of the words the component knows.
     NotOneOf { allowed: &'static [&'static str] },
     /// An item given a second time in a list that must not repeat; `first` is the earlier one.
-    Repeated { first: Span },
+    Repeated { first: Location },
     /// A quoted YAML string where a typed config field needs a boolean or a number: Kubernetes
     /// cannot decode the document. `expected` is `boolean` or `integer`.
     Quoted { expected: &'static str },
@@ -65,7 +65,7 @@ pub struct RejectedValue {
     /// The rejected text.
     pub text: String,
     /// Where the rejected text is.
-    pub span: Span,
+    pub location: Location,
     pub rejection: Rejection,
 }
 
@@ -366,7 +366,7 @@ pub fn rejected_values(flags: &FlagSet) -> Vec<RejectedValue> {
         return Vec::new();
     };
     let mut rejected = Vec::new();
-    let mut seen_modes: Vec<(String, String, Span)> = Vec::new();
+    let mut seen_modes: Vec<(String, String, Location)> = Vec::new();
     for flag in flags.iter() {
         let Some(value_type) = value_type(component, flag.key()) else {
             continue;
@@ -378,24 +378,24 @@ pub fn rejected_values(flags: &FlagSet) -> Vec<RejectedValue> {
             continue;
         }
         if let ModeList(_) = value_type {
-            for (text, span) in items(value) {
+            for (text, location) in items(value) {
                 if is_placeholder(&text) {
                     continue;
                 }
                 let earlier = seen_modes
                     .iter()
                     .find(|(key, mode, _)| key == flag.key() && *mode == text)
-                    .map(|(_, _, span)| *span);
+                    .map(|(_, _, location)| *location);
                 let rejection = check_text(value_type, &text)
                     .or_else(|| earlier.map(|first| Rejection::Repeated { first }));
                 if rejection.is_none() {
-                    seen_modes.push((flag.key().to_owned(), text.clone(), span));
+                    seen_modes.push((flag.key().to_owned(), text.clone(), location));
                 }
                 if let Some(rejection) = rejection {
                     rejected.push(RejectedValue {
                         flag: flag.key().to_owned(),
                         text,
-                        span,
+                        location,
                         rejection,
                     });
                 }
@@ -406,7 +406,7 @@ pub fn rejected_values(flags: &FlagSet) -> Vec<RejectedValue> {
             rejected.push(RejectedValue {
                 flag: flag.key().to_owned(),
                 text: value.text.clone(),
-                span: value.span,
+                location: value.location(),
                 rejection,
             });
         }
@@ -415,14 +415,14 @@ pub fn rejected_values(flags: &FlagSet) -> Vec<RejectedValue> {
 }
 
 /// The non-empty comma-separated items of a value, with their spans.
-fn items(value: &FlagValue) -> Vec<(String, Span)> {
+fn items(value: &FlagValue) -> Vec<(String, Location)> {
     let mut out = Vec::new();
     let mut start = 0;
     for item in value.text.split(',') {
         let range = start..start + item.len();
         start = range.end + 1;
         if !item.is_empty() {
-            out.push((item.to_owned(), value.span_of(range)));
+            out.push((item.to_owned(), value.location_of(range)));
         }
     }
     out
@@ -577,7 +577,8 @@ fn underscores_ok(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::flags::spec::{FlagKind, flag_kind};
-    use crate::source::{MappedText, TextMap};
+    use crate::flags::{FlagSet, Word};
+    use crate::source::{FileId, MappedText, Span, TextMap};
 
     fn flags(component: Component, words: &[&str]) -> (String, FlagSet) {
         let mut source = String::new();
@@ -585,14 +586,17 @@ mod tests {
         for word in words {
             let start = source.len();
             source.push_str(word);
-            mapped.push(MappedText::new(
-                *word,
-                Span::new(start, start + word.len()),
-                TextMap::verbatim(start, word.len()),
+            mapped.push(Word::written(
+                FileId(0),
+                MappedText::new(
+                    *word,
+                    Span::new(start, start + word.len()),
+                    TextMap::verbatim(start, word.len()),
+                ),
             ));
             source.push(' ');
         }
-        let set = crate::flags::parse(component, &mapped);
+        let set = FlagSet::parse(component, &mapped);
         (source, set)
     }
 
@@ -709,7 +713,14 @@ mod tests {
         );
         let found: Vec<_> = rejected_values(&set)
             .into_iter()
-            .map(|r| (r.flag, r.text, &source[r.span.range()], r.rejection))
+            .map(|r| {
+                (
+                    r.flag,
+                    r.text,
+                    &source[r.location.span().range()],
+                    r.rejection,
+                )
+            })
             .collect();
         let first_node = source.find("Node").unwrap_or_default();
         let first_node = Span::new(first_node, first_node + 4);
@@ -749,13 +760,17 @@ mod tests {
                     "authorization-mode".to_owned(),
                     "Node".to_owned(),
                     "Node",
-                    Rejection::Repeated { first: first_node }
+                    Rejection::Repeated {
+                        first: Location::new(FileId(0), first_node)
+                    }
                 ),
                 (
                     "authorization-mode".to_owned(),
                     "Node".to_owned(),
                     "Node",
-                    Rejection::Repeated { first: first_node }
+                    Rejection::Repeated {
+                        first: Location::new(FileId(0), first_node)
+                    }
                 ),
             ]
         );

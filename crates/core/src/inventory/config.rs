@@ -1,9 +1,9 @@
-//! Config documents (`KubeletConfiguration`, later kubeadm and etcd configs) kept as flat,
+//! Config documents (`KubeletConfiguration`, etcd's `--config-file`) kept as flat,
 //! spanned leaves, so the YAML tree can be dropped once a file is read.
 
 use std::borrow::Cow;
 
-use crate::source::Span;
+use crate::source::{FileId, Location};
 use crate::yaml::{NodeKind, NodeRef, Scalar, ScalarStyle};
 
 /// One scalar field of a config document.
@@ -11,9 +11,9 @@ use crate::yaml::{NodeKind, NodeRef, Scalar, ScalarStyle};
 pub struct ConfigLeaf {
     pub scalar: Scalar<'static>,
     /// The value's bytes.
-    pub span: Span,
+    pub location: Location,
     /// The key's bytes (`enabled` in `enabled: true`).
-    pub key_span: Span,
+    pub key_location: Location,
 }
 
 /// A mapping-shaped config document flattened into dotted paths
@@ -21,18 +21,19 @@ pub struct ConfigLeaf {
 #[derive(Debug, Clone, Default)]
 pub struct ConfigFields {
     leaves: Vec<(String, ConfigLeaf)>,
-    /// Key span of every mapping and sequence field, for anchoring a missing child.
-    parents: Vec<(String, Span)>,
+    /// Key of every mapping and sequence field, for anchoring a missing child.
+    parents: Vec<(String, Location)>,
 }
 
 impl ConfigFields {
-    /// Flattens `root`. Nesting is already bounded by the loader's depth cap.
+    /// Flattens `root`, a document of `file`. Nesting is already bounded by the loader's depth
+    /// cap.
     #[must_use]
-    pub fn from_node(root: NodeRef<'_, '_>) -> Self {
+    pub fn from_node(file: FileId, root: NodeRef<'_, '_>) -> Self {
         let mut fields = Self::default();
         let mut stack = vec![(String::new(), root)];
         while let Some((path, node)) = stack.pop() {
-            let children: Vec<(String, Span, NodeRef<'_, '_>)> = match node.kind() {
+            let children: Vec<(String, Location, NodeRef<'_, '_>)> = match node.kind() {
                 NodeKind::Mapping(_) => node
                     .entries()
                     .filter_map(|(k, v)| {
@@ -42,17 +43,17 @@ impl ConfigFields {
                         } else {
                             format!("{path}.{key}")
                         };
-                        Some((child, k.span(), v))
+                        Some((child, k.location_in(file), v))
                     })
                     .collect(),
                 NodeKind::Sequence(_) => node
                     .items()
                     .enumerate()
-                    .map(|(i, v)| (format!("{path}[{i}]"), v.span(), v))
+                    .map(|(i, v)| (format!("{path}[{i}]"), v.location_in(file), v))
                     .collect(),
                 _ => Vec::new(),
             };
-            for (child_path, key_span, value) in children.into_iter().rev() {
+            for (child_path, key_location, value) in children.into_iter().rev() {
                 match value.kind() {
                     NodeKind::Scalar(scalar) => fields.leaves.push((
                         child_path,
@@ -62,12 +63,12 @@ impl ConfigFields {
                                 style: scalar.style,
                                 tag: scalar.tag.clone(),
                             },
-                            span: value.span(),
-                            key_span,
+                            location: value.location_in(file),
+                            key_location,
                         },
                     )),
                     _ => {
-                        fields.parents.push((child_path.clone(), key_span));
+                        fields.parents.push((child_path.clone(), key_location));
                         stack.push((child_path, value));
                     }
                 }
@@ -91,15 +92,15 @@ impl ConfigFields {
         self.leaves.iter().map(|(p, l)| (p.as_str(), l))
     }
 
-    /// Key span of the deepest existing parent of `path` (`authentication` for
+    /// Key of the deepest existing parent of `path` (`authentication` for
     /// `authentication.anonymous.enabled` when `anonymous` is absent).
     #[must_use]
-    pub fn nearest_parent(&self, path: &str) -> Option<Span> {
+    pub fn nearest_parent(&self, path: &str) -> Option<Location> {
         let mut prefix = path;
         while let Some(dot) = prefix.rfind('.') {
             prefix = &prefix[..dot];
-            if let Some((_, span)) = self.parents.iter().rev().find(|(p, _)| p == prefix) {
-                return Some(*span);
+            if let Some((_, key)) = self.parents.iter().rev().find(|(p, _)| p == prefix) {
+                return Some(*key);
             }
         }
         None
@@ -124,15 +125,15 @@ mod tests {
     fn flattens_with_spans_and_parents() {
         let text = "kind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: false\n  x509: {}\ntlsCipherSuites: [A, B]\n";
         let stream = load(text).unwrap();
-        let fields = ConfigFields::from_node(stream.documents[0].root());
+        let fields = ConfigFields::from_node(FileId(0), stream.documents[0].root());
         let leaf = fields.get("authentication.anonymous.enabled").unwrap();
-        assert_eq!(&text[leaf.span.range()], "false");
-        assert_eq!(&text[leaf.key_span.range()], "enabled");
+        assert_eq!(&text[leaf.location.span().range()], "false");
+        assert_eq!(&text[leaf.key_location.span().range()], "enabled");
         assert_eq!(fields.get("tlsCipherSuites[1]").unwrap().scalar.value, "B");
         let parent = fields
             .nearest_parent("authentication.x509.clientCAFile")
             .unwrap();
-        assert_eq!(&text[parent.range()], "x509");
+        assert_eq!(&text[parent.span().range()], "x509");
         let parent = fields.nearest_parent("authorization.mode");
         assert_eq!(parent, None);
     }

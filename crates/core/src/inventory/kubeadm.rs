@@ -16,7 +16,7 @@
 //!
 //! Each word written in the config is a [`MappedText`] whose text is `--name=value`: `name`
 //! maps to the key's bytes and `value` to the value's, and the word's span is the whole entry.
-//! Words kubeadm adds itself are [`WordSource::KubeadmDefault`], spanned at the process's
+//! Words kubeadm adds itself are [`WrittenBy::Kubeadm`], spanned at the process's
 //! `flags_anchor` (where a flag that is not there would be written).
 //!
 //! What kubeadm writes changed over the releases (kubernetes/kubernetes
@@ -36,10 +36,10 @@
 
 use std::ops::Range;
 
-use super::process::{Origin, Process, WordSource};
+use super::process::{Origin, Process};
 use super::{FileId, Inventory};
 use crate::component::Component;
-use crate::flags;
+use crate::flags::{self, FlagSet, WrittenBy};
 use crate::source::{MappedText, Span, Spanned, TextMap};
 use crate::version::{ASSUMED_CURRENT, KubeVersion};
 use crate::yaml::{self, NodeKind, NodeRef};
@@ -297,7 +297,7 @@ struct Word {
     name: String,
     value: String,
     text: MappedText,
-    source: WordSource,
+    written_by: WrittenBy,
 }
 
 impl Word {
@@ -308,25 +308,19 @@ impl Word {
             text: MappedText::new(format!("--{name}={value}"), anchor, TextMap::opaque()),
             name: name.to_owned(),
             value,
-            source: WordSource::KubeadmDefault,
+            written_by: WrittenBy::Kubeadm,
         }
     }
 
     /// A flag whose value is written in the config: `value` (a scalar's text with its map)
     /// becomes `--name=value`, spanned at `span`.
-    fn written(file: FileId, name: &str, value: &MappedText, span: Span) -> Self {
-        Self::entry(file, name, None, value, span)
+    fn written(name: &str, value: &MappedText, span: Span) -> Self {
+        Self::entry(name, None, value, span)
     }
 
     /// `--name=value` where `value` and, when given, `name_map` (the key's text map) keep
     /// their bytes.
-    fn entry(
-        file: FileId,
-        name: &str,
-        name_map: Option<&TextMap>,
-        value: &MappedText,
-        span: Span,
-    ) -> Self {
+    fn entry(name: &str, name_map: Option<&TextMap>, value: &MappedText, span: Span) -> Self {
         let mut map = TextMap::default();
         if let Some(name_map) = name_map {
             copy_runs(&mut map, 2, name_map, 0..name.len());
@@ -336,7 +330,7 @@ impl Word {
             name: name.to_owned(),
             value: value.text.clone(),
             text: MappedText::new(format!("--{name}={}", value.text), span, map),
-            source: WordSource::File(file),
+            written_by: WrittenBy::User,
         }
     }
 }
@@ -374,7 +368,7 @@ struct ExtraArg {
 
 /// The entries of an `extraArgs` map or `{name, value}` list, in order. A map's repeated key
 /// counts once (the last one, as the decoder keeps); a list's repeated name is kept each time.
-fn extra_args(file: FileId, node: Option<NodeRef<'_, '_>>) -> Vec<ExtraArg> {
+fn extra_args(node: Option<NodeRef<'_, '_>>) -> Vec<ExtraArg> {
     let Some(node) = node else {
         return Vec::new();
     };
@@ -388,7 +382,7 @@ fn extra_args(file: FileId, node: Option<NodeRef<'_, '_>>) -> Vec<ExtraArg> {
                 if name.text == "<<" || !matches!(value.kind(), NodeKind::Scalar(_)) {
                     continue;
                 }
-                let arg = entry(file, &name, value, key.span().cover(value.span()));
+                let arg = entry(&name, value, key.span().cover(value.span()));
                 args.retain(|a| a.name != arg.name);
                 args.push(arg);
             }
@@ -401,8 +395,8 @@ fn extra_args(file: FileId, node: Option<NodeRef<'_, '_>>) -> Vec<ExtraArg> {
                 let value = item.get("value");
                 let span = value.map_or(item.span(), |v| item.span().cover(v.span()));
                 args.push(match value {
-                    Some(value) => entry(file, &name, value, span),
-                    None => empty_entry(file, &name, span),
+                    Some(value) => entry(&name, value, span),
+                    None => empty_entry(&name, span),
                 });
             }
         }
@@ -413,21 +407,21 @@ fn extra_args(file: FileId, node: Option<NodeRef<'_, '_>>) -> Vec<ExtraArg> {
 
 /// `--name=value` for a key and its scalar value (null is the empty string, as kubeadm's
 /// `map[string]string` decodes it).
-fn entry(file: FileId, name: &MappedText, value: NodeRef<'_, '_>, span: Span) -> ExtraArg {
+fn entry(name: &MappedText, value: NodeRef<'_, '_>, span: Span) -> ExtraArg {
     let Some(value) = value.mapped_text() else {
-        return empty_entry(file, name, span);
+        return empty_entry(name, span);
     };
     ExtraArg {
         name: name.text.clone(),
-        word: Word::entry(file, &name.text, Some(&name.map), &value, span),
+        word: Word::entry(&name.text, Some(&name.map), &value, span),
     }
 }
 
-fn empty_entry(file: FileId, name: &MappedText, span: Span) -> ExtraArg {
+fn empty_entry(name: &MappedText, span: Span) -> ExtraArg {
     let empty = MappedText::new("", span, TextMap::opaque());
     ExtraArg {
         name: name.text.clone(),
-        word: Word::entry(file, &name.text, Some(&name.map), &empty, span),
+        word: Word::entry(&name.text, Some(&name.map), &empty, span),
     }
 }
 
@@ -452,17 +446,22 @@ fn process(
     image: Option<Spanned<String>>,
     version: Option<KubeVersion>,
 ) -> Process {
-    let (texts, word_sources): (Vec<MappedText>, Vec<WordSource>) =
-        words.into_iter().map(|w| (w.text, w.source)).unzip();
+    let words: Vec<flags::Word> = words
+        .into_iter()
+        .map(|w| flags::Word {
+            text: w.text,
+            file,
+            written_by: w.written_by,
+        })
+        .collect();
     Process {
         file,
         origin: Origin::Kubeadm,
-        image,
+        image: image.map(|i| i.in_file(file)),
         component: Some(component),
         detection: None,
         image_version: version,
-        flags: flags::parse(component, &texts),
-        word_sources,
+        flags: FlagSet::parse(component, &words),
         flags_anchor: anchor,
         env: Vec::new(),
         unresolved: Vec::new(),
@@ -495,7 +494,7 @@ impl Context<'_> {
         let g = self.generation;
         let extra_paths: &[&[&str]] = &[&["apiServer", "extraArgs"], &["apiServerExtraArgs"]];
         let anchor = cluster.anchor(&[extra_paths[0], extra_paths[1], &["apiServer"]]);
-        let mut overrides = extra_args(file, cluster.find(extra_paths).map(|(_, v)| v));
+        let mut overrides = extra_args(cluster.find(extra_paths).map(|(_, v)| v));
 
         let kubeadm = |name: &str, value: &str| Word::kubeadm(name, value, anchor);
         let mut base = vec![
@@ -526,11 +525,11 @@ impl Context<'_> {
             kubeadm("tls-private-key-file", &self.cert("apiserver.key")),
         ];
         base.push(match &self.endpoint.advertise_address {
-            Some(address) => Word::written(file, "advertise-address", address, address.span),
+            Some(address) => Word::written("advertise-address", address, address.span),
             None => kubeadm("advertise-address", NODE_ADDRESS),
         });
         base.push(match &self.endpoint.bind_port {
-            Some(port) => Word::written(file, "secure-port", port, port.span),
+            Some(port) => Word::written("secure-port", port, port.span),
             None => kubeadm("secure-port", "6443"),
         });
         base.push(
@@ -539,9 +538,7 @@ impl Context<'_> {
                 .path(&["networking", "serviceSubnet"])
                 .and_then(NodeRef::mapped_text)
             {
-                Some(subnet) => {
-                    Word::written(file, "service-cluster-ip-range", &subnet, subnet.span)
-                }
+                Some(subnet) => Word::written("service-cluster-ip-range", &subnet, subnet.span),
                 None => kubeadm("service-cluster-ip-range", DEFAULT_SERVICE_SUBNET),
             },
         );
@@ -641,19 +638,14 @@ impl Context<'_> {
                 .map(|list| {
                     let items: Vec<MappedText> =
                         list.items().filter_map(NodeRef::mapped_text).collect();
-                    joined(self.file, "authorization-mode", &items, list.span())
+                    joined("authorization-mode", &items, list.span())
                 })
                 .or_else(|| {
                     let mode = cluster
                         .root
                         .get("authorizationMode")
                         .and_then(NodeRef::mapped_text)?;
-                    Some(Word::written(
-                        self.file,
-                        "authorization-mode",
-                        &mode,
-                        mode.span,
-                    ))
+                    Some(Word::written("authorization-mode", &mode, mode.span))
                 });
             tail.push(
                 field.unwrap_or_else(|| Word::kubeadm("authorization-mode", default_modes, anchor)),
@@ -708,7 +700,6 @@ impl Context<'_> {
         tail: &mut Vec<Word>,
         anchor: Span,
     ) {
-        let file = self.file;
         let g = self.generation;
         let etcd = cluster.root.get("etcd");
         let external = etcd.and_then(|e| e.get("external")).or_else(|| {
@@ -724,7 +715,7 @@ impl Context<'_> {
             if let Some(list) = external.get("endpoints") {
                 let items: Vec<MappedText> =
                     list.items().filter_map(NodeRef::mapped_text).collect();
-                target.push(joined(file, "etcd-servers", &items, list.span()));
+                target.push(joined("etcd-servers", &items, list.span()));
             }
             let scalar = |key: &str| {
                 external
@@ -733,11 +724,11 @@ impl Context<'_> {
                     .filter(|t| !t.text.is_empty())
             };
             if let Some(ca) = scalar("caFile") {
-                target.push(Word::written(file, "etcd-cafile", &ca, ca.span));
+                target.push(Word::written("etcd-cafile", &ca, ca.span));
             }
             if let (Some(cert), Some(key)) = (scalar("certFile"), scalar("keyFile")) {
-                target.push(Word::written(file, "etcd-certfile", &cert, cert.span));
-                target.push(Word::written(file, "etcd-keyfile", &key, key.span));
+                target.push(Word::written("etcd-certfile", &cert, cert.span));
+                target.push(Word::written("etcd-keyfile", &key, key.span));
             }
             return;
         }
@@ -755,7 +746,7 @@ impl Context<'_> {
             "127.0.0.1"
         };
         // A local etcd's own client URLs, when written, are where the apiserver finds it.
-        let local_args = extra_args(file, local_etcd_extra_args(cluster).map(|(_, v)| v));
+        let local_args = extra_args(local_etcd_extra_args(cluster).map(|(_, v)| v));
         let servers_from = if g.before(14) {
             "listen-client-urls"
         } else {
@@ -806,7 +797,7 @@ impl Context<'_> {
             &["etcd", "local"],
             &["etcd"],
         ]);
-        let overrides = extra_args(file, local_etcd_extra_args(cluster).map(|(_, v)| v));
+        let overrides = extra_args(local_etcd_extra_args(cluster).map(|(_, v)| v));
         let data_dir = etcd
             .and_then(|e| e.get("local").or(Some(e)))
             .and_then(|e| e.str_at("dataDir"))
@@ -887,7 +878,7 @@ fn local_etcd_extra_args<'d, 'a>(
 
 /// A written list (`endpoints`, `authorizationModes`) as one `--name=a,b` word, each item
 /// mapped to its bytes.
-fn joined(file: FileId, name: &str, items: &[MappedText], span: Span) -> Word {
+fn joined(name: &str, items: &[MappedText], span: Span) -> Word {
     let prefix = name.len() + 3;
     let mut text = String::new();
     let mut map = TextMap::default();
@@ -902,7 +893,7 @@ fn joined(file: FileId, name: &str, items: &[MappedText], span: Span) -> Word {
         name: name.to_owned(),
         text: MappedText::new(format!("--{name}={text}"), span, map),
         value: text,
-        source: WordSource::File(file),
+        written_by: WrittenBy::User,
     }
 }
 
@@ -948,7 +939,7 @@ fn filter_modes(word: &Word) -> Option<Word> {
         name: word.name.clone(),
         text: MappedText::new(format!("--{}={value}", word.name), word.text.span, map),
         value,
-        source: word.source,
+        written_by: word.written_by,
     })
 }
 
@@ -958,7 +949,7 @@ fn filter_modes(word: &Word) -> Option<Word> {
 fn kubelet(file: FileId, node: &Doc<'_, '_>, version: Option<Spanned<KubeVersion>>) -> Process {
     let extra_path: &[&str] = &["nodeRegistration", "kubeletExtraArgs"];
     let anchor = node.anchor(&[extra_path, &["nodeRegistration"]]);
-    let extra = extra_args(file, node.root.path(extra_path));
+    let extra = extra_args(node.root.path(extra_path));
     let mut words = vec![
         Word::kubeadm(
             "bootstrap-kubeconfig",
@@ -1028,15 +1019,13 @@ mod tests {
         let api = inventory.api_servers().next().unwrap();
         let flag = api.flags().last("authorization-mode").unwrap();
         let value = flag.value.as_ref().unwrap();
-        assert_eq!(&text[value.span.range()], "AlwaysAllow");
+        assert_eq!(&text[value.location().span().range()], "AlwaysAllow");
         assert_eq!(
-            &text[flag.span.range()],
+            &text[flag.occurrence().span().range()],
             "authorization-mode: \"AlwaysAllow\""
         );
-        assert_eq!(
-            api.process.word_source(flag.index),
-            WordSource::File(FileId(0))
-        );
+        assert_eq!(flag.occurrence().file(), FileId(0));
+        assert!(flag.is_written());
     }
 
     #[test]
@@ -1046,7 +1035,7 @@ mod tests {
         let inventory = inventory(text);
         let api = inventory.api_servers().next().unwrap();
         let items = api.flags().list("enable-admission-plugins");
-        let spans: Vec<&str> = items.iter().map(|i| &text[i.span.range()]).collect();
+        let spans: Vec<&str> = items.iter().map(|i| &text[i.span().range()]).collect();
         // The folded line break became a space; the second item starts with it.
         assert_eq!(spans[0], "NodeRestriction");
         assert_eq!(items[1].value, " AlwaysPullImages");
@@ -1097,7 +1086,7 @@ mod tests {
         let filtered = inventory(&text);
         let api = filtered.api_servers().next().unwrap();
         let items = api.flags().list("authorization-mode");
-        let spans: Vec<&str> = items.iter().map(|i| &text[i.span.range()]).collect();
+        let spans: Vec<&str> = items.iter().map(|i| &text[i.span().range()]).collect();
         assert_eq!(spans, ["Node", "RBAC"]);
         assert_eq!(modes(&config("v1.20.0", "Bogus")), "Node,RBAC");
     }
@@ -1109,12 +1098,12 @@ mod tests {
         assert!(external.etcds().next().is_none());
         let api = external.api_servers().next().unwrap();
         let servers = api.etcd_servers();
-        assert_eq!(&text[servers[0].span.range()], "http://10.0.0.5:2379");
-        assert_eq!(&text[servers[1].span.range()], "https://10.0.0.6:2379");
+        assert_eq!(&text[servers[0].span().range()], "http://10.0.0.5:2379");
+        assert_eq!(&text[servers[1].span().range()], "https://10.0.0.6:2379");
         assert!(api.etcd_certfile().is_none());
         let ca = api.etcd_cafile().unwrap();
         assert_eq!(
-            &text[ca.provenance.location().unwrap().span.range()],
+            &text[ca.provenance.location().unwrap().span().range()],
             "/etc/etcd/ca.crt"
         );
 
@@ -1122,6 +1111,6 @@ mod tests {
         let local = inventory(text);
         let api = local.api_servers().next().unwrap();
         let servers = api.etcd_servers();
-        assert_eq!(&text[servers[0].span.range()], "https://10.0.0.7:2379");
+        assert_eq!(&text[servers[0].span().range()], "https://10.0.0.7:2379");
     }
 }

@@ -16,19 +16,16 @@ use std::sync::Arc;
 
 pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
-pub use process::{Origin, Process, WordSource};
+pub use process::{Origin, Process};
 pub use service::{EnvFileDoc, UnitDoc};
 pub use workload::{Detection, EnvVar, Workload};
 
 use crate::component::Component;
-use crate::source::{DecodeError, SourceFile, Span, Spanned};
+pub use crate::source::FileId;
+use crate::source::{DecodeError, Located, Location, SourceFile, Span};
 use crate::version::KubeVersion;
 use crate::views::{ApiServer, Dashboard, Etcd, Kubelet};
 use crate::yaml::{self, LoadErrorKind, LoadProblem, NodeRef};
-
-/// Index of a file in the inventory.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct FileId(pub u32);
 
 /// Options that change how files are read.
 #[derive(Clone, Debug, Default)]
@@ -40,8 +37,7 @@ pub struct InventoryOptions {
 /// A file, or a part of one, that could not be read as intended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputProblem {
-    pub file: FileId,
-    pub span: Span,
+    pub location: Location,
     pub kind: InputProblemKind,
 }
 
@@ -50,7 +46,7 @@ pub enum InputProblemKind {
     /// The file is not valid YAML, or exceeds a loader limit.
     Load(LoadErrorKind),
     /// A key repeated in one mapping.
-    DuplicateKey { key: String, first: Span },
+    DuplicateKey { key: String, first: Location },
     /// A `sh -c` script kubeharden could not split into words.
     Shell(String),
 }
@@ -67,8 +63,8 @@ pub enum SkipReason {
 pub struct KubeletConfigDoc {
     pub file: FileId,
     /// The `kind: KubeletConfiguration` line's value: missing fields are reported here.
-    pub kind_span: Span,
-    pub api_version: Option<Spanned<String>>,
+    pub kind_location: Location,
+    pub api_version: Option<Located<String>>,
     pub fields: ConfigFields,
     /// The document sits in a kubeadm config file (next to an `InitConfiguration` or
     /// `ClusterConfiguration`): kubeadm fills in its own defaults before the kubelet reads it.
@@ -237,8 +233,7 @@ impl Inventory {
     pub fn add_undecodable(&mut self, error: DecodeError) -> FileId {
         let id = self.push_file(error.file);
         self.problems.push(InputProblem {
-            file: id,
-            span: error.error.span,
+            location: Location::new(id, error.error.span),
             kind: InputProblemKind::Load(error.error.kind),
         });
         id
@@ -278,13 +273,12 @@ impl Inventory {
                         let fields = stream
                             .documents
                             .first()
-                            .map(|d| ConfigFields::from_node(d.root()))
+                            .map(|d| ConfigFields::from_node(id, d.root()))
                             .unwrap_or_default();
                         self.etcd_configs.push(EtcdConfigDoc { file: id, fields });
                     }
                     Err(error) => self.problems.push(InputProblem {
-                        file: id,
-                        span: error.span,
+                        location: Location::new(id, error.span),
                         kind: InputProblemKind::Load(error.kind),
                     }),
                 }
@@ -298,8 +292,7 @@ impl Inventory {
         let items_before = self.item_count();
         match yaml::load(file.text()) {
             Err(error) => self.problems.push(InputProblem {
-                file: id,
-                span: error.span,
+                location: Location::new(id, error.span),
                 kind: InputProblemKind::Load(error.kind),
             }),
             Ok(stream) => {
@@ -310,11 +303,10 @@ impl Inventory {
                         duplicate,
                     } = problem;
                     self.problems.push(InputProblem {
-                        file: id,
-                        span: *duplicate,
+                        location: Location::new(id, *duplicate),
                         kind: InputProblemKind::DuplicateKey {
                             key: key.clone(),
-                            first: *first,
+                            first: Location::new(id, *first),
                         },
                     });
                 }
@@ -408,7 +400,9 @@ impl Inventory {
         let Some(kind_name) = kind.as_str() else {
             return;
         };
-        let api_version = object.get("apiVersion").and_then(NodeRef::as_spanned_str);
+        let api_version = object
+            .get("apiVersion")
+            .and_then(|v| v.located_string(file));
         match kind_name {
             // `kind: List` (and `PodList`, `DeploymentList`, ... from `kubectl get -o yaml`).
             k if k.ends_with("List") && object.get("items").is_some() => {
@@ -419,13 +413,15 @@ impl Inventory {
                 }
             }
             "KubeletConfiguration"
-                if api_version.is_none_or(|v| v.value.starts_with("kubelet.config.k8s.io/")) =>
+                if api_version
+                    .as_ref()
+                    .is_none_or(|v| v.value.starts_with("kubelet.config.k8s.io/")) =>
             {
                 self.kubelet_configs.push(KubeletConfigDoc {
                     file,
-                    kind_span: kind.span(),
-                    api_version: api_version.map(|v| v.map(str::to_owned)),
-                    fields: ConfigFields::from_node(object),
+                    kind_location: kind.location_in(file),
+                    api_version,
+                    fields: ConfigFields::from_node(file, object),
                     in_kubeadm_file: false,
                 });
             }
@@ -439,11 +435,13 @@ impl Inventory {
                 .service_accounts
                 .extend(ServiceAccount::read(file, object)),
             k if kubeadm::KINDS.contains(&k)
-                && api_version.is_some_and(|v| v.value.starts_with("kubeadm.k8s.io/")) =>
+                && api_version
+                    .as_ref()
+                    .is_some_and(|v| v.value.starts_with("kubeadm.k8s.io/")) =>
             {
                 kubeadm::read_file(self, file);
             }
-            _ => workload::read_workload(self, file, kind_name, kind.span(), object),
+            _ => workload::read_workload(self, file, kind_name, kind.location_in(file), object),
         }
     }
 
@@ -508,6 +506,18 @@ impl Inventory {
         wanted.retain(|r| r.path.starts_with('/') && !self.has_file(&r.path));
         wanted.dedup();
         wanted
+    }
+
+    /// A span a pass found by scanning `file`'s text itself (suppression comments), as a
+    /// location; `None` when it is not inside that text on character boundaries. Values read
+    /// from files come located already: this is only for text no reader understood.
+    #[must_use]
+    pub fn locate(&self, file: FileId, span: Span) -> Option<Location> {
+        let text = self.files.get(file.0 as usize)?.text();
+        (span.start <= span.end
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end))
+        .then(|| Location::new(file, span))
     }
 
     #[must_use]

@@ -1,25 +1,24 @@
 //! The objects around a Dashboard: how it is exposed and what its service account may do.
 
 use super::FileId;
-use crate::source::{Span, Spanned};
+use crate::source::{Located, Location};
 use crate::yaml::NodeRef;
 
 /// `metadata` fields every object has.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Meta {
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Located<String>>,
     pub namespace: Option<String>,
     pub labels: Vec<(String, String)>,
 }
 
 impl Meta {
-    pub(crate) fn read(object: NodeRef<'_, '_>) -> Self {
+    pub(crate) fn read(file: FileId, object: NodeRef<'_, '_>) -> Self {
         let metadata = object.get("metadata");
         Self {
             name: metadata
                 .and_then(|m| m.get("name"))
-                .and_then(NodeRef::as_spanned_str)
-                .map(|s| s.map(str::to_owned)),
+                .and_then(|n| n.located_string(file)),
             namespace: metadata
                 .and_then(|m| m.str_at("namespace"))
                 .map(str::to_owned),
@@ -43,26 +42,21 @@ pub(crate) fn string_map(node: NodeRef<'_, '_>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn spanned_strings(node: Option<NodeRef<'_, '_>>) -> Vec<Spanned<String>> {
-    node.map(|n| {
-        n.items()
-            .filter_map(NodeRef::as_spanned_str)
-            .map(|s| s.map(str::to_owned))
-            .collect()
-    })
-    .unwrap_or_default()
+fn located_strings(file: FileId, node: Option<NodeRef<'_, '_>>) -> Vec<Located<String>> {
+    node.map(|n| n.items().filter_map(|i| i.located_string(file)).collect())
+        .unwrap_or_default()
 }
 
 /// A `Service`.
 #[derive(Clone, Debug)]
 pub struct Service {
     pub file: FileId,
-    pub kind_span: Span,
+    pub kind_location: Location,
     pub meta: Meta,
     /// `spec.type`; `ClusterIP` when absent.
-    pub service_type: Option<Spanned<String>>,
+    pub service_type: Option<Located<String>>,
     pub selector: Vec<(String, String)>,
-    pub external_ips: Vec<Spanned<String>>,
+    pub external_ips: Vec<Located<String>>,
 }
 
 impl Service {
@@ -70,17 +64,16 @@ impl Service {
         let spec = object.get("spec");
         Some(Self {
             file,
-            kind_span: object.get("kind")?.span(),
-            meta: Meta::read(object),
+            kind_location: object.get("kind")?.location_in(file),
+            meta: Meta::read(file, object),
             service_type: spec
                 .and_then(|s| s.get("type"))
-                .and_then(NodeRef::as_spanned_str)
-                .map(|s| s.map(str::to_owned)),
+                .and_then(|n| n.located_string(file)),
             selector: spec
                 .and_then(|s| s.get("selector"))
                 .map(string_map)
                 .unwrap_or_default(),
-            external_ips: spanned_strings(spec.and_then(|s| s.get("externalIPs"))),
+            external_ips: located_strings(file, spec.and_then(|s| s.get("externalIPs"))),
         })
     }
 }
@@ -89,9 +82,9 @@ impl Service {
 #[derive(Clone, Debug)]
 pub struct Ingress {
     pub file: FileId,
-    pub kind_span: Span,
+    pub kind_location: Location,
     pub meta: Meta,
-    pub backend_services: Vec<Spanned<String>>,
+    pub backend_services: Vec<Located<String>>,
 }
 
 impl Ingress {
@@ -104,8 +97,8 @@ impl Ingress {
             let name = backend
                 .path(&["service", "name"])
                 .or_else(|| backend.get("serviceName"))
-                .and_then(NodeRef::as_spanned_str);
-            backends.extend(name.map(|s| s.map(str::to_owned)));
+                .and_then(|n| n.located_string(file));
+            backends.extend(name);
         };
         add_backend(spec.and_then(|s| s.get("defaultBackend").or_else(|| s.get("backend"))));
         for rule in spec
@@ -123,8 +116,8 @@ impl Ingress {
         }
         Some(Self {
             file,
-            kind_span: object.get("kind")?.span(),
-            meta: Meta::read(object),
+            kind_location: object.get("kind")?.location_in(file),
+            meta: Meta::read(file, object),
             backend_services: backends,
         })
     }
@@ -136,7 +129,7 @@ pub struct Subject {
     pub kind: String,
     pub name: String,
     pub namespace: Option<String>,
-    pub span: Span,
+    pub location: Location,
 }
 
 /// A `ClusterRoleBinding` or `RoleBinding`.
@@ -144,11 +137,11 @@ pub struct Subject {
 pub struct Binding {
     pub file: FileId,
     pub kind: String,
-    pub kind_span: Span,
+    pub kind_location: Location,
     pub meta: Meta,
     /// `roleRef.kind` (`ClusterRole` or `Role`).
     pub role_kind: String,
-    pub role_name: Spanned<String>,
+    pub role_name: Located<String>,
     pub subjects: Vec<Subject>,
 }
 
@@ -164,32 +157,29 @@ impl Binding {
                     kind: s.str_at("kind")?.to_owned(),
                     name: s.str_at("name")?.to_owned(),
                     namespace: s.str_at("namespace").map(str::to_owned),
-                    span: s.span(),
+                    location: s.location_in(file),
                 })
             })
             .collect();
         Some(Self {
             file,
             kind: kind.to_owned(),
-            kind_span: object.get("kind")?.span(),
-            meta: Meta::read(object),
+            kind_location: object.get("kind")?.location_in(file),
+            meta: Meta::read(file, object),
             role_kind: role_ref.str_at("kind").unwrap_or("ClusterRole").to_owned(),
-            role_name: role_ref
-                .get("name")
-                .and_then(NodeRef::as_spanned_str)?
-                .map(str::to_owned),
+            role_name: role_ref.get("name")?.located_string(file)?,
             subjects,
         })
     }
 }
 
 /// One rule of a role.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PolicyRule {
-    pub span: Span,
-    pub api_groups: Vec<Spanned<String>>,
-    pub resources: Vec<Spanned<String>>,
-    pub verbs: Vec<Spanned<String>>,
+    pub location: Location,
+    pub api_groups: Vec<Located<String>>,
+    pub resources: Vec<Located<String>>,
+    pub verbs: Vec<Located<String>>,
 }
 
 /// A `ClusterRole` or `Role`.
@@ -197,7 +187,7 @@ pub struct PolicyRule {
 pub struct Role {
     pub file: FileId,
     pub kind: String,
-    pub kind_span: Span,
+    pub kind_location: Location,
     pub meta: Meta,
     pub rules: Vec<PolicyRule>,
 }
@@ -209,17 +199,17 @@ impl Role {
             .into_iter()
             .flat_map(NodeRef::items)
             .map(|rule| PolicyRule {
-                span: rule.span(),
-                api_groups: spanned_strings(rule.get("apiGroups")),
-                resources: spanned_strings(rule.get("resources")),
-                verbs: spanned_strings(rule.get("verbs")),
+                location: rule.location_in(file),
+                api_groups: located_strings(file, rule.get("apiGroups")),
+                resources: located_strings(file, rule.get("resources")),
+                verbs: located_strings(file, rule.get("verbs")),
             })
             .collect();
         Some(Self {
             file,
             kind: kind.to_owned(),
-            kind_span: object.get("kind")?.span(),
-            meta: Meta::read(object),
+            kind_location: object.get("kind")?.location_in(file),
+            meta: Meta::read(file, object),
             rules,
         })
     }
@@ -229,7 +219,7 @@ impl Role {
 #[derive(Clone, Debug)]
 pub struct ServiceAccount {
     pub file: FileId,
-    pub kind_span: Span,
+    pub kind_location: Location,
     pub meta: Meta,
 }
 
@@ -237,8 +227,8 @@ impl ServiceAccount {
     pub(crate) fn read(file: FileId, object: NodeRef<'_, '_>) -> Option<Self> {
         Some(Self {
             file,
-            kind_span: object.get("kind")?.span(),
-            meta: Meta::read(object),
+            kind_location: object.get("kind")?.location_in(file),
+            meta: Meta::read(file, object),
         })
     }
 }

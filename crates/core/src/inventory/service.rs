@@ -8,12 +8,11 @@
 
 use std::path::Path;
 
-use super::process::{Origin, Process, WordSource};
-use super::workload::Detection;
+use super::process::{Origin, Process};
 use super::workload::{EnvVar, classify_argv};
 use super::{FileId, InputProblem, InputProblemKind, Inventory};
-use crate::flags;
-use crate::source::{MappedText, Spanned};
+use crate::flags::{self, FlagSet, Word};
+use crate::source::{Located, Location, MappedText};
 use crate::sources::systemd::{Assignment, ExecStart, UnitFile};
 
 /// A unit file or drop-in.
@@ -136,7 +135,7 @@ impl Inventory {
                             .map(|a| (a.name.clone(), doc.file, a.value.clone())),
                     ),
                     None if env_file.optional && self.node_root_scanned => {}
-                    None => unresolved_files.push(env_file.path.clone()),
+                    None => unresolved_files.push((self.units[i].file, env_file.path.clone())),
                 }
             }
         }
@@ -151,8 +150,7 @@ impl Inventory {
             Ok(commands) => commands,
             Err(error) => {
                 self.problems.push(InputProblem {
-                    file: exec_file,
-                    span: error.span,
+                    location: Location::new(exec_file, error.span),
                     kind: InputProblemKind::Shell(error.message),
                 });
                 return None;
@@ -160,45 +158,37 @@ impl Inventory {
         };
         let command = commands.into_iter().next()?;
         let mut words = Vec::new();
-        let mut sources = Vec::new();
         let mut undefined = Vec::new();
-        for word in &command.words {
+        for word in command.words {
             expand_word(
-                word,
-                exec_file,
+                Word::written(exec_file, word),
                 &lookup,
                 &mut words,
-                &mut sources,
                 &mut undefined,
             );
         }
         // An undefined variable expands to nothing, unless an environment file that was not
         // read could define it: then flags may hide there.
-        let unresolved: Vec<Spanned<String>> = if undefined.is_empty() {
+        let unresolved: Vec<Located<String>> = if undefined.is_empty() {
             Vec::new()
         } else {
             unresolved_files
                 .into_iter()
-                .map(|p| Spanned::new(format!("EnvironmentFile={}", p.value), p.span))
+                .map(|(file, path)| {
+                    Located::new(
+                        format!("EnvironmentFile={}", path.value),
+                        Location::new(file, path.span),
+                    )
+                })
                 .collect()
         };
 
         let mut shell_problem = None;
         let (component, detection, flag_words) = classify_argv(&words, &mut shell_problem)?;
-        // The flags are the tail of the words, except for a `sh -c` script, whose words all
-        // come from the script in the ExecStart line.
-        let start = words.len().saturating_sub(flag_words.len());
-        let flag_sources: Vec<WordSource> =
-            if detection != Detection::ShellScript && words[start..] == flag_words[..] {
-                sources[start..].to_vec()
-            } else {
-                vec![WordSource::File(exec_file); flag_words.len()]
-            };
         let env = vars
             .iter()
             .map(|(var_name, file, value)| EnvVar {
-                file: *file,
-                name: Spanned::new(var_name.clone(), value.span),
+                name: Located::new(var_name.clone(), Location::new(*file, value.span)),
                 value: Some(value.clone()),
             })
             .collect();
@@ -211,8 +201,7 @@ impl Inventory {
             component: Some(component),
             detection: Some(detection),
             image_version: None,
-            flags: flags::parse(component, &flag_words),
-            word_sources: flag_sources,
+            flags: FlagSet::parse(component, &flag_words),
             flags_anchor: exec.key_span,
             env,
             unresolved,
@@ -232,14 +221,12 @@ impl Inventory {
 /// word (`--data-dir=${DIR}`) stays as written: it can only change that flag's value. An
 /// undefined whole-word variable is recorded in `undefined`.
 fn expand_word<'i>(
-    word: &MappedText,
-    file: FileId,
+    word: Word,
     lookup: &impl Fn(&str) -> Option<Var<'i>>,
-    words: &mut Vec<MappedText>,
-    sources: &mut Vec<WordSource>,
+    words: &mut Vec<Word>,
     undefined: &mut Vec<String>,
 ) {
-    let text = word.text.as_str();
+    let text = word.text.text.as_str();
     let whole = text
         .strip_prefix("${")
         .and_then(|rest| rest.strip_suffix('}'))
@@ -247,8 +234,7 @@ fn expand_word<'i>(
         .or_else(|| text.strip_prefix('$').map(|name| (name, false)))
         .filter(|(name, _)| is_var_name(name));
     let Some((name, braced)) = whole else {
-        words.push(word.clone());
-        sources.push(WordSource::File(file));
+        words.push(word);
         return;
     };
     let Some(var) = lookup(name) else {
@@ -256,8 +242,7 @@ fn expand_word<'i>(
         return;
     };
     if braced {
-        words.push(var.value.clone());
-        sources.push(WordSource::File(var.file));
+        words.push(Word::written(var.file, var.value.clone()));
         return;
     }
     let value = var.value;
@@ -266,8 +251,7 @@ fn expand_word<'i>(
         match (c.is_whitespace(), start) {
             (false, None) => start = Some(offset),
             (true, Some(s)) => {
-                words.push(value.slice(s..offset));
-                sources.push(WordSource::File(var.file));
+                words.push(Word::written(var.file, value.slice(s..offset)));
                 start = None;
             }
             _ => {}

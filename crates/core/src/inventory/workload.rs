@@ -4,8 +4,8 @@ use super::objects::{Meta, string_map};
 use super::process::{Origin, Process};
 use super::{FileId, InputProblem, InputProblemKind, Inventory};
 use crate::component::{Component, basename};
-use crate::flags::{self, FlagSet};
-use crate::source::{MappedText, Span, Spanned};
+use crate::flags::{self, FlagSet, Word};
+use crate::source::{Located, Location, MappedText};
 use crate::version::version_from_image;
 use crate::yaml::NodeRef;
 
@@ -15,12 +15,12 @@ pub struct Workload {
     pub file: FileId,
     /// `Pod`, `Deployment`, `DaemonSet`, ...
     pub kind: String,
-    pub kind_span: Span,
+    pub kind_location: Location,
     pub meta: Meta,
     /// Labels of the pods it runs (`spec.template.metadata.labels`, or the Pod's own).
     pub pod_labels: Vec<(String, String)>,
     /// `serviceAccountName` (or the legacy `serviceAccount`); `None` means `default`.
-    pub service_account: Option<Spanned<String>>,
+    pub service_account: Option<Located<String>>,
 }
 
 /// How a container's component was recognized.
@@ -41,9 +41,8 @@ pub enum Detection {
 /// One `env` entry of a container or `Environment=` assignment of a service.
 #[derive(Clone, Debug)]
 pub struct EnvVar {
-    /// The file it is written in.
-    pub file: FileId,
-    pub name: Spanned<String>,
+    /// The name, in the file it is written in.
+    pub name: Located<String>,
     /// `value`, or `None` for `valueFrom` references (their value is not in the file).
     pub value: Option<MappedText>,
 }
@@ -68,7 +67,7 @@ pub(super) fn read_workload(
     inventory: &mut Inventory,
     file: FileId,
     kind: &str,
-    kind_span: Span,
+    kind_location: Location,
     object: NodeRef<'_, '_>,
 ) {
     let Some(path) = pod_spec_path(kind) else {
@@ -77,7 +76,7 @@ pub(super) fn read_workload(
     let Some(pod_spec) = object.path(path) else {
         return;
     };
-    let meta = Meta::read(object);
+    let meta = Meta::read(file, object);
     let pod_labels = if kind == "Pod" {
         meta.labels.clone()
     } else {
@@ -89,8 +88,7 @@ pub(super) fn read_workload(
     let service_account = pod_spec
         .get("serviceAccountName")
         .or_else(|| pod_spec.get("serviceAccount"))
-        .and_then(NodeRef::as_spanned_str)
-        .map(|s| s.map(str::to_owned));
+        .and_then(|n| n.located_string(file));
     let label_component = meta
         .labels
         .iter()
@@ -100,7 +98,7 @@ pub(super) fn read_workload(
     inventory.workloads.push(Workload {
         file,
         kind: kind.to_owned(),
-        kind_span,
+        kind_location,
         meta,
         pod_labels,
         service_account,
@@ -124,23 +122,25 @@ fn read_container(
     inventory: &mut Inventory,
 ) -> Process {
     let name = container.entry("name");
-    let image = container
-        .get("image")
-        .and_then(NodeRef::as_spanned_str)
-        .map(|s| s.map(str::to_owned));
+    let image = container.get("image").and_then(|n| n.located_string(file));
     let command = container.entry("command");
     let args = container.entry("args");
     let flags_anchor = args
         .or(command)
         .or(name)
         .map_or(container.span(), |(key, _)| key.span());
-    let words = |entry: Option<(NodeRef<'_, '_>, NodeRef<'_, '_>)>| -> Vec<MappedText> {
+    let words = |entry: Option<(NodeRef<'_, '_>, NodeRef<'_, '_>)>| -> Vec<Word> {
         entry
-            .map(|(_, list)| list.items().filter_map(NodeRef::mapped_text).collect())
+            .map(|(_, list)| {
+                list.items()
+                    .filter_map(NodeRef::mapped_text)
+                    .map(|text| Word::written(file, text))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let command_words = words(command);
-    let argv: Vec<MappedText> = command_words.iter().cloned().chain(words(args)).collect();
+    let argv: Vec<Word> = command_words.iter().cloned().chain(words(args)).collect();
 
     let mut shell_problem = None;
     let classified = match classify_argv(&argv, &mut shell_problem) {
@@ -153,29 +153,24 @@ fn read_container(
             .or_else(|| label_component.map(|c| (c, Detection::Label, argv.clone()))),
         None => None,
     };
-    if let Some((message, span)) = shell_problem {
+    if let Some(problem) = shell_problem {
         inventory.problems.push(InputProblem {
-            file,
-            span,
-            kind: InputProblemKind::Shell(message),
+            location: problem.location(),
+            kind: InputProblemKind::Shell(problem.value),
         });
     }
     let (component, detection, flag_words) = match classified {
         Some((component, detection, words)) => (Some(component), Some(detection), words),
         None => (None, None, Vec::new()),
     };
-    let flags = component.map_or_else(FlagSet::default, |c| flags::parse(c, &flag_words));
+    let flags = component.map_or_else(FlagSet::default, |c| FlagSet::parse(c, &flag_words));
     let env = container
         .get("env")
         .into_iter()
         .flat_map(NodeRef::items)
         .filter_map(|var| {
             Some(EnvVar {
-                file,
-                name: var
-                    .get("name")
-                    .and_then(NodeRef::as_spanned_str)?
-                    .map(str::to_owned),
+                name: var.get("name")?.located_string(file)?,
                 value: var.get("value").and_then(NodeRef::mapped_text),
             })
         })
@@ -184,11 +179,8 @@ fn read_container(
         file,
         origin: Origin::Container {
             workload,
-            name: name
-                .and_then(|(_, v)| v.as_spanned_str())
-                .map(|s| s.map(str::to_owned)),
+            name: name.and_then(|(_, v)| v.located_string(file)),
         },
-        word_sources: Vec::new(),
         unresolved: Vec::new(),
         image_version: image.as_ref().and_then(|i| version_from_image(&i.value)),
         image,
@@ -227,69 +219,85 @@ const RUNTIME_SWITCHES: &[&str] = &[
 
 /// Finds the component an argv runs and the words that are its arguments.
 pub(super) fn classify_argv(
-    argv: &[MappedText],
-    shell_problem: &mut Option<(String, Span)>,
-) -> Option<(Component, Detection, Vec<MappedText>)> {
+    argv: &[Word],
+    shell_problem: &mut Option<Located<String>>,
+) -> Option<(Component, Detection, Vec<Word>)> {
     let program = argv.first()?;
-    let program_name = basename(&program.text);
-    if let Some(component) = Component::from_binary(&program.text) {
+    let program_name = basename(text(program));
+    if let Some(component) = Component::from_binary(text(program)) {
         return Some((component, Detection::Binary, argv[1..].to_vec()));
     }
     if program_name == "hyperkube" {
         let sub = argv.get(1)?;
-        let component = Component::from_hyperkube_subcommand(&sub.text)?;
+        let component = Component::from_hyperkube_subcommand(text(sub))?;
         return Some((component, Detection::Hyperkube, argv[2..].to_vec()));
     }
     if program_name == "go-runner" {
         // go-runner's own flags come first; the wrapped program follows them.
         let rest = argv[1..]
             .iter()
-            .position(|w| !w.text.starts_with('-'))
+            .position(|w| !text(w).starts_with('-'))
             .map_or(&[][..], |i| &argv[1 + i..]);
         return classify_argv(rest, shell_problem);
     }
-    if RUNTIMES.contains(&program_name) && argv.get(1).is_some_and(|w| w.text == "run") {
+    if RUNTIMES.contains(&program_name) && argv.get(1).is_some_and(|w| text(w) == "run") {
         // Skip the runtime's options to the image; what follows is the image's command.
         let mut i = 2;
         while let Some(word) = argv.get(i) {
-            if !word.text.starts_with('-') {
+            let word = text(word);
+            if !word.starts_with('-') {
                 break;
             }
-            let takes_value = !word.text.contains('=') && !RUNTIME_SWITCHES.contains(&&*word.text);
+            let takes_value = !word.contains('=') && !RUNTIME_SWITCHES.contains(&word);
             i += if takes_value { 2 } else { 1 };
         }
         let image = argv.get(i)?;
         let rest = &argv[i + 1..];
         return match classify_argv(rest, shell_problem) {
             Some(found) => Some(found),
-            None if rest.first().is_none_or(|w| w.text.starts_with('-')) => {
-                component_from_image(&image.text).map(|c| (c, Detection::Image, rest.to_vec()))
+            None if rest.first().is_none_or(|w| text(w).starts_with('-')) => {
+                component_from_image(text(image)).map(|c| (c, Detection::Image, rest.to_vec()))
             }
             None => None,
         };
     }
     if SHELLS.contains(&program_name) {
         let mut rest = &argv[1..];
-        if program_name == "busybox" && rest.first().is_some_and(|w| SHELLS.contains(&&*w.text)) {
+        if program_name == "busybox" && rest.first().is_some_and(|w| SHELLS.contains(&text(w))) {
             rest = &rest[1..];
         }
         // `-c`, or combined short options that include `c` (`-ec`, `-xc`).
         let c_flag = rest.iter().position(|w| {
-            w.text.starts_with('-') && !w.text.starts_with("--") && w.text[1..].contains('c')
+            let w = text(w);
+            w.starts_with('-') && !w.starts_with("--") && w[1..].contains('c')
         })?;
         let script = rest.get(c_flag + 1)?;
-        return match flags::shell::split_script(script) {
+        return match flags::shell::split_script(&script.text) {
             Ok(commands) => commands.into_iter().find_map(|command| {
-                classify_argv(&command.words, shell_problem)
+                // The script's words are written where the script is.
+                let words: Vec<Word> = command
+                    .words
+                    .into_iter()
+                    .map(|text| Word {
+                        text,
+                        ..script.clone()
+                    })
+                    .collect();
+                classify_argv(&words, shell_problem)
                     .map(|(component, _, words)| (component, Detection::ShellScript, words))
             }),
             Err(error) => {
-                *shell_problem = Some((error.message, error.span));
+                let location = Location::new(script.file, error.span);
+                *shell_problem = Some(Located::new(error.message, location));
                 None
             }
         };
     }
     None
+}
+
+fn text(word: &Word) -> &str {
+    &word.text.text
 }
 
 /// The component an image runs by default: Kubernetes component images, etcd, and the

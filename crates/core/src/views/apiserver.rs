@@ -1,10 +1,11 @@
 //! kube-apiserver's effective settings.
 
 use super::{FlagReader, VersionInfo, process_version};
-use crate::effective::{Effective, Location, Provenance};
+use crate::effective::{Effective, Provenance};
 use crate::flags::FlagSet;
 use crate::inventory::{Inventory, Origin, Process};
-use crate::source::Spanned;
+use crate::source::Located;
+use crate::source::Location;
 use crate::version::{INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default};
 
 /// Admission plugins the apiserver enables when `--enable-admission-plugins` does not name
@@ -40,9 +41,9 @@ const ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE: KubeVersion = KubeVersion::new(1, 6);
 pub enum Authorization {
     /// The authorizer chain, in order. When `--authorization-mode` is not set this is the
     /// default `AlwaysAllow`, spanned at the flags list.
-    Modes(Vec<Spanned<String>>),
+    Modes(Vec<Located<String>>),
     /// `--authorization-config FILE`: the chain is in a file kubeharden does not read.
-    ConfigFile(Spanned<String>),
+    ConfigFile(Located<String>),
 }
 
 impl Authorization {
@@ -57,7 +58,7 @@ impl Authorization {
 
     /// The item naming `mode`, if any.
     #[must_use]
-    pub fn mode(&self, mode: &str) -> Option<&Spanned<String>> {
+    pub fn mode(&self, mode: &str) -> Option<&Located<String>> {
         match self {
             Self::Modes(modes) => modes.iter().find(|m| m.value == mode),
             Self::ConfigFile(_) => None,
@@ -103,7 +104,7 @@ impl<'i> ApiServer<'i> {
     pub fn anonymous_auth(&self) -> Effective<bool> {
         self.reader()
             .bool("anonymous-auth")
-            .unwrap_or_else(|| Effective::default(true, "kube-apiserver default", None))
+            .unwrap_or_else(|| Effective::defaulted(true, "kube-apiserver default", None))
     }
 
     /// Whether the secure port accepts requests without credentials (as `system:anonymous`),
@@ -122,7 +123,7 @@ impl<'i> ApiServer<'i> {
         if let Authorization::Modes(modes) = &authorization.value {
             if let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") {
                 let provenance = if authorization.is_default() {
-                    Provenance::default(
+                    Provenance::defaulted(
                         "kube-apiserver (no anonymous requests next to the default AlwaysAllow authorizer)",
                         None,
                     )
@@ -141,9 +142,9 @@ impl<'i> ApiServer<'i> {
             .version
             .is_before(ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE)
         {
-            return Effective::default(false, "kube-apiserver default", version.known());
+            return Effective::defaulted(false, "kube-apiserver default", version.known());
         }
-        Effective::default(true, "kube-apiserver default", None)
+        Effective::defaulted(true, "kube-apiserver default", None)
     }
 
     /// The port served without TLS, authentication or authorization; `0` is off.
@@ -156,13 +157,13 @@ impl<'i> ApiServer<'i> {
         }
         let version = self.version();
         if !version.version.is_before(INSECURE_FLAGS_REMOVED_IN) {
-            return Effective::default(
+            return Effective::defaulted(
                 0,
                 "kube-apiserver (no insecure port since v1.24)",
                 version.known(),
             );
         }
-        Effective::default(
+        Effective::defaulted(
             i64::from(insecure_port_default(version.version)),
             "kube-apiserver default",
             version.known(),
@@ -185,19 +186,19 @@ impl<'i> ApiServer<'i> {
             return Effective::new(Authorization::Modes(modes), reader.provenance(last));
         }
         if let Some(config) = reader.string("authorization-config") {
-            let span = config
+            let location = config
                 .provenance
                 .location()
-                .map_or(self.process.flags_anchor, |l| l.span);
+                .unwrap_or_else(|| self.process.missing_anchor());
             return Effective::new(
-                Authorization::ConfigFile(Spanned::new(config.value, span)),
+                Authorization::ConfigFile(Located::new(config.value, location)),
                 config.provenance,
             );
         }
-        Effective::default(
-            Authorization::Modes(vec![Spanned::new(
+        Effective::defaulted(
+            Authorization::Modes(vec![Located::new(
                 "AlwaysAllow".to_owned(),
-                self.process.flags_anchor,
+                self.process.missing_anchor(),
             )]),
             "kube-apiserver default",
             None,
@@ -233,7 +234,7 @@ impl<'i> ApiServer<'i> {
     /// start), with a `$(VAR)` in `--authorization-mode`, and for an empty chain (the
     /// apiserver refuses to start).
     #[must_use]
-    pub fn known_authorization_modes(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn known_authorization_modes(&self) -> Option<Effective<Vec<Located<String>>>> {
         if self.authorization_config().is_some() || self.depends_on_env("authorization-mode") {
             return None;
         }
@@ -279,12 +280,12 @@ impl<'i> ApiServer<'i> {
             let written = self
                 .flags()
                 .last("enable-admission-plugins")
-                .filter(|flag| self.process.flag_file(flag).is_some());
+                .filter(|flag| flag.is_written());
             if let Some(enable) = written.filter(|_| self.process.origin == Origin::Kubeadm) {
                 return Effective::new(false, reader.provenance(enable));
             }
         }
-        Effective::default(
+        Effective::defaulted(
             DEFAULT_ADMISSION_PLUGINS.contains(&plugin),
             "kube-apiserver default admission plugins",
             None,
@@ -300,24 +301,24 @@ impl<'i> ApiServer<'i> {
     /// `--enable-admission-plugins` as written: its items across every occurrence, provenance
     /// at the last occurrence; `None` when the flag is absent.
     #[must_use]
-    pub fn enable_admission_plugins(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn enable_admission_plugins(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.plugin_list("enable-admission-plugins")
     }
 
     /// `--disable-admission-plugins` as written (see [`Self::enable_admission_plugins`]).
     #[must_use]
-    pub fn disable_admission_plugins(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn disable_admission_plugins(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.plugin_list("disable-admission-plugins")
     }
 
     /// The legacy `--admission-control` as written (see [`Self::enable_admission_plugins`]):
     /// the apiserver runs exactly the plugins it lists.
     #[must_use]
-    pub fn admission_control(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn admission_control(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.plugin_list("admission-control")
     }
 
-    fn plugin_list(&self, flag: &str) -> Option<Effective<Vec<Spanned<String>>>> {
+    fn plugin_list(&self, flag: &str) -> Option<Effective<Vec<Located<String>>>> {
         let reader = self.reader();
         let last = self.flags().last(flag)?;
         Some(Effective::new(reader.list(flag), reader.provenance(last)))
@@ -364,7 +365,7 @@ impl<'i> ApiServer<'i> {
 
     /// `--etcd-servers`, every URL with its span.
     #[must_use]
-    pub fn etcd_servers(&self) -> Vec<Spanned<String>> {
+    pub fn etcd_servers(&self) -> Vec<Located<String>> {
         self.reader().list("etcd-servers")
     }
 }

@@ -18,11 +18,12 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::FlagReader;
-use crate::effective::{Effective, Location};
+use crate::effective::Effective;
 use crate::inventory::{
     Binding, Detection, Ingress, Inventory, Process, Role, Service, Subject, Workload,
 };
-use crate::source::Spanned;
+use crate::source::Located;
+use crate::source::Location;
 use crate::version::{ImageRef, Semver, dashboard_version_from_image};
 
 const DASHBOARD_DEFAULT: &str = "Dashboard default";
@@ -79,18 +80,15 @@ pub struct Exposure<'i> {
     pub ingress: Option<&'i Ingress>,
     /// What opens the door: the Service's `type:` value (`LoadBalancer`, `NodePort`), its first
     /// `externalIPs` address, or the Ingress backend's service name.
-    pub opened_by: &'i Spanned<String>,
+    pub opened_by: &'i Located<String>,
     external_ip: bool,
 }
 
 impl Exposure<'_> {
-    /// The file and span of [`Self::opened_by`].
+    /// Where [`Self::opened_by`] is written.
     #[must_use]
     pub fn location(&self) -> Location {
-        let file = self
-            .ingress
-            .map_or(self.service.file, |ingress| ingress.file);
-        Location::new(file, self.opened_by.span)
+        self.opened_by.location()
     }
 
     /// Whether the Service's `externalIPs` expose it.
@@ -152,20 +150,20 @@ impl<'i> Dashboard<'i> {
 
     /// The image's `image:` value, for findings about the release itself.
     #[must_use]
-    pub fn image(&self) -> Option<Spanned<&'i str>> {
+    pub fn image(&self) -> Option<Located<&'i str>> {
         self.process
             .image
             .as_ref()
-            .map(|image| Spanned::new(image.value.as_str(), image.span))
+            .map(|image| image.as_ref().map(String::as_str))
     }
 
     /// Where the `image:` value is, else the flags anchor.
     #[must_use]
     pub fn image_location(&self) -> Location {
-        self.process.image.as_ref().map_or_else(
-            || self.missing_anchor(),
-            |image| Location::new(self.process.file, image.span),
-        )
+        self.process
+            .image
+            .as_ref()
+            .map_or_else(|| self.missing_anchor(), Located::location)
     }
 
     fn program(&self) -> Program<'i> {
@@ -225,12 +223,12 @@ impl<'i> Dashboard<'i> {
 
     /// `serviceAccountName`; `default` when unset.
     #[must_use]
-    pub fn service_account(&self) -> Spanned<String> {
+    pub fn service_account(&self) -> Located<String> {
         let workload = self.workload();
         workload
             .service_account
             .clone()
-            .unwrap_or_else(|| Spanned::new("default".to_owned(), workload.kind_span))
+            .unwrap_or_else(|| Located::new("default".to_owned(), workload.kind_location))
     }
 
     /// Labels of the Dashboard's pods, for matching Services.
@@ -248,17 +246,17 @@ impl<'i> Dashboard<'i> {
     #[must_use]
     pub fn enable_skip_login(&self) -> Effective<bool> {
         if !self.has_login_flags() {
-            return Effective::default(false, "Dashboard without a Skip option", None);
+            return Effective::defaulted(false, "Dashboard without a Skip option", None);
         }
         if self
             .version()
             .is_some_and(|version| version < DASHBOARD_SKIP_OPT_IN_SINCE)
         {
-            return Effective::default(true, "Dashboard behaviour before v1.10.1", None);
+            return Effective::defaulted(true, "Dashboard behaviour before v1.10.1", None);
         }
         self.reader()
             .bool("enable-skip-login")
-            .unwrap_or_else(|| Effective::default(false, DASHBOARD_DEFAULT, None))
+            .unwrap_or_else(|| Effective::defaulted(false, DASHBOARD_DEFAULT, None))
     }
 
     /// `--enable-insecure-login`: whether the login page is offered over plain HTTP too,
@@ -268,11 +266,11 @@ impl<'i> Dashboard<'i> {
     #[must_use]
     pub fn enable_insecure_login(&self) -> Effective<bool> {
         if !self.has_login_flags() {
-            return Effective::default(false, "Dashboard without an insecure-login option", None);
+            return Effective::defaulted(false, "Dashboard without an insecure-login option", None);
         }
         self.reader()
             .bool("enable-insecure-login")
-            .unwrap_or_else(|| Effective::default(false, DASHBOARD_DEFAULT, None))
+            .unwrap_or_else(|| Effective::defaulted(false, DASHBOARD_DEFAULT, None))
     }
 
     /// `--insecure-bind-address`, the address plain HTTP is served on.
@@ -289,12 +287,14 @@ impl<'i> Dashboard<'i> {
         let runs_entrypoint = self.process.detection != Some(Detection::Binary);
         match self.program() {
             Program::Unknown if runs_entrypoint => None,
-            Program::Monolith | Program::Module(_) if runs_entrypoint => Some(Effective::default(
-                "0.0.0.0".to_owned(),
-                "Dashboard image's entrypoint setting",
-                None,
-            )),
-            _ => Some(Effective::default(
+            Program::Monolith | Program::Module(_) if runs_entrypoint => {
+                Some(Effective::defaulted(
+                    "0.0.0.0".to_owned(),
+                    "Dashboard image's entrypoint setting",
+                    None,
+                ))
+            }
+            _ => Some(Effective::defaulted(
                 "127.0.0.1".to_owned(),
                 DASHBOARD_DEFAULT,
                 None,
@@ -317,7 +317,7 @@ impl<'i> Dashboard<'i> {
     pub fn insecure_port(&self) -> Effective<i64> {
         self.reader()
             .int("insecure-port")
-            .unwrap_or_else(|| Effective::default(9090, DASHBOARD_DEFAULT, None))
+            .unwrap_or_else(|| Effective::defaulted(9090, DASHBOARD_DEFAULT, None))
     }
 
     /// `--tls-key-file`, when set.
@@ -497,7 +497,7 @@ impl<'i> Dashboard<'i> {
     pub fn auto_generate_certificates(&self) -> Effective<bool> {
         self.reader()
             .bool("auto-generate-certificates")
-            .unwrap_or_else(|| Effective::default(false, DASHBOARD_DEFAULT, None))
+            .unwrap_or_else(|| Effective::defaulted(false, DASHBOARD_DEFAULT, None))
     }
 
     /// `--tls-cert-file`, when set.

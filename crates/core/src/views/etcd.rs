@@ -4,12 +4,13 @@
 //! `--config-file` it ignores both flags and environment and reads only that file.
 
 use super::{FlagReader, VersionInfo};
-use crate::effective::{Effective, Location, Provenance};
+use crate::effective::{Effective, Provenance};
 use crate::flags::parse_go_bool;
+use crate::source::Location;
 use std::path::Path;
 
 use crate::inventory::{ConfigLeaf, EnvVar, EtcdConfigDoc, Inventory, Process};
-use crate::source::Spanned;
+use crate::source::Located;
 use crate::source::{MappedText, TextMap};
 use crate::yaml::ScalarStyle;
 
@@ -67,7 +68,7 @@ impl<'i> Etcd<'i> {
             let value = var.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
-                Provenance::Env(Location::new(var.file, value.span)),
+                Provenance::Env(var.name.location().within(value.span)),
             ))
         })
     }
@@ -145,19 +146,15 @@ impl<'i> Etcd<'i> {
             let doc = self.config_doc()?;
             let leaf = self.config_leaf(doc, flag)?;
             let value = leaf.scalar.value.trim().to_owned();
-            return (!value.is_empty()).then(|| {
-                Effective::new(
-                    value,
-                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
-                )
-            });
+            return (!value.is_empty())
+                .then(|| Effective::new(value, Provenance::ConfigFile(leaf.location)));
         }
         let setting = self.reader().string(flag).or_else(|| {
             let var = self.env(flag)?;
             let value = var.value.as_ref()?;
             Some(Effective::new(
                 value.text.clone(),
-                Provenance::Env(Location::new(var.file, value.span)),
+                Provenance::Env(var.name.location().within(value.span)),
             ))
         })?;
         (!setting.value.trim().is_empty()).then_some(setting)
@@ -171,9 +168,9 @@ impl<'i> Etcd<'i> {
             return Some(match self.config_leaf(doc, flag) {
                 Some(leaf) => Effective::new(
                     leaf.scalar.k8s_bool().ok()?,
-                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
+                    Provenance::ConfigFile(leaf.location),
                 ),
-                None => Effective::default(false, ETCD_DEFAULT, None),
+                None => Effective::defaulted(false, ETCD_DEFAULT, None),
             });
         }
         if let Some(value) = self.reader().bool(flag) {
@@ -181,19 +178,19 @@ impl<'i> Etcd<'i> {
         }
         if let Some(var) = self.env(flag) {
             if let Some(Ok(parsed)) = var.value.as_ref().map(|v| parse_go_bool(&v.text)) {
-                let span = var.value.as_ref().map_or(var.name.span, |v| v.span);
-                return Some(Effective::new(
-                    parsed,
-                    Provenance::Env(Location::new(var.file, span)),
-                ));
+                let location = var
+                    .value
+                    .as_ref()
+                    .map_or(var.name.location(), |v| var.name.location().within(v.span));
+                return Some(Effective::new(parsed, Provenance::Env(location)));
             }
         }
-        Some(Effective::default(false, ETCD_DEFAULT, None))
+        Some(Effective::defaulted(false, ETCD_DEFAULT, None))
     }
 
     /// A comma-separated URL list, each URL with its span.
     #[must_use]
-    pub fn urls(&self, flag: &str) -> Vec<Spanned<String>> {
+    pub fn urls(&self, flag: &str) -> Vec<Located<String>> {
         if self.config_file().is_some() {
             let Some(leaf) = self.config_doc().and_then(|d| self.config_leaf(d, flag)) else {
                 return Vec::new();
@@ -202,23 +199,26 @@ impl<'i> Etcd<'i> {
                 leaf.scalar.style,
                 ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
             );
-            let start = leaf.span.start + usize::from(quoted);
+            let start = leaf.location.span().start + usize::from(quoted);
             let text = leaf.scalar.value.to_string();
             let value = MappedText::new(
                 text.clone(),
-                leaf.span,
+                leaf.location.span(),
                 TextMap::verbatim(start, text.len()),
             );
-            return split_urls(&value);
+            return split_urls(leaf.location, &value);
         }
         let from_flag = self.reader().list(flag);
         if !from_flag.is_empty() {
             return from_flag;
         }
-        let Some(value) = self.env(flag).and_then(|var| var.value.as_ref()) else {
+        let Some(var) = self.env(flag) else {
             return Vec::new();
         };
-        split_urls(value)
+        let Some(value) = var.value.as_ref() else {
+            return Vec::new();
+        };
+        split_urls(var.name.location(), value)
     }
 
     /// A URL-list setting as written, each URL with its span, with the provenance of the
@@ -226,17 +226,13 @@ impl<'i> Etcd<'i> {
     /// `None` when unset (etcd's default, on `localhost`, applies) or when a config file
     /// decides.
     #[must_use]
-    pub fn url_list(&self, flag: &str) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn url_list(&self, flag: &str) -> Option<Effective<Vec<Located<String>>>> {
         if self.config_file().is_some() {
             let doc = self.config_doc()?;
             let leaf = self.config_leaf(doc, flag)?;
             let urls = self.urls(flag);
-            return (!urls.is_empty()).then(|| {
-                Effective::new(
-                    urls,
-                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
-                )
-            });
+            return (!urls.is_empty())
+                .then(|| Effective::new(urls, Provenance::ConfigFile(leaf.location)));
         }
         let urls = self.urls(flag);
         if let Some(last) = self.process.flags.last(flag) {
@@ -246,31 +242,35 @@ impl<'i> Etcd<'i> {
         }
         let var = self.env(flag)?;
         let value = var.value.as_ref()?;
-        (!urls.is_empty())
-            .then(|| Effective::new(urls, Provenance::Env(Location::new(var.file, value.span))))
+        (!urls.is_empty()).then(|| {
+            Effective::new(
+                urls,
+                Provenance::Env(var.name.location().within(value.span)),
+            )
+        })
     }
 
     /// `--listen-client-urls`: where etcd serves clients (default `http://localhost:2379`).
     #[must_use]
-    pub fn listen_client_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn listen_client_urls(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.url_list("listen-client-urls")
     }
 
     /// `--advertise-client-urls`: the client URLs etcd tells the cluster to use.
     #[must_use]
-    pub fn advertise_client_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn advertise_client_urls(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.url_list("advertise-client-urls")
     }
 
     /// `--listen-peer-urls`: where etcd serves other members (default `http://localhost:2380`).
     #[must_use]
-    pub fn listen_peer_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn listen_peer_urls(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.url_list("listen-peer-urls")
     }
 
     /// `--initial-advertise-peer-urls`: the peer URLs etcd tells the other members to use.
     #[must_use]
-    pub fn initial_advertise_peer_urls(&self) -> Option<Effective<Vec<Spanned<String>>>> {
+    pub fn initial_advertise_peer_urls(&self) -> Option<Effective<Vec<Located<String>>>> {
         self.url_list("initial-advertise-peer-urls")
     }
 
@@ -325,17 +325,17 @@ impl<'i> Etcd<'i> {
     }
 }
 
-/// A comma-separated URL list, each URL with its span.
-fn split_urls(value: &MappedText) -> Vec<Spanned<String>> {
+/// A comma-separated URL list, each URL with its place in `file`'s file.
+fn split_urls(file: Location, value: &MappedText) -> Vec<Located<String>> {
     let mut urls = Vec::new();
     let mut start = 0;
     for piece in value.text.split(',') {
         let trimmed = piece.trim();
         if !trimmed.is_empty() {
             let offset = start + (piece.len() - piece.trim_start().len());
-            urls.push(Spanned::new(
+            urls.push(Located::new(
                 trimmed.to_owned(),
-                value.span_of(offset..offset + trimmed.len()),
+                file.within(value.span_of(offset..offset + trimmed.len())),
             ));
         }
         start += piece.len() + 1;
@@ -380,12 +380,12 @@ mod tests {
             panic!("{:?}", client.provenance)
         };
         assert_eq!(
-            at(&inventory, location.span),
+            at(&inventory, location.span()),
             "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.1:2379"
         );
         let peer = etcd.listen_peer_urls().unwrap();
         assert!(matches!(peer.provenance, Provenance::Env(_)));
-        assert_eq!(at(&inventory, peer.value[0].span), "http://10.0.0.1:2380");
+        assert_eq!(at(&inventory, peer.value[0].span()), "http://10.0.0.1:2380");
         assert!(etcd.advertise_client_urls().is_none());
         assert!(!etcd.configured_by_env());
     }

@@ -9,8 +9,9 @@
 use std::path::Path;
 
 use super::FlagReader;
-use crate::effective::{Effective, Location, Provenance};
+use crate::effective::{Effective, Provenance};
 use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Origin, Process};
+use crate::source::Location;
 
 /// Where one kubelet's settings come from.
 #[derive(Clone, Debug, Default)]
@@ -113,7 +114,7 @@ impl<'i> Kubelet<'i> {
                         config: Some(doc),
                         dropins: Vec::new(),
                     },
-                    anchor: Location::new(doc.file, doc.kind_span),
+                    anchor: doc.kind_location,
                 });
             }
         }
@@ -157,8 +158,10 @@ impl<'i> Kubelet<'i> {
     #[must_use]
     pub fn missing_anchor(&self, field: &str) -> Location {
         if let Some(doc) = self.sources.config {
-            let span = doc.fields.nearest_parent(field).unwrap_or(doc.kind_span);
-            return Location::new(doc.file, span);
+            return doc
+                .fields
+                .nearest_parent(field)
+                .unwrap_or(doc.kind_location);
         }
         self.anchor
     }
@@ -197,35 +200,30 @@ impl<'i> Kubelet<'i> {
         for doc in self.sources.dropins.iter().rev() {
             if let Some(leaf) = doc.fields.get(field) {
                 let value = parse(leaf)?;
-                return Some(Effective::new(
-                    value,
-                    Provenance::DropIn(Location::new(doc.file, leaf.span)),
-                ));
+                return Some(Effective::new(value, Provenance::DropIn(leaf.location)));
             }
         }
         if let Some(doc) = self.sources.config {
             let written = doc.fields.get(field).and_then(|leaf| {
                 let value = parse(leaf)?;
-                Some(Effective::new(
-                    value,
-                    Provenance::ConfigFile(Location::new(doc.file, leaf.span)),
-                ))
+                Some(Effective::new(value, Provenance::ConfigFile(leaf.location)))
             });
             return Some(
-                written.unwrap_or_else(|| Effective::default(config_default, CONFIG_DEFAULT, None)),
+                written
+                    .unwrap_or_else(|| Effective::defaulted(config_default, CONFIG_DEFAULT, None)),
             );
         }
         if self.is_kubeadm() {
             // The config kubeadm generates when its config file has none.
-            return Some(Effective::default(config_default, KUBEADM_DEFAULT, None));
+            return Some(Effective::defaulted(config_default, KUBEADM_DEFAULT, None));
         }
         if self.config_flag().is_some() {
             return None;
         }
         if self.config_dir_flag().is_some() {
-            return Some(Effective::default(config_default, CONFIG_DEFAULT, None));
+            return Some(Effective::defaulted(config_default, CONFIG_DEFAULT, None));
         }
-        Some(Effective::default(flag_default, FLAG_DEFAULT, None))
+        Some(Effective::defaulted(flag_default, FLAG_DEFAULT, None))
     }
 
     /// Anonymous requests to the kubelet API: `--anonymous-auth` /
@@ -287,7 +285,7 @@ impl<'i> Kubelet<'i> {
                     .filter(|leaf| !leaf.scalar.value.is_empty())
             });
             if flag.is_none() && written.is_none() {
-                return Some(Effective::default(
+                return Some(Effective::defaulted(
                     Some(KUBEADM_CLIENT_CA.to_owned()),
                     KUBEADM_DEFAULT,
                     None,

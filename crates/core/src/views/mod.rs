@@ -13,10 +13,10 @@ pub use dashboard::Dashboard;
 pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};
 
-use crate::effective::{Effective, Location, Provenance};
-use crate::flags::{Flag, FlagSet};
+use crate::effective::{Effective, Provenance};
+use crate::flags::{Flag, FlagSet, WrittenBy};
 use crate::inventory::{Inventory, Origin, Process};
-use crate::source::Spanned;
+use crate::source::{Located, Location};
 use crate::version::{ASSUMED_CURRENT, KubeVersion, newest_release_of_image};
 
 /// Which Kubernetes version a component is judged as, and why.
@@ -74,17 +74,17 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
     if container.origin == Origin::Kubeadm {
         // The kubeadm apiserver's image is spanned at `kubernetesVersion`; the etcd and kubelet
         // of the same file take their version from it.
-        let version_span = container.image.as_ref().map(|i| i.span).or_else(|| {
+        let version_at = container.image.as_ref().map(Located::location).or_else(|| {
             inventory
                 .processes
                 .iter()
                 .filter(|p| p.file == container.file && p.origin == Origin::Kubeadm)
-                .find_map(|p| p.image.as_ref().map(|i| i.span))
+                .find_map(|p| p.image.as_ref().map(Located::location))
         });
-        if let (Some(version), Some(span)) = (container.image_version, version_span) {
+        if let (Some(version), Some(location)) = (container.image_version, version_at) {
             return VersionInfo {
                 version,
-                source: VersionSource::KubeadmConfig(Location::new(container.file, span)),
+                source: VersionSource::KubeadmConfig(location),
             };
         }
         return VersionInfo {
@@ -95,11 +95,11 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
     match (container.image_version, &container.image) {
         (Some(version), Some(image)) => VersionInfo {
             version,
-            source: VersionSource::Image(Location::new(container.file, image.span)),
+            source: VersionSource::Image(image.location()),
         },
         (None, Some(image)) if newest_release_of_image(&image.value).is_some() => VersionInfo {
             version: newest_release_of_image(&image.value).unwrap_or(ASSUMED_CURRENT),
-            source: VersionSource::ImageFamily(Location::new(container.file, image.span)),
+            source: VersionSource::ImageFamily(image.location()),
         },
         _ => VersionInfo {
             version: ASSUMED_CURRENT,
@@ -123,46 +123,36 @@ impl<'i> FlagReader<'i> {
         }
     }
 
-    /// Where a flag is reported: the whole `--name=value` (or bare `--name`); for the split
-    /// form `--name value`, which spans two list items, the value alone. `None` for a flag
-    /// kubeadm adds itself.
-    pub(crate) fn location(&self, flag: &Flag) -> Option<Location> {
-        self.process.flag_location(flag)
-    }
-
     /// Where a flag's value came from: the command line, a kubeadm `extraArgs` entry, or
     /// kubeadm's own defaults.
     pub(crate) fn provenance(&self, flag: &Flag) -> Provenance {
-        match (self.location(flag), &self.process.origin) {
-            (Some(location), Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
-            (Some(location), _) => Provenance::Flag(location),
-            (None, _) => Provenance::default("kubeadm default", None),
-        }
+        Self::provenance_at(flag.is_written(), flag.location(), &self.process.origin)
     }
 
     /// Where one item of a list flag (`list(name)`) came from: the item's bytes in the file of
     /// the occurrence whose value holds it, or kubeadm's defaults.
-    pub(crate) fn item_provenance(&self, name: &str, item: &Spanned<String>) -> Provenance {
-        let holder = self
+    pub(crate) fn item_provenance(&self, name: &str, item: &Located<String>) -> Provenance {
+        let at = item.location();
+        let written = self
             .flags
             .all(name)
-            .filter(|flag| {
-                flag.value
-                    .as_ref()
-                    .is_some_and(|v| v.span.start <= item.span.start && item.span.end <= v.span.end)
+            .filter_map(|flag| flag.value.as_ref())
+            .filter(|value| {
+                let holder = value.location();
+                holder.file() == at.file()
+                    && holder.span().start <= at.span().start
+                    && at.span().end <= holder.span().end
             })
-            .last();
-        let file = match holder {
-            Some(flag) => match self.process.flag_file(flag) {
-                Some(file) => file,
-                None => return Provenance::default("kubeadm default", None),
-            },
-            None => self.process.file,
-        };
-        let location = Location::new(file, item.span);
-        match self.process.origin {
-            Origin::Kubeadm => Provenance::KubeadmExtraArgs(location),
-            _ => Provenance::Flag(location),
+            .last()
+            .is_none_or(|value| value.written_by == WrittenBy::User);
+        Self::provenance_at(written, at, &self.process.origin)
+    }
+
+    fn provenance_at(written: bool, location: Location, origin: &Origin) -> Provenance {
+        match (written, origin) {
+            (true, Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
+            (true, _) => Provenance::Flag(location),
+            (false, _) => Provenance::defaulted("kubeadm default", None),
         }
     }
 
@@ -190,8 +180,8 @@ impl<'i> FlagReader<'i> {
         Some(Effective::new(parsed, self.provenance(flag)))
     }
 
-    /// Every item of a list flag, across repeats, each with its own span.
-    pub(crate) fn list(&self, name: &str) -> Vec<Spanned<String>> {
+    /// Every item of a list flag, across repeats, each located in its own file.
+    pub(crate) fn list(&self, name: &str) -> Vec<Located<String>> {
         self.flags.list(name)
     }
 }

@@ -15,7 +15,7 @@ pub use loader::{
 };
 pub use saphyr_parser::ScalarStyle;
 
-use crate::source::{MappedText, Span, Spanned, TextMap};
+use crate::source::{FileId, Located, Location, MappedText, Span, Spanned, TextMap};
 
 /// Index of a node in its document's arena.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -196,6 +196,19 @@ impl<'d, 'a> NodeRef<'d, 'a> {
     #[must_use]
     pub fn as_spanned_str(self) -> Option<Spanned<&'d str>> {
         self.as_str().map(|s| Spanned::new(s, self.span()))
+    }
+
+    /// The string, located in `file` (the file this tree was read from).
+    #[must_use]
+    pub fn located_string(self, file: FileId) -> Option<Located<String>> {
+        self.as_str()
+            .map(|s| Located::new(s.to_owned(), Location::new(file, self.span())))
+    }
+
+    /// This node's place in `file` (the file this tree was read from).
+    #[must_use]
+    pub fn location_in(self, file: FileId) -> Location {
+        Location::new(file, self.span())
     }
 
     #[must_use]

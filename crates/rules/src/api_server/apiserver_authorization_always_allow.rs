@@ -1,4 +1,4 @@
-use kubeharden_core::{Component, Inventory, Location};
+use kubeharden_core::{Component, Inventory};
 
 use crate::authorization;
 use crate::declare_rule;
@@ -136,7 +136,7 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
                     )
                 };
                 (
-                    Location::new(api.process.file, always_allow.span),
+                    always_allow.location(),
                     message,
                     "authorizes everything",
                     help,

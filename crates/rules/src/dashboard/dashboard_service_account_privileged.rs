@@ -192,7 +192,7 @@ impl Rule for DashboardServiceAccountPrivileged {
                     binding.kind
                 );
                 if grant.is_cluster_admin() {
-                    let location = Location::new(binding.file, binding.role_name.span);
+                    let location = binding.role_name.location();
                     if !reported.insert(location) {
                         continue;
                     }
@@ -229,7 +229,7 @@ impl Rule for DashboardServiceAccountPrivileged {
                 let Some((item, field, what)) = wildcard else {
                     continue;
                 };
-                let location = Location::new(role.file, item.span);
+                let location = item.location();
                 if !reported.insert(location) {
                     continue;
                 }

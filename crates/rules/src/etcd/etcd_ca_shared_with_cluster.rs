@@ -139,7 +139,7 @@ impl Rule for EtcdCaSharedWithCluster {
             else {
                 continue;
             };
-            let file = inventory.file(apiserver_flag.file);
+            let file = inventory.file(apiserver_flag.file());
             let name = setting_name("trusted-ca-file", &ca.provenance);
             findings
                 .report(
@@ -157,7 +157,7 @@ impl Rule for EtcdCaSharedWithCluster {
                 .note(format!(
                     "kube-apiserver's `--client-ca-file` at {}:{} names the same file: every certificate the cluster CA signs, each kubelet's and each user's, is also an etcd client certificate",
                     file.path().display(),
-                    file.line_col(apiserver_flag.span.start)
+                    file.line_col(apiserver_flag.span().start)
                 ));
         }
     }

@@ -151,10 +151,7 @@ impl Rule for EtcdPlaintextUrl {
                     let peer = flag.contains("peer");
                     findings
                         .report(
-                            kubeharden_core::Location::new(
-                                setting.location_or(etcd.missing_anchor()).file,
-                                url.span,
-                            ),
+                            url.location(),
                             format!("`{name}` {does} `{}`", url.value),
                         )
                         .component(Component::Etcd)
@@ -193,7 +190,7 @@ impl Rule for EtcdPlaintextUrl {
                 };
                 findings
                     .report(
-                        kubeharden_core::Location::new(api.process.file, url.span),
+                        url.location(),
                         format!("`--etcd-servers` reaches etcd over plain HTTP at `{}`", url.value),
                     )
                     .component(Component::ApiServer)

@@ -28,7 +28,7 @@ pub use etcd_trusted_ca_missing::EtcdTrustedCaMissing;
 use std::fmt::Display;
 use std::net::{IpAddr, Ipv6Addr};
 
-use kubeharden_core::source::Spanned;
+use kubeharden_core::Located;
 use kubeharden_core::views::{ApiServer, Etcd};
 use kubeharden_core::{Component, Effective, Inventory, Provenance};
 
@@ -133,7 +133,7 @@ pub(crate) fn peer_scope_note(etcd: &Etcd<'_>) -> Option<String> {
 /// The apiserver's `--etcd-servers` when it reaches etcd over the network: `None` when the
 /// flag is absent (the apiserver does not start without it) or every server is a `unix://`
 /// socket, where TLS does not apply.
-pub(crate) fn networked_etcd_servers(api: &ApiServer<'_>) -> Option<Vec<Spanned<String>>> {
+pub(crate) fn networked_etcd_servers(api: &ApiServer<'_>) -> Option<Vec<Located<String>>> {
     let servers = api.etcd_servers();
     let networked = servers
         .iter()
@@ -145,7 +145,7 @@ pub(crate) fn networked_etcd_servers(api: &ApiServer<'_>) -> Option<Vec<Spanned<
 /// `over_https` and `over_http` finish the sentence for the first `https://` server, else the
 /// first `http://` one.
 pub(crate) fn etcd_servers_note(
-    servers: &[Spanned<String>],
+    servers: &[Located<String>],
     over_https: &str,
     over_http: &str,
 ) -> String {

@@ -1,7 +1,7 @@
 use kubeharden_core::flags::values::is_placeholder;
 use kubeharden_core::flags::{Flag, FlagSet};
 use kubeharden_core::views::{ApiServer, Authorization};
-use kubeharden_core::{Component, Inventory, Location};
+use kubeharden_core::{Component, Inventory};
 
 use super::{line_of, name_location};
 use crate::declare_rule;
@@ -137,7 +137,7 @@ fn check_admission_control(
         .note(format!(
             "`--{}` is at line {}; kube-apiserver exits at start-up because the two ways of choosing plugins are mutually exclusive",
             other.key(),
-            line_of(inventory, container.file, other.span)
+            line_of(inventory, other.occurrence())
         ));
 }
 
@@ -160,7 +160,7 @@ fn check_overlapping_plugins(
         reported.push(&plugin.value);
         findings
             .report(
-                Location::new(api.process.file, plugin.span),
+                plugin.location(),
                 format!("`{}` is both enabled and disabled", plugin.value),
             )
             .component(Component::ApiServer)
@@ -171,7 +171,7 @@ fn check_overlapping_plugins(
             ))
             .note(format!(
                 "enabled at line {}; kube-apiserver refuses overlapping plugin lists and exits at start-up",
-                line_of(inventory, api.process.file, enabled_at.span)
+                line_of(inventory, enabled_at.location())
             ));
     }
 }
@@ -185,7 +185,7 @@ fn check_authorization_config(
     let Some(config) = set(flags, "authorization-config") else {
         return;
     };
-    let config_line = line_of(inventory, api.process.file, config.span);
+    let config_line = line_of(inventory, config.occurrence());
     for legacy in LEGACY_AUTHORIZATION_FLAGS {
         let Some(flag) = flags.all(legacy).next() else {
             continue;
@@ -239,7 +239,7 @@ fn check_files_without_modes(
         let modes_note = match flags.last("authorization-mode") {
             Some(f) => format!(
                 "`--authorization-mode` at line {} does not list `{mode}`",
-                line_of(inventory, api.process.file, f.span)
+                line_of(inventory, f.occurrence())
             ),
             None => {
                 "`--authorization-mode` is not set, so only `AlwaysAllow` is in effect".to_owned()

@@ -104,7 +104,7 @@ impl Rule for DuplicateFlag {
                     if effective(loser).is_none_or(|value| value == winning) {
                         continue;
                     }
-                    let winner_line = line_of(inventory, container.file, winner.span);
+                    let winner_line = line_of(inventory, winner.occurrence());
                     findings
                         .report(
                             value_location(container, loser),

@@ -3,7 +3,7 @@ use kubeharden_core::flags::{Flag, FlagSet, StopReason};
 use kubeharden_core::inventory::{KubeletConfigDoc, Process};
 use kubeharden_core::version::insecure_port_only_zero;
 use kubeharden_core::views::{ApiServer, Authorization};
-use kubeharden_core::{Component, Inventory, Location};
+use kubeharden_core::{Component, Inventory};
 
 use super::{judged_version, line_of};
 use crate::declare_rule;
@@ -137,7 +137,7 @@ fn check_values(
     findings: &mut Findings<'_>,
 ) {
     for rejected in values::rejected_values(&container.flags) {
-        let location = Location::new(container.file, rejected.span);
+        let location = rejected.location;
         let flag = rejected.flag.as_str();
         let text = rejected.text.as_str();
         let exits = parser_error(component, flag, text);
@@ -200,7 +200,7 @@ fn check_values(
                 format!("list `{text}` once"),
                 format!(
                     "first listed at line {}; {component} refuses a repeated mode and exits at start-up",
-                    line_of(inventory, container.file, first)
+                    line_of(inventory, first)
                 ),
             ),
             Rejection::Quoted { .. } => continue,
@@ -254,10 +254,7 @@ fn check_missing_and_swallowed(
     for flag in container.flags.iter() {
         if flag.missing_value() {
             findings
-                .report(
-                    Location::new(container.file, flag.span),
-                    format!("`--{}` has no value", flag.key()),
-                )
+                .report(flag.location(), format!("`--{}` has no value", flag.key()))
                 .component(component)
                 .label("needs a value")
                 .help(format!("write `--{}=<value>`", flag.key()))
@@ -277,7 +274,7 @@ fn check_missing_and_swallowed(
             .unwrap_or_default();
         findings
             .report(
-                Location::new(container.file, value.span),
+                value.location(),
                 format!(
                     "`--{}` takes `{}` as its value",
                     flag.key(),
@@ -329,10 +326,7 @@ fn check_arguments(container: &Process, component: Component, findings: &mut Fin
                 n => note.push_str(&format!("; the {n} flags after it are not read as flags")),
             }
             findings
-                .report(
-                    Location::new(container.file, stop.span),
-                    stray_message(word, before),
-                )
+                .report(stop.location(), stray_message(word, before))
                 .component(component)
                 .label("not a flag")
                 .help(help)
@@ -372,7 +366,7 @@ fn check_arguments(container: &Process, component: Component, findings: &mut Fin
         }
         findings
             .report(
-                Location::new(container.file, positional.span),
+                positional.location(),
                 stray_message(&positional.text, before),
             )
             .component(component)
@@ -424,7 +418,7 @@ fn check_insecure_port(inventory: &Inventory, container: &Process, findings: &mu
         }
         findings
             .report(
-                Location::new(container.file, value.span),
+                value.location(),
                 format!(
                     "`--{}` is `{}`, but kube-apiserver {} accepts only `0`",
                     flag.key(),
@@ -482,7 +476,7 @@ fn check_authorization_files(api: &ApiServer<'_>, findings: &mut Findings<'_>) {
         };
         findings
             .report(
-                Location::new(api.process.file, item.span),
+                item.location(),
                 format!("`{mode}` in `--authorization-mode` needs `--{file_flag}`"),
             )
             .component(Component::ApiServer)
@@ -497,7 +491,7 @@ fn check_authorization_files(api: &ApiServer<'_>, findings: &mut Findings<'_>) {
 
 fn check_kubelet_config(doc: &KubeletConfigDoc, findings: &mut Findings<'_>) {
     let mut leaves: Vec<_> = doc.fields.leaves().collect();
-    leaves.sort_by_key(|(_, leaf)| leaf.span.start);
+    leaves.sort_by_key(|(_, leaf)| leaf.location.span().start);
     for (path, leaf) in leaves {
         let Some(rejection) = values::check_kubelet_config(path, &leaf.scalar) else {
             continue;
@@ -551,7 +545,7 @@ fn check_kubelet_config(doc: &KubeletConfigDoc, findings: &mut Findings<'_>) {
             Rejection::Repeated { .. } => continue,
         };
         findings
-            .report(Location::new(doc.file, leaf.span), message)
+            .report(leaf.location, message)
             .component(Component::Kubelet)
             .label(label)
             .help(help)

@@ -1,6 +1,6 @@
+use kubeharden_core::Inventory;
 use kubeharden_core::inventory::InputProblemKind;
 use kubeharden_core::yaml::LoadErrorKind;
-use kubeharden_core::{Inventory, Location};
 
 use crate::declare_rule;
 use crate::finding::Findings;
@@ -54,20 +54,20 @@ impl Rule for InvalidYaml {
 
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for problem in &inventory.problems {
-            let location = Location::new(problem.file, problem.span);
+            let location = problem.location;
             match &problem.kind {
                 InputProblemKind::Load(kind) => {
                     let (message, mut label, help) = load_error_text(kind);
-                    let text = inventory.file(problem.file).text();
+                    let text = inventory.file(problem.location.file()).text();
                     if matches!(kind, LoadErrorKind::Syntax(_))
-                        && problem.span.end >= text.trim_end().len()
+                        && problem.location.span().end >= text.trim_end().len()
                     {
                         label = "the file ends after this";
                     }
                     findings.report(location, message).label(label).help(help);
                 }
                 InputProblemKind::DuplicateKey { key, first } => {
-                    let first_at = inventory.file(problem.file).line_col(first.start);
+                    let first_at = inventory.file(first.file()).line_col(first.span().start);
                     findings
                         .report(location, format!("duplicate key `{key}`"))
                         .label("repeated here")

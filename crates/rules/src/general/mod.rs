@@ -14,11 +14,11 @@ pub use invalid_yaml::InvalidYaml;
 pub use removed_flag::RemovedFlag;
 pub use unused_suppression::UnusedSuppression;
 
-use kubeharden_core::flags::{Flag, ValueForm};
+use kubeharden_core::flags::{Flag, ValueForm, WrittenBy};
 use kubeharden_core::inventory::Process;
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::views::process_version;
-use kubeharden_core::{Component, Inventory, Location, Span};
+use kubeharden_core::{Component, Inventory, Location};
 
 use crate::notes;
 
@@ -34,24 +34,31 @@ fn written(flag: &Flag) -> String {
     }
 }
 
-/// Where a flag occurrence is reported (see [`Process::flag_location`]); a flag kubeadm adds
-/// itself is reported where the process's flags are.
+/// Where a flag occurrence is reported (see [`Flag::location`]); a flag kubeadm adds itself is
+/// reported where the process's flags are.
 fn value_location(process: &Process, flag: &Flag) -> Location {
-    process
-        .flag_location(flag)
-        .unwrap_or_else(|| process.missing_anchor())
+    if flag.is_written() {
+        flag.location()
+    } else {
+        process.missing_anchor()
+    }
 }
 
-/// Where a flag's name is reported (see [`Process::flag_name_location`]).
+/// Where a flag's name is reported (see [`Flag::name_location`]).
 fn name_location(process: &Process, flag: &Flag) -> Location {
-    process
-        .flag_name_location(flag)
-        .unwrap_or_else(|| process.missing_anchor())
+    if flag.written_by == WrittenBy::User {
+        flag.name_location()
+    } else {
+        process.missing_anchor()
+    }
 }
 
-/// `line N` of a span in the container's file.
-fn line_of(inventory: &Inventory, file: kubeharden_core::FileId, span: Span) -> usize {
-    inventory.file(file).line_col(span.start).line
+/// `line N` of a location.
+fn line_of(inventory: &Inventory, location: Location) -> usize {
+    inventory
+        .file(location.file())
+        .line_col(location.span().start)
+        .line
 }
 
 /// The Kubernetes release a component's container is judged as, and a note saying why.

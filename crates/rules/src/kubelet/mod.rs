@@ -20,7 +20,7 @@ pub use node_restriction_disabled::NodeRestrictionDisabled;
 use kubeharden_core::views::Kubelet;
 use kubeharden_core::{Component, Effective, Inventory, Location, Provenance};
 
-use crate::finding::{Applicability, Edit, Findings, Fix};
+use crate::finding::{Applicability, Findings};
 use crate::fixes;
 use crate::notes;
 
@@ -82,11 +82,7 @@ impl KubeletSetting {
             let help = self.help(kubelet, setting, value);
             let mut title = help.clone();
             title.replace_range(..1, &help[..1].to_uppercase());
-            Some(Fix {
-                title,
-                applicability,
-                edits,
-            })
+            Some(fixes::fix(title, applicability, edits))
         });
         let label = if setting.is_default() {
             self.missing_label(kubelet, setting, Some(value))
@@ -119,7 +115,7 @@ impl KubeletSetting {
         kubelet: &Kubelet<'_>,
         setting: &Effective<T>,
         value: &str,
-    ) -> Option<Vec<Edit>> {
+    ) -> Option<fixes::Edits> {
         match setting.provenance {
             Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => {
                 let process = kubelet.sources.command_line?;
@@ -159,7 +155,7 @@ impl KubeletSetting {
         let at_kind = kubelet
             .sources
             .config
-            .is_some_and(|doc| kubelet.missing_anchor(self.field).span == doc.kind_span);
+            .is_some_and(|doc| kubelet.missing_anchor(self.field) == doc.kind_location);
         if at_kind {
             format!("no `{}` in this KubeletConfiguration", self.field)
         } else {
@@ -179,11 +175,11 @@ impl KubeletSetting {
         config_default: Option<&str>,
     ) -> Option<String> {
         let place = |location: Location| {
-            let file = inventory.file(location.file);
+            let file = inventory.file(location.file());
             format!(
                 "{}:{}",
                 file.path().display(),
-                file.line_col(location.span.start)
+                file.line_col(location.span().start)
             )
         };
         match &setting.provenance {
@@ -193,7 +189,7 @@ impl KubeletSetting {
                     Some(leaf) => format!(
                         "the command-line flag overrides `{}` in the config file at {}",
                         self.field,
-                        place(Location::new(doc.file, leaf.span))
+                        place(leaf.location)
                     ),
                     None => format!(
                         "the command-line flag overrides the config file {}",

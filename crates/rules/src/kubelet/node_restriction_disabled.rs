@@ -144,7 +144,7 @@ impl Rule for NodeRestrictionDisabled {
                 });
             let (location, message, label, help) = if let Some(item) = disabled_item {
                 (
-                    kubeharden_core::Location::new(api.process.file, item.span),
+                    item.location(),
                     format!("`--disable-admission-plugins` turns `{PLUGIN}` off"),
                     format!("`{PLUGIN}` disabled here"),
                     format!("remove `{PLUGIN}` from `--disable-admission-plugins`"),
