@@ -1,4 +1,4 @@
-//! kubeharden against its limit, on one generated corpus (DESIGN §8):
+//! kubeharden against its limit, on one generated corpus (docs/performance.md):
 //!
 //! - `read`: walk the tree and read every file;
 //! - `saphyr_tree`: saphyr's spanned tree load (`MarkedYaml`) of every file, texts in memory —

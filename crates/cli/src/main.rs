@@ -11,7 +11,7 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
-/// Exit codes of DESIGN §4.
+/// Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 bad input or usage.
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_TROUBLE: u8 = 2;

@@ -1,4 +1,4 @@
-//! `kubeharden check --fix` and `--diff` (DESIGN §6): the round trip, the diff, and files that
+//! `kubeharden check --fix` and `--diff`: the round trip, the diff, and files that
 //! must be left as they were. The engine itself is tested in crates/rules/tests/apply.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 

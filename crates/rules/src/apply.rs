@@ -1,4 +1,4 @@
-//! Applying fixes (DESIGN §6): all edits of one file at once, no overlaps; checking the result;
+//! Applying fixes: all edits of one file at once, no overlaps; checking the result;
 //! and writing it back without ever losing the original.
 //!
 //! ```

@@ -86,7 +86,7 @@ impl<'a> Findings<'a> {
             name: self.meta.name,
             section: self.meta.section().as_str(),
             severity: self.meta.default_severity(),
-            component: None,
+            component: self.meta.component(),
             file: location.file(),
             span: location.span(),
             message: message.into(),
@@ -129,8 +129,9 @@ impl FindingBuilder<'_> {
         self
     }
 
-    pub fn fix(self, fix: Fix) -> Self {
-        self.finding.fix = Some(fix);
+    /// Attaches the fix, when there is one.
+    pub fn fix(self, fix: impl Into<Option<Fix>>) -> Self {
+        self.finding.fix = fix.into();
         self
     }
 }

@@ -16,7 +16,7 @@ use crate::registry;
 use crate::settings::Settings;
 use crate::suppression;
 
-/// Where a node keeps its control-plane configuration, relative to its root (DESIGN §5).
+/// Where a node keeps its control-plane configuration, relative to its root.
 pub const NODE_LOCATIONS: &[&str] = &[
     "etc/kubernetes/manifests",
     "var/lib/kubelet/config.yaml",

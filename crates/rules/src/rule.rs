@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use kubeharden_core::Inventory;
+use kubeharden_core::{Component, Inventory};
 
 use crate::finding::Findings;
 
@@ -129,6 +129,15 @@ impl Meta {
         self.category.default_severity()
     }
 
+    /// The one component the rule judges, which every finding is stamped with; `None` for a
+    /// rule about several components (or `any`), whose findings name their own.
+    #[must_use]
+    pub fn component(&self) -> Option<Component> {
+        Component::ALL
+            .into_iter()
+            .find(|component| component.name() == self.target)
+    }
+
     /// Where the rule's documentation lives in the repository.
     #[must_use]
     pub fn docs_path(&self) -> String {
@@ -136,10 +145,13 @@ impl Meta {
     }
 }
 
-/// A check over everything one run understood.
-pub trait Rule: Send + Sync + fmt::Debug {
+/// A rule's metadata; implemented by [`declare_rule!`].
+pub trait RuleMeta {
     fn meta(&self) -> &'static Meta;
+}
 
+/// A check over everything one run understood.
+pub trait Rule: RuleMeta + Send + Sync + fmt::Debug {
     /// Reports what is wrong. A rule sees the whole inventory, so rules about several files
     /// (etcd and the apiserver sharing a CA) need nothing special.
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>);
@@ -188,6 +200,12 @@ macro_rules! declare_rule {
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
             };
+        }
+
+        impl $crate::rule::RuleMeta for $rule {
+            fn meta(&self) -> &'static $crate::Meta {
+                &Self::META
+            }
         }
     };
 }

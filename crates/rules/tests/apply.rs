@@ -1,4 +1,4 @@
-//! The fix engine (DESIGN §6): applying edits, refusing results that break the file, and
+//! The fix engine: applying edits, refusing results that break the file, and
 //! writing without losing data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 

@@ -1,4 +1,4 @@
-//! `check --fix` and `check --diff` (DESIGN §6): which files a fix changes, checked by linting
+//! `check --fix` and `check --diff`: which files a fix changes, checked by linting
 //! the fixed texts in the same run, then written or shown as a diff.
 
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! The JSON document of DESIGN §4 (`schema: kubeharden/v1`).
+//! The JSON document (`schema: kubeharden/v1`).
 
 use std::io::{self, Write};
 

@@ -1,11 +1,11 @@
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::{Component, Inventory, Provenance};
+use kubeharden_core::{Inventory, Provenance};
 
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -101,10 +101,6 @@ declare_rule! {
 const ANONYMOUS_IN_AUTHENTICATION_CONFIG_SINCE: KubeVersion = KubeVersion::new(1, 31);
 
 impl Rule for ApiserverAnonymousAuthEnabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let anonymous = api.anonymous_requests();
@@ -154,15 +150,12 @@ impl Rule for ApiserverAnonymousAuthEnabled {
                     anonymous.location_or(api.missing_anchor()),
                     notes::flag_state("anonymous-auth", &anonymous),
                 )
-                .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(
                     "kubeadm leaves this on because the kubelet probes `/livez` and `/readyz` without credentials: give the probes another way in before turning it off",
                 );
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

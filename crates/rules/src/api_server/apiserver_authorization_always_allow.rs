@@ -1,11 +1,11 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use crate::authorization;
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -84,10 +84,6 @@ declare_rule! {
 }
 
 impl Rule for ApiserverAuthorizationAlwaysAllow {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let Some(authorization) = api.known_authorization_modes() else {
@@ -144,16 +140,13 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
             };
             let finding = findings
                 .report(location, message)
-                .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(format!(
                     "any valid credential — a user's or any pod's ServiceAccount token — may do anything (next to `AlwaysAllow` the apiserver turns anonymous requests off); {}",
                     notes::version("kube-apiserver", api.version())
                 ));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

@@ -1,11 +1,11 @@
+use kubeharden_core::Inventory;
 use kubeharden_core::version::INSECURE_PORT_DISABLED_IN;
-use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -84,10 +84,6 @@ declare_rule! {
 }
 
 impl Rule for InsecureBindAddressSet {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             // An address that is not an IP stops the apiserver (`invalid-flag-value`).
@@ -155,13 +151,10 @@ impl Rule for InsecureBindAddressSet {
             .map(|edits| fixes::safe("Remove `--insecure-bind-address`", edits));
             let finding = findings
                 .report(address.location_or(api.missing_anchor()), message)
-                .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(note);
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -78,10 +78,6 @@ declare_rule! {
 }
 
 impl Rule for InsecurePortEnabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let version = api.version();
@@ -115,13 +111,10 @@ impl Rule for InsecurePortEnabled {
                     port.location_or(api.missing_anchor()),
                     notes::flag_state("insecure-port", &port),
                 )
-                .component(kubeharden_core::Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(notes::version("kube-apiserver", version));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

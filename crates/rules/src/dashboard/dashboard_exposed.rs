@@ -1,10 +1,10 @@
 use std::collections::HashSet;
 
-use kubeharden_core::{Component, Inventory, Location};
+use kubeharden_core::{Inventory, Location};
 
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -122,10 +122,6 @@ declare_rule! {
 }
 
 impl Rule for DashboardExposed {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         // A Service in front of several Dashboard containers is reported once.
         let mut reported: HashSet<Location> = HashSet::new();
@@ -175,7 +171,6 @@ impl Rule for DashboardExposed {
                 };
                 findings
                     .report(location, message)
-                    .component(Component::Dashboard)
                     .label(label)
                     .help(help)
                     .note("anyone who reaches this address gets the Dashboard's login page, and its ServiceAccount wherever login can be skipped");

@@ -1,9 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -117,10 +117,6 @@ declare_rule! {
 }
 
 impl Rule for DashboardInsecureLoginEnabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for dashboard in inventory.dashboards() {
             // The v7 modules talk plain HTTP to their gateway by design.
@@ -138,7 +134,6 @@ impl Rule for DashboardInsecureLoginEnabled {
                         dashboard.image_location(),
                         format!("Dashboard v{version} has no login page and serves plain HTTP"),
                     )
-                    .component(Component::Dashboard)
                     .label("release before v1.7.0")
                     .help("upgrade to a current Dashboard and serve it over HTTPS with `--auto-generate-certificates`")
                     .note(format!(
@@ -178,13 +173,10 @@ impl Rule for DashboardInsecureLoginEnabled {
                             "`--enable-insecure-login` is `true` and the Dashboard serves plain HTTP on `{listener}`"
                         ),
                     )
-                    .component(Component::Dashboard)
                     .label("login page offered over plain HTTP")
                     .help("serve HTTPS (`--auto-generate-certificates`, or `--tls-cert-file` with `--tls-key-file`) and drop `--enable-insecure-login`")
                     .note("bearer tokens typed into the login page cross the network unencrypted");
-                if let Some(fix) = fix {
-                    finding.fix(fix);
-                }
+                finding.fix(fix);
             }
             let half_tls =
                 dashboard.tls_cert_file().is_some() != dashboard.tls_key_file().is_some();
@@ -218,7 +210,6 @@ impl Rule for DashboardInsecureLoginEnabled {
             };
             findings
                 .report(address.location_or(dashboard.missing_anchor()), message)
-                .component(Component::Dashboard)
                 .label(label)
                 .help("add `--auto-generate-certificates` (or `--tls-cert-file` and `--tls-key-file`) to serve HTTPS on port 8443, or keep plain HTTP on loopback with `--insecure-bind-address=127.0.0.1`")
                 .note(note);

@@ -1,11 +1,11 @@
 use std::collections::HashSet;
 
 use kubeharden_core::views::Dashboard;
-use kubeharden_core::{Component, Inventory, Location};
+use kubeharden_core::{Inventory, Location};
 
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -160,10 +160,6 @@ fn describe(dashboard: &Dashboard<'_>) -> String {
 }
 
 impl Rule for DashboardServiceAccountPrivileged {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         // One finding per place, however many Dashboards or bindings lead to it.
         let mut reported: HashSet<Location> = HashSet::new();
@@ -204,7 +200,6 @@ impl Rule for DashboardServiceAccountPrivileged {
                                 binding.kind
                             ),
                         )
-                        .component(Component::Dashboard)
                         .label(format!("full control of {scope}"))
                         .help("bind the ServiceAccount to a Role with only what the Dashboard needs, and let users sign in with their own tokens")
                         .note(note);
@@ -242,7 +237,6 @@ impl Rule for DashboardServiceAccountPrivileged {
                             role.kind, binding.kind
                         ),
                     )
-                    .component(Component::Dashboard)
                     .label(format!("{what}, in {scope}"))
                     .help("list the verbs and resources the Dashboard needs instead of `*`")
                     .note(note);

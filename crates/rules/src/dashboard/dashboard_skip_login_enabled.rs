@@ -1,9 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -101,10 +101,6 @@ declare_rule! {
 }
 
 impl Rule for DashboardSkipLoginEnabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for dashboard in inventory.dashboards() {
             let skip = dashboard.enable_skip_login();
@@ -130,7 +126,6 @@ impl Rule for DashboardSkipLoginEnabled {
                         dashboard.image_location(),
                         format!("Dashboard{release} always offers Skip on its login page"),
                     )
-                    .component(Component::Dashboard)
                     .label("release before v1.10.1")
                     .help("upgrade to Dashboard v1.10.1 or later, which hides Skip unless `--enable-skip-login` is given (CVE-2018-18264)")
                     .note(note);
@@ -160,13 +155,10 @@ impl Rule for DashboardSkipLoginEnabled {
                         skip.location_or(dashboard.missing_anchor()),
                         "`--enable-skip-login` is `true`",
                     )
-                    .component(Component::Dashboard)
                     .label(label)
                     .help("remove `--enable-skip-login`; users sign in with their own token")
                     .note(note);
-                if let Some(fix) = fix {
-                    finding.fix(fix);
-                }
+                finding.fix(fix);
             }
         }
     }

@@ -1,10 +1,10 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{etcd_servers_note, networked_etcd_servers};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -78,10 +78,6 @@ declare_rule! {
 }
 
 impl Rule for ApiserverEtcdCaMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let Some(servers) = networked_etcd_servers(&api) else {
@@ -105,7 +101,6 @@ impl Rule for ApiserverEtcdCaMissing {
                     api.missing_anchor(),
                     "`--etcd-cafile` not set; the apiserver cannot tell the real etcd from an impostor",
                 )
-                .component(Component::ApiServer)
                 .label("no `--etcd-cafile` among these flags")
                 .help("add `--etcd-cafile=<path>` naming the CA that signed etcd's server certificate")
                 .note(etcd_servers_note(
@@ -113,9 +108,7 @@ impl Rule for ApiserverEtcdCaMissing {
                     "without the etcd CA the apiserver trusts any certificate the host's system CAs sign for it",
                     "nothing is verified until etcd is reached over `https://`, which needs this CA",
                 ));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

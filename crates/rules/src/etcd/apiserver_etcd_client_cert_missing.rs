@@ -1,11 +1,11 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{etcd_servers_note, networked_etcd_servers};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -79,10 +79,6 @@ declare_rule! {
 }
 
 impl Rule for ApiserverEtcdClientCertMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let Some(servers) = networked_etcd_servers(&api) else {
@@ -137,7 +133,6 @@ impl Rule for ApiserverEtcdClientCertMissing {
                 });
             let finding = findings
                 .report(api.missing_anchor(), message)
-                .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(etcd_servers_note(
@@ -145,9 +140,7 @@ impl Rule for ApiserverEtcdClientCertMissing {
                     "etcd either lets in clients without a certificate, or this apiserver cannot connect",
                     "no certificate can be presented there, so etcd at that address lets in any client",
                 ));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

@@ -3,7 +3,7 @@ use kubeharden_core::Inventory;
 use super::{AutoTlsSide, check_auto_tls};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -77,10 +77,6 @@ declare_rule! {
 }
 
 impl Rule for EtcdAutoTlsEnabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         check_auto_tls(
             &AutoTlsSide {

@@ -3,7 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::setting_name;
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -113,10 +113,6 @@ fn normalized(path: &str) -> String {
 }
 
 impl Rule for EtcdCaSharedWithCluster {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         let cluster_cas: Vec<_> = inventory
             .api_servers()

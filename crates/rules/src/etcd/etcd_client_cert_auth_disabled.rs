@@ -1,9 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{missing, setting_name, spelled, state, unset_label, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -85,10 +85,6 @@ declare_rule! {
 }
 
 impl Rule for EtcdClientCertAuthDisabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for etcd in inventory.etcds() {
             // `None`: a config file decides.
@@ -126,7 +122,6 @@ impl Rule for EtcdClientCertAuthDisabled {
             };
             findings
                 .report(auth.location_or(etcd.missing_anchor()), message)
-                .component(Component::Etcd)
                 .label(label)
                 .help(help)
                 .note(format!(

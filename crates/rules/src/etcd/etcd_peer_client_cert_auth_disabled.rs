@@ -1,9 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{missing, peer_scope_note, setting_name, spelled, state, unset_label, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -82,10 +82,6 @@ declare_rule! {
 }
 
 impl Rule for EtcdPeerClientCertAuthDisabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for etcd in inventory.etcds() {
             // `None`: a config file decides.
@@ -129,7 +125,6 @@ impl Rule for EtcdPeerClientCertAuthDisabled {
             });
             findings
                 .report(auth.location_or(etcd.missing_anchor()), message)
-                .component(Component::Etcd)
                 .label(label)
                 .help(help)
                 .note(note);

@@ -1,9 +1,9 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{and_list, missing, missing_label, peer_scope_note, setting_name, spelled, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -84,10 +84,6 @@ declare_rule! {
 }
 
 impl Rule for EtcdPeerTlsMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for etcd in inventory.etcds() {
             if etcd.uses_config_file() {
@@ -147,7 +143,6 @@ impl Rule for EtcdPeerTlsMissing {
             });
             findings
                 .report(etcd.missing_anchor(), message)
-                .component(Component::Etcd)
                 .label(missing_label(
                     &etcd,
                     &and_list(&names).replace(" and ", " or "),

@@ -3,7 +3,7 @@ use kubeharden_core::{Component, Inventory};
 use super::{Host, host, host_kind, missing, scheme, setting_name};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -118,10 +118,6 @@ fn https(url: &str) -> String {
 }
 
 impl Rule for EtcdPlaintextUrl {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for etcd in inventory.etcds() {
             let resolve = |name: &str| etcd.env_literal(name).map(str::to_owned);

@@ -1,10 +1,10 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{missing, missing_label, setting_name, spelled, state, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -85,10 +85,6 @@ declare_rule! {
 }
 
 impl Rule for EtcdTlsMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for etcd in inventory.etcds() {
             if etcd.uses_config_file() {
@@ -177,13 +173,10 @@ impl Rule for EtcdTlsMissing {
                 });
             let finding = findings
                 .report(etcd.missing_anchor(), message)
-                .component(Component::Etcd)
                 .label(label)
                 .help(help)
                 .note(note);
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

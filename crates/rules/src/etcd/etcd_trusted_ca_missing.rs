@@ -1,10 +1,10 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::{missing, missing_label, spelled, where_to};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -79,10 +79,6 @@ declare_rule! {
 }
 
 impl Rule for EtcdTrustedCaMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for etcd in inventory.etcds() {
             if etcd.uses_config_file() || etcd.trusted_ca_file().is_some() {
@@ -106,7 +102,6 @@ impl Rule for EtcdTrustedCaMissing {
                     etcd.missing_anchor(),
                     format!("{name} not set; etcd has no CA of its own for client certificates"),
                 )
-                .component(Component::Etcd)
                 .label(missing_label(&etcd, &name))
                 .help(format!(
                     "add {}{} naming a CA that signs only etcd's clients",
@@ -114,9 +109,7 @@ impl Rule for EtcdTrustedCaMissing {
                     where_to(&etcd)
                 ))
                 .note(note);
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

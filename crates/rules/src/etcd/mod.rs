@@ -428,8 +428,6 @@ pub(super) fn check_auto_tls(
                 side.what
             ))
             .note(note);
-        if let Some(fix) = fix {
-            finding.fix(fix);
-        }
+        finding.fix(fix);
     }
 }

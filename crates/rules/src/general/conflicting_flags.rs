@@ -1,12 +1,12 @@
+use kubeharden_core::Inventory;
 use kubeharden_core::flags::values::is_placeholder;
 use kubeharden_core::flags::{Flag, FlagSet};
 use kubeharden_core::views::{ApiServer, Authorization};
-use kubeharden_core::{Component, Inventory};
 
 use super::{line_of, name_location};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -84,10 +84,6 @@ const LEGACY_AUTHORIZATION_FLAGS: [&str; 5] = [
 ];
 
 impl Rule for ConflictingFlags {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             check_admission_control(inventory, &api, findings);
@@ -131,7 +127,6 @@ fn check_admission_control(
             name_location(container, legacy),
             format!("`--admission-control` cannot be combined with `--{}`", other.key()),
         )
-        .component(Component::ApiServer)
         .label("legacy admission flag")
         .help("move the plugins it needs into `--enable-admission-plugins` and remove `--admission-control`")
         .note(format!(
@@ -163,7 +158,6 @@ fn check_overlapping_plugins(
                 plugin.location(),
                 format!("`{}` is both enabled and disabled", plugin.value),
             )
-            .component(Component::ApiServer)
             .label("also in `--enable-admission-plugins`")
             .help(format!(
                 "remove `{}` from one of the two lists",
@@ -202,7 +196,6 @@ fn check_authorization_config(
                 name_location(api.process, flag),
                 format!("`--{legacy}` cannot be combined with `--authorization-config`"),
             )
-            .component(Component::ApiServer)
             .label("replaced by `--authorization-config`")
             .help(help)
             .note(format!(
@@ -250,7 +243,6 @@ fn check_files_without_modes(
                 name_location(api.process, flag),
                 format!("`--{file_flag}` is set, but `{mode}` is not an authorization mode"),
             )
-            .component(Component::ApiServer)
             .label(format!("used only by mode `{mode}`"))
             .help(format!(
                 "add `{mode}` to `--authorization-mode`, or remove `--{file_flag}`"

@@ -4,7 +4,7 @@ use kubeharden_core::flags::{Flag, FlagKind, parse_go_bool};
 use super::{line_of, value_location, written};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -71,10 +71,6 @@ declare_rule! {
 }
 
 impl Rule for DuplicateFlag {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for container in &inventory.processes {
             let Some(component) = container.component else {

@@ -8,7 +8,7 @@ use kubeharden_core::{Component, Inventory};
 use super::{judged_version, line_of};
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -96,10 +96,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidFlagValue {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for container in &inventory.processes {
             let Some(component) = container.component else {

@@ -4,7 +4,7 @@ use kubeharden_core::yaml::LoadErrorKind;
 
 use crate::declare_rule;
 use crate::finding::Findings;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidYaml {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for problem in &inventory.problems {
             let location = problem.location;

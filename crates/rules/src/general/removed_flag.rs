@@ -5,7 +5,7 @@ use super::{judged_version, name_location, written};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -82,10 +82,6 @@ declare_rule! {
 }
 
 impl Rule for RemovedFlag {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for container in &inventory.processes {
             let Some(component) = container.component else {
@@ -130,9 +126,7 @@ impl Rule for RemovedFlag {
                         flag.key(),
                         judged.note
                     ));
-                if let Some(fix) = fix {
-                    finding.fix(fix);
-                }
+                finding.fix(fix);
             }
         }
     }

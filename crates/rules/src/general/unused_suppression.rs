@@ -3,7 +3,7 @@ use kubeharden_core::Inventory;
 use crate::declare_rule;
 use crate::finding::{Finding, Findings};
 use crate::registry;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -69,10 +69,6 @@ declare_rule! {
 }
 
 impl Rule for UnusedSuppression {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     /// On its own (as in tests and docs examples) the rule runs every other rule to learn
     /// what the comments suppress; [`crate::Linter`] reuses its own run instead.
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {

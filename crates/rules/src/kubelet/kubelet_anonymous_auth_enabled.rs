@@ -3,7 +3,7 @@ use kubeharden_core::Inventory;
 use super::KubeletSetting;
 use crate::declare_rule;
 use crate::finding::{Applicability, Findings};
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -86,10 +86,6 @@ const SETTING: KubeletSetting = KubeletSetting {
 };
 
 impl Rule for KubeletAnonymousAuthEnabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for kubelet in inventory.kubelets() {
             // `None`: a `--config` file nobody scanned decides.

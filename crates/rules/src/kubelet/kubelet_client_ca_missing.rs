@@ -1,10 +1,10 @@
-use kubeharden_core::{Component, Inventory};
+use kubeharden_core::Inventory;
 
 use super::KubeletSetting;
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -90,10 +90,6 @@ const SETTING: KubeletSetting = KubeletSetting {
 const KUBEADM_CLIENT_CA: &str = "/etc/kubernetes/pki/ca.crt";
 
 impl Rule for KubeletClientCaMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for kubelet in inventory.kubelets() {
             // `None`: a `--config` file nobody scanned decides.
@@ -136,16 +132,13 @@ impl Rule for KubeletClientCaMissing {
                     ca.location_or(kubelet.missing_anchor(SETTING.field)),
                     message,
                 )
-                .component(Component::Kubelet)
                 .label(label)
                 .help(help);
             let finding = match SETTING.source_note(inventory, &kubelet, &ca, None) {
                 Some(note) => finding.note(note),
                 None => finding,
             };
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }

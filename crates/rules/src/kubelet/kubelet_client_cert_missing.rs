@@ -1,9 +1,9 @@
-use kubeharden_core::{Component, Effective, Inventory, Location};
+use kubeharden_core::{Effective, Inventory, Location};
 
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -108,10 +108,6 @@ impl PathFlag {
 }
 
 impl Rule for KubeletClientCertMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         const CERT: &str = "kubelet-client-certificate";
         const KEY: &str = "kubelet-client-key";
@@ -181,14 +177,8 @@ impl Rule for KubeletClientCertMissing {
                 .map(|edits| {
                     fixes::unsafe_fix("Add kubeadm's kubelet client certificate and key", edits)
                 });
-            let finding = findings
-                .report(location, message)
-                .component(Component::ApiServer)
-                .label(label)
-                .help(help);
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            let finding = findings.report(location, message).label(label).help(help);
+            finding.fix(fix);
         }
     }
 }

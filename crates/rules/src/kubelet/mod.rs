@@ -101,9 +101,7 @@ impl KubeletSetting {
             Some(note) => finding.note(note),
             None => finding,
         };
-        if let Some(fix) = fix {
-            finding.fix(fix);
-        }
+        finding.fix(fix);
     }
 
     /// The edits that give the setting `value` where it is decided: the winning flag's value,

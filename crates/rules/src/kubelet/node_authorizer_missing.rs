@@ -1,11 +1,11 @@
+use kubeharden_core::Inventory;
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::{Component, Inventory};
 
 use crate::authorization;
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -78,10 +78,6 @@ declare_rule! {
 const NODE_AUTHORIZER_SINCE: KubeVersion = KubeVersion::new(1, 7);
 
 impl Rule for NodeAuthorizerMissing {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let Some(authorization) = api.known_authorization_modes() else {
@@ -122,7 +118,6 @@ impl Rule for NodeAuthorizerMissing {
             };
             findings
                 .report(authorization.location_or(api.missing_anchor()), message)
-                .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(notes::version("kube-apiserver", version));

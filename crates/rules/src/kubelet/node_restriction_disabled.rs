@@ -1,11 +1,11 @@
+use kubeharden_core::Inventory;
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::{Component, Inventory};
 
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
 use crate::notes;
-use crate::rule::{Meta, Rule};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -95,10 +95,6 @@ const ENABLE_ADMISSION_PLUGINS_SINCE: KubeVersion = KubeVersion::new(1, 10);
 const PLUGIN: &str = "NodeRestriction";
 
 impl Rule for NodeRestrictionDisabled {
-    fn meta(&self) -> &'static Meta {
-        &Self::META
-    }
-
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
             let plugin_flags = [
@@ -191,13 +187,10 @@ impl Rule for NodeRestrictionDisabled {
             };
             let finding = findings
                 .report(location, message)
-                .component(Component::ApiServer)
                 .label(label)
                 .help(help)
                 .note(notes::version("kube-apiserver", version));
-            if let Some(fix) = fix {
-                finding.fix(fix);
-            }
+            finding.fix(fix);
         }
     }
 }
