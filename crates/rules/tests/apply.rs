@@ -1,5 +1,6 @@
-//! The fix engine: applying edits, refusing results that break the file, and
-//! writing without losing data.
+//! The fix engine: applying edits, refusing results that break the file, and writing without
+//! losing data — also when one command line spans several files (a unit, its drop-in), where no
+//! file may be edited at another file's offsets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::collections::HashMap;
@@ -248,6 +249,79 @@ fn a_directory_is_not_written() {
     let dir = tempfile::tempdir().unwrap();
     let result = write_fixed(dir.path(), b"", "fixed\n");
     assert!(matches!(result, Err(WriteError::NotAFile)), "{result:?}");
+}
+
+/// A systemd unit and its drop-in that both pass `--insecure-bind-address`: the unit through
+/// `Environment=`, the drop-in in the `ExecStart=` that runs.
+const UNIT: &str = "\
+[Service]
+Environment=\"KUBE_EXTRA_ARGS=--insecure-bind-address=0.0.0.0\"
+ExecStart=/usr/local/bin/kube-apiserver $KUBE_EXTRA_ARGS
+";
+const DROPIN: &str = "\
+[Service]
+ExecStart=
+ExecStart=/usr/local/bin/kube-apiserver --authorization-mode=Node,RBAC $KUBE_EXTRA_ARGS --insecure-bind-address=0.0.0.0 --insecure-port=0
+";
+
+/// Lines with their blanks collapsed, and without `--insecure-bind-address=0.0.0.0` when
+/// `strip`: what a fix that removes the flag may leave.
+fn normalized(text: &str, strip: bool) -> String {
+    let text = if strip {
+        text.replace("--insecure-bind-address=0.0.0.0", "")
+    } else {
+        text.to_owned()
+    };
+    text.lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The safe fix for `--insecure-bind-address` (KAPI002) removes every occurrence. Here they
+/// are in two files, and each removal belongs to its own file. (Both were edits of the
+/// drop-in: it also lost the 31 bytes at the offsets of the unit's `Environment=` word, so
+/// `/usr/local/bin/kube-apiserver --authorization-mode` became `/usr/loczation-mode`; no
+/// component was left to report KAPI002, so the re-lint accepted the damage and
+/// `check --fix` wrote it.)
+#[test]
+fn a_fix_never_edits_one_file_at_another_file_s_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let unit = root.join("etc/systemd/system/kube-apiserver.service");
+    let dropin = root.join("etc/systemd/system/kube-apiserver.service.d/10-flags.conf");
+    std::fs::create_dir_all(dropin.parent().unwrap()).unwrap();
+    std::fs::write(&unit, UNIT).unwrap();
+    std::fs::write(&dropin, DROPIN).unwrap();
+    let linter = Linter::new(Settings::default());
+    let report = linter.lint_node(root);
+    assert!(
+        report.findings.iter().any(|f| f.code == "KAPI002"),
+        "{:?}",
+        report.findings
+    );
+    let plan = plan_fixes(&report, false, |texts: &HashMap<PathBuf, String>| {
+        linter.lint_node_with_texts(root, texts)
+    });
+    for planned in &plan.files {
+        assert_eq!(
+            normalized(&planned.new_text, false),
+            normalized(&planned.original, true),
+            "{} would be rewritten as\n{}",
+            planned.path.display(),
+            planned.new_text
+        );
+    }
+    let texts: HashMap<PathBuf, String> = plan
+        .files
+        .iter()
+        .map(|p| (p.path.clone(), p.new_text.clone()))
+        .collect();
+    let after = linter.lint_node_with_texts(root, &texts);
+    assert!(
+        after.inventory().api_servers().next().is_some(),
+        "kube-apiserver no longer runs from the fixed files: {plan:?}"
+    );
 }
 
 fn entries(dir: &Path) -> Vec<String> {
