@@ -606,6 +606,19 @@ impl Written {
         self.words.push((start..self.text.len(), group));
     }
 
+    /// `words` separated by spaces (an empty word when there are none: a value still has one).
+    fn spaced_words(&mut self, words: &[&str], group: usize) {
+        if words.is_empty() {
+            self.word("", group);
+        }
+        for (k, w) in words.iter().enumerate() {
+            if k > 0 {
+                self.push(" ");
+            }
+            self.word(w, group);
+        }
+    }
+
     fn header(&mut self, header: &[Option<String>]) {
         for line in header {
             self.line(line.as_deref().unwrap_or(""));
@@ -752,15 +765,7 @@ fn render_service(
                     _ => "\"",
                 };
                 out.push(quote);
-                if seg_words.is_empty() {
-                    out.word("", group);
-                }
-                for (k, w) in seg_words.iter().enumerate() {
-                    if k > 0 {
-                        out.push(" ");
-                    }
-                    out.word(w, group);
-                }
+                out.spaced_words(&seg_words, group);
                 out.push(quote);
                 out.eol();
                 let end = out.text.len();
@@ -774,15 +779,7 @@ fn render_service(
                     out.word(seg_words.first().copied().unwrap_or(""), group);
                 } else {
                     out.push(&format!("Environment=\"{name}="));
-                    if seg_words.is_empty() {
-                        out.word("", group);
-                    }
-                    for (k, w) in seg_words.iter().enumerate() {
-                        if k > 0 {
-                            out.push(" ");
-                        }
-                        out.word(w, group);
-                    }
+                    out.spaced_words(&seg_words, group);
                     out.push("\"");
                 }
                 out.eol();
