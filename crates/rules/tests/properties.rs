@@ -765,7 +765,7 @@ fn render_service(
                     _ => "\"",
                 };
                 out.push(quote);
-                out.spaced_words(&seg_words, group);
+                out.spaced_words(seg_words, group);
                 out.push(quote);
                 out.eol();
                 let end = out.text.len();
@@ -779,7 +779,7 @@ fn render_service(
                     out.word(seg_words.first().copied().unwrap_or(""), group);
                 } else {
                     out.push(&format!("Environment=\"{name}="));
-                    out.spaced_words(&seg_words, group);
+                    out.spaced_words(seg_words, group);
                     out.push("\"");
                 }
                 out.eol();
