@@ -3,19 +3,20 @@
 //! `cargo run -p kubeharden-core --example inventory -- FILE...`
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use kubeharden_core::{Inventory, InventoryOptions};
+use kubeharden_core::{InventoryBuilder, InventoryOptions};
 
 fn main() {
-    let mut inventory = Inventory::new(InventoryOptions::default());
+    let mut builder = InventoryBuilder::new(InventoryOptions::default());
     for path in std::env::args().skip(1) {
         match std::fs::read(&path) {
             Ok(bytes) => {
-                inventory.add_bytes(&path, bytes);
+                builder.add_bytes(&path, bytes);
             }
             Err(error) => eprintln!("{path}: {error}"),
         }
     }
-    for problem in &inventory.problems {
+    let inventory = builder.build();
+    for problem in inventory.problems() {
         let file = inventory.file(problem.location.file());
         println!(
             "problem {}:{} {:?}",
@@ -24,7 +25,7 @@ fn main() {
             problem.kind
         );
     }
-    for container in &inventory.processes {
+    for container in inventory.processes() {
         let file = inventory.file(container.file);
         println!(
             "{}: {:?} via {:?}, image {:?}, {} flags, {} env",

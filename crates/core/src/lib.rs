@@ -1,6 +1,7 @@
 //! kubeharden-core: from Kubernetes control-plane files to a typed, spanned model.
 //!
-//! The data flow is `bytes -> SourceFile -> yaml::Stream -> Inventory -> component views`.
+//! The data flow is `bytes -> SourceFile -> one reader per FileKind -> InventoryBuilder -> build
+//! -> Inventory -> component views`.
 //! This crate knows Kubernetes (files, flags, defaults, versions) and nothing about rules.
 #![forbid(unsafe_code)]
 
@@ -16,5 +17,5 @@ pub mod yaml;
 
 pub use component::Component;
 pub use effective::{Effective, Provenance};
-pub use inventory::{Inventory, InventoryOptions};
+pub use inventory::{Inventory, InventoryBuilder, InventoryOptions};
 pub use source::{FileId, LineCol, Located, Location, SourceFile, Span, Spanned};

@@ -2,7 +2,8 @@
 //!
 //! Every value kubeharden reports carries a [`Span`]: a byte range into one [`SourceFile`].
 //! Lines and columns are 1-based; columns count Unicode scalar values, as editors and SARIF's
-//! `unicodeCodePoints` do.
+//! `unicodeCodePoints` do. Decoding a file's bytes (its size limit, UTF-8) is a fact of the file,
+//! checked here before any format reads it.
 
 use std::fmt;
 use std::ops::Range;
@@ -205,12 +206,31 @@ impl<T> Spanned<T> {
     }
 }
 
-/// A file that could not be decoded, with a displayable copy of it.
+/// Largest file kubeharden reads. A Kubernetes object cannot exceed etcd's 1.5 MiB request
+/// limit, and the largest real multi-document bundles (all CRDs of a big operator) stay under
+/// 4 MiB; 16 MiB leaves room without letting one file hold the run hostage.
+pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
+
+/// Why a file's bytes are not a text kubeharden reads.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeErrorKind {
+    /// The file is larger than [`MAX_FILE_SIZE`].
+    #[error("file is {size} bytes, larger than the {} MiB limit", MAX_FILE_SIZE / (1024 * 1024))]
+    TooLarge { size: usize },
+    /// The bytes are not UTF-8.
+    #[error("invalid UTF-8")]
+    InvalidUtf8,
+}
+
+/// A file that could not be decoded, with a displayable copy of it: the diagnostic shows the
+/// bytes it happened at, so the error carries the (lossily decoded) file itself.
 #[derive(Debug, thiserror::Error)]
-#[error("{error}")]
+#[error("{kind}")]
 pub struct DecodeError {
     pub file: SourceFile,
-    pub error: crate::yaml::LoadError,
+    pub kind: DecodeErrorKind,
+    /// Where in [`Self::file`] it happened.
+    pub span: Span,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
@@ -261,20 +281,19 @@ impl SourceFile {
     /// carries a (lossily decoded) file so the diagnostic can show where.
     ///
     /// # Errors
-    /// [`DecodeError`] for files over [`crate::yaml::MAX_FILE_SIZE`] or not in UTF-8.
+    /// [`DecodeError`] for files over [`MAX_FILE_SIZE`] or not in UTF-8.
     pub fn decode(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Result<Self, Box<DecodeError>> {
-        use crate::yaml::{LoadError, LoadErrorKind, MAX_FILE_SIZE};
         let path = path.into();
         if bytes.len() > MAX_FILE_SIZE {
-            let error = LoadError {
-                kind: LoadErrorKind::TooLarge { size: bytes.len() },
-                span: Span::at(0),
-            };
             // Keep only the first line for display: the rest is never read.
             let head = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
             let head = &head[..head.len().min(200)];
             let file = SourceFile::new(path, String::from_utf8_lossy(head).into_owned());
-            return Err(Box::new(DecodeError { file, error }));
+            return Err(Box::new(DecodeError {
+                file,
+                kind: DecodeErrorKind::TooLarge { size: bytes.len() },
+                span: Span::at(0),
+            }));
         }
         match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile::new(path, text)),
@@ -283,13 +302,10 @@ impl SourceFile {
                 let lossy = String::from_utf8_lossy(error.as_bytes());
                 // Lossy decoding keeps every byte before the first bad one, so the offset is
                 // still right in the decoded text; the replacement character is 3 bytes.
-                let error = LoadError {
-                    kind: LoadErrorKind::InvalidUtf8,
-                    span: Span::new(offset, offset + '\u{FFFD}'.len_utf8()),
-                };
                 Err(Box::new(DecodeError {
                     file: SourceFile::new(path, lossy.into_owned()),
-                    error,
+                    kind: DecodeErrorKind::InvalidUtf8,
+                    span: Span::new(offset, offset + '\u{FFFD}'.len_utf8()),
                 }))
             }
         }
@@ -375,53 +391,6 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Converts saphyr's character indices into byte offsets.
-///
-/// saphyr's `Marker::index()` counts characters. For ASCII text the two agree; otherwise we keep
-/// one entry per multi-byte character (`char index`, `extra bytes so far`) and binary-search it,
-/// which costs nothing for the common all-ASCII manifest.
-#[derive(Debug)]
-pub struct CharToByte {
-    /// `(char_index_after, cumulative_extra_bytes)` for every multi-byte character.
-    steps: Vec<(usize, usize)>,
-    len_bytes: usize,
-}
-
-impl CharToByte {
-    #[must_use]
-    pub fn new(text: &str) -> Self {
-        let mut steps = Vec::new();
-        if !text.is_ascii() {
-            let mut extra = 0;
-            for (char_index, ch) in text.chars().enumerate() {
-                let width = ch.len_utf8();
-                if width > 1 {
-                    extra += width - 1;
-                    steps.push((char_index + 1, extra));
-                }
-            }
-        }
-        Self {
-            steps,
-            len_bytes: text.len(),
-        }
-    }
-
-    /// Byte offset of the character at `char_index`.
-    #[must_use]
-    pub fn byte(&self, char_index: usize) -> usize {
-        let passed = self
-            .steps
-            .partition_point(|&(after, _)| after <= char_index);
-        let extra = if passed == 0 {
-            0
-        } else {
-            self.steps[passed - 1].1
-        };
-        (char_index + extra).min(self.len_bytes)
-    }
-}
-
 /// Maps byte offsets of a decoded string (a YAML scalar's value, a shell word, an env value)
 /// back to bytes of the source file.
 ///
@@ -489,6 +458,14 @@ impl TextMap {
             }
         }
         out
+    }
+
+    /// Appends `other`'s runs, its decoded offsets moved to start at `at`: the map of a string
+    /// built by appending `other`'s text at offset `at` (runs must stay in decoded order).
+    pub fn append(&mut self, at: usize, other: &TextMap) {
+        for &(start, source, len) in &other.runs {
+            self.push_run(at + start, source, len);
+        }
     }
 
     /// Composes: `inner` maps a string derived from this text (its offsets are offsets into
@@ -569,6 +546,26 @@ mod tests {
     }
 
     #[test]
+    fn invalid_utf8_is_reported_at_its_byte() {
+        let mut bytes = b"a: 1\nb: caf".to_vec();
+        bytes.push(0xE9);
+        bytes.extend_from_slice(b"\n");
+        let error = SourceFile::decode("t.yaml", bytes).unwrap_err();
+        assert_eq!(error.kind, DecodeErrorKind::InvalidUtf8);
+        assert_eq!(error.span.start, 11);
+        assert_eq!(
+            error.file.line_col(error.span.start),
+            LineCol { line: 2, column: 7 }
+        );
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_decoding() {
+        let error = SourceFile::decode("big.yaml", vec![b'a'; MAX_FILE_SIZE + 1]).unwrap_err();
+        assert!(matches!(error.kind, DecodeErrorKind::TooLarge { .. }));
+    }
+
+    #[test]
     fn text_map_runs_and_composition() {
         // Decoded "ab cd" from source "  ab\n  cd": two runs.
         let mut map = TextMap::default();
@@ -580,16 +577,9 @@ mod tests {
         let inner = TextMap::verbatim(3, 2);
         assert_eq!(map.compose(&inner).source_span(0..2), Some(Span::new(7, 9)));
         assert_eq!(map.slice(3..5).source_span(0..1), Some(Span::new(7, 8)));
-    }
-
-    #[test]
-    fn char_to_byte_table() {
-        let text = "é日x本y";
-        let table = CharToByte::new(text);
-        let expected: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        for (char_index, byte) in expected.into_iter().enumerate() {
-            assert_eq!(table.byte(char_index), byte);
-        }
-        assert_eq!(table.byte(text.chars().count()), text.len());
+        let mut joined = TextMap::verbatim(0, 1);
+        joined.append(4, &map.slice(3..5));
+        assert_eq!(joined.source_span(4..6), Some(Span::new(7, 9)));
+        assert_eq!(joined.source_span(0..1), Some(Span::new(0, 1)));
     }
 }

@@ -6,7 +6,9 @@ mod common;
 use common::{apiserver, at, inventory, static_pod};
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::views::{Authorization, VersionSource};
-use kubeharden_core::{Effective, Inventory, InventoryOptions, Provenance, SourceFile};
+use kubeharden_core::{
+    Effective, Inventory, InventoryBuilder, InventoryOptions, Provenance, SourceFile,
+};
 
 fn is_default<T>(setting: &Effective<T>, why: &str) -> bool {
     matches!(&setting.provenance, Provenance::Default(reason) if reason.why == why)
@@ -90,15 +92,16 @@ mod kubelet {
 
     #[test]
     fn flag_beats_config_file() {
-        let mut inventory = Inventory::new(InventoryOptions::default());
-        inventory.add_file(SourceFile::new(
+        let mut builder = InventoryBuilder::new(InventoryOptions::default());
+        builder.add_file(SourceFile::new(
             "node/var/lib/kubelet/config.yaml",
             format!("{CONFIG_ONLY_KIND}readOnlyPort: 0\nauthentication:\n  anonymous:\n    enabled: false\n"),
         ));
-        inventory.add_file(SourceFile::new(
+        builder.add_file(SourceFile::new(
             "node/etc/kubernetes/manifests/kubelet.yaml",
             static_pod("command:\n- kubelet\n- --config=/var/lib/kubelet/config.yaml\n- --read-only-port=10255\n"),
         ));
+        let inventory = builder.build();
         let kubelets = inventory.kubelets();
         assert_eq!(
             kubelets.len(),
@@ -282,10 +285,12 @@ mod apiserver {
         assert_eq!(version.source, VersionSource::Assumed);
         assert_eq!(version.known(), None);
 
-        let mut inventory = Inventory::new(InventoryOptions {
+        let mut builder = InventoryBuilder::new(InventoryOptions {
             kubernetes_version: Some(KubeVersion::new(1, 18)),
+            ..InventoryOptions::default()
         });
-        inventory.add_file(SourceFile::new("a.yaml", apiserver("v1.30.0", &[])));
+        builder.add_file(SourceFile::new("a.yaml", apiserver("v1.30.0", &[])));
+        let inventory = builder.build();
         let api = inventory.api_servers().next().unwrap();
         assert_eq!(api.version().source, VersionSource::Setting);
         assert_eq!(api.insecure_port().value, 8080);

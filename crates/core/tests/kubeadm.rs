@@ -481,6 +481,6 @@ kubeadmConfigPatches:
       authorization-mode: AlwaysAllow
 ";
     let inventory = inventory(text);
-    assert!(inventory.processes.is_empty());
+    assert!(inventory.processes().is_empty());
     assert!(inventory.kubelets().is_empty());
 }

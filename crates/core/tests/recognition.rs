@@ -164,7 +164,7 @@ fn sh_c_with_an_unterminated_quote_is_a_problem_not_a_crash() {
     let text = static_pod("command:\n- sh\n- -c\n- \"exec kube-apiserver --x='y\"\n");
     let inventory = inventory(&text);
     assert_eq!(only_container(&inventory).component, None);
-    assert_eq!(inventory.problems.len(), 1);
+    assert_eq!(inventory.problems().len(), 1);
 }
 
 #[test]
@@ -253,9 +253,12 @@ fn crlf_manifests() {
 fn workloads_lists_and_dashboard_images() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d, namespace: kubernetes-dashboard}\n  spec:\n    template:\n      metadata: {labels: {k8s-app: kubernetes-dashboard}}\n      spec:\n        serviceAccountName: kubernetes-dashboard\n        containers:\n        - name: kubernetes-dashboard\n          image: kubernetesui/dashboard:v2.7.0\n          args: [--auto-generate-certificates]\n        - name: scraper\n          image: kubernetesui/metrics-scraper:v1.0.8\n";
     let inventory = inventory(text);
-    assert_eq!(inventory.processes.len(), 2);
-    assert_eq!(inventory.processes[0].component, Some(Component::Dashboard));
-    assert_eq!(inventory.processes[1].component, None);
+    assert_eq!(inventory.processes().len(), 2);
+    assert_eq!(
+        inventory.processes()[0].component,
+        Some(Component::Dashboard)
+    );
+    assert_eq!(inventory.processes()[1].component, None);
     let dashboard = inventory.dashboards().next().unwrap();
     assert_eq!(dashboard.service_account().value, "kubernetes-dashboard");
     assert_eq!(
@@ -268,6 +271,6 @@ fn workloads_lists_and_dashboard_images() {
 fn cronjob_and_init_containers() {
     let text = "kind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n          - name: a\n            command: [etcd]\n          containers:\n          - name: b\n            image: busybox\n";
     let inventory = inventory(text);
-    assert_eq!(inventory.processes.len(), 2);
-    assert_eq!(inventory.processes[0].component, Some(Component::Etcd));
+    assert_eq!(inventory.processes().len(), 2);
+    assert_eq!(inventory.processes()[0].component, Some(Component::Etcd));
 }

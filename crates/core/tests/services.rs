@@ -4,17 +4,20 @@
 
 use std::path::Path;
 
-use kubeharden_core::inventory::{FileKind, Origin};
-use kubeharden_core::{Component, Inventory, InventoryOptions, Provenance, SourceFile};
+use kubeharden_core::inventory::{FileKind, Origin, Reference, ReferenceKind};
+use kubeharden_core::{
+    Component, Inventory, InventoryBuilder, InventoryOptions, Provenance, SourceFile,
+};
 
 fn inventory(files: &[(&str, &str)], node_root: bool) -> Inventory {
-    let mut inventory = Inventory::new(InventoryOptions::default());
-    inventory.node_root_scanned = node_root;
+    let mut builder = InventoryBuilder::new(InventoryOptions {
+        node_root,
+        ..InventoryOptions::default()
+    });
     for (path, text) in files {
-        inventory.add_file(SourceFile::new(*path, *text));
+        builder.add_file(SourceFile::new(*path, *text));
     }
-    inventory.assemble_services();
-    inventory
+    builder.build()
 }
 
 fn text_at(inventory: &Inventory, provenance: &Provenance) -> (String, String) {
@@ -213,4 +216,51 @@ fn docker_run_in_a_unit() {
         inventory.file(etcd.process.file).slice(urls[0].span()),
         "http://10.0.0.1:2379"
     );
+}
+
+#[test]
+fn references_see_services_before_build_and_files_keep_the_kind_they_are_read_as() {
+    let mut builder = InventoryBuilder::new(InventoryOptions {
+        node_root: true,
+        ..InventoryOptions::default()
+    });
+    builder.add_file(SourceFile::new(
+        "node/etc/systemd/system/kubelet.service",
+        "[Service]\nEnvironmentFile=/etc/kubernetes/kubelet\nExecStart=/usr/bin/kubelet $KUBELET_ARGS\n",
+    ));
+    let reference = |path: &str, kind| Reference {
+        path: path.to_owned(),
+        kind,
+    };
+    assert_eq!(
+        builder.references(),
+        [reference(
+            "/etc/kubernetes/kubelet",
+            ReferenceKind::EnvironmentFile
+        )]
+    );
+    let env_file = builder.add_file_as(
+        SourceFile::new(
+            "node/etc/kubernetes/kubelet",
+            "KUBELET_ARGS=--config=/var/lib/kubelet/config.yaml\n",
+        ),
+        ReferenceKind::EnvironmentFile.file_kind(),
+    );
+    // The service's command line now names the kubelet's config file.
+    assert_eq!(
+        builder.references(),
+        [reference(
+            "/var/lib/kubelet/config.yaml",
+            ReferenceKind::KubeletConfig
+        )]
+    );
+    let inventory = builder.build();
+    let file = inventory.file(env_file);
+    assert_eq!(
+        FileKind::of(file.path(), file.text()),
+        FileKind::Yaml,
+        "by its path alone it is YAML"
+    );
+    assert_eq!(inventory.kind(env_file), &FileKind::EnvFile);
+    assert_eq!(inventory.processes_of(Component::Kubelet).count(), 1);
 }

@@ -973,9 +973,10 @@ pub(crate) fn assert_round_trip(
 /// Runs one rule over one file as the linter does (systemd units assembled).
 #[cfg(test)]
 fn check(rule: &dyn crate::rule::Rule, path: &str, text: &str) -> Vec<crate::finding::Finding> {
-    let mut inventory = Inventory::new(kubeharden_core::InventoryOptions::default());
-    inventory.add_file(kubeharden_core::SourceFile::new(path, text));
-    inventory.assemble_services();
+    let mut builder =
+        kubeharden_core::InventoryBuilder::new(kubeharden_core::InventoryOptions::default());
+    builder.add_file(kubeharden_core::SourceFile::new(path, text));
+    let inventory = builder.build();
     let mut findings = Vec::new();
     rule.check(
         &inventory,
@@ -1053,11 +1054,12 @@ mod tests {
 
     fn field(body: &str, path: &str) -> Option<String> {
         let text = crate::testing::kubelet_config(body);
-        let mut inventory = Inventory::new(Default::default());
-        inventory.add_file(kubeharden_core::SourceFile::new(
+        let mut builder = kubeharden_core::InventoryBuilder::new(Default::default());
+        builder.add_file(kubeharden_core::SourceFile::new(
             "config.yaml",
             text.as_str(),
         ));
+        let inventory = builder.build();
         let doc = inventory
             .kubelets()
             .into_iter()

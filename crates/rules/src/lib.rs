@@ -15,6 +15,7 @@ pub mod apply;
 mod authorization;
 pub mod dashboard;
 mod diagnostic;
+mod discover;
 pub mod docs;
 pub mod etcd;
 mod finding;
@@ -32,8 +33,10 @@ mod suppression;
 mod testing;
 
 pub use diagnostic::FindingDiagnostic;
+pub use discover::ReadError;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
-pub use linter::{Linter, NODE_LOCATIONS, ReadError, Report, UNIT_DIRECTORIES, UNIT_NAMES};
+pub use kubeharden_core::inventory::{NODE_LOCATIONS, UNIT_DIRECTORIES, UNIT_NAMES};
+pub use linter::{Linter, Report};
 pub use rule::{Category, Meta, Rule, Section, Severity};
 pub use settings::{
     CONFIG_FILE_NAME, ConfigError, Overrides, PathPattern, PerFileIgnore, Selector, Settings,

@@ -1,57 +1,17 @@
 //! The library's entry point: files in, a [`Report`] out.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use kubeharden_core::inventory::{FileKind, Reference, ReferenceKind, SkipReason};
-use kubeharden_core::yaml::MAX_FILE_SIZE;
-use kubeharden_core::{FileId, Inventory, InventoryOptions, SourceFile};
-use walkdir::WalkDir;
+use kubeharden_core::inventory::SkipReason;
+use kubeharden_core::{FileId, Inventory, InventoryBuilder, SourceFile};
 
+use crate::discover::{self, ReadError};
 use crate::finding::{Finding, Findings};
 use crate::general::UnusedSuppression;
 use crate::registry;
 use crate::settings::Settings;
 use crate::suppression;
-
-/// Where a node keeps its control-plane configuration, relative to its root.
-pub const NODE_LOCATIONS: &[&str] = &[
-    "etc/kubernetes/manifests",
-    "var/lib/kubelet/config.yaml",
-    "var/lib/kubelet/kubeadm-flags.env",
-    "etc/kubernetes/kubelet.conf.d",
-    "etc/default/kubelet",
-    "etc/sysconfig/kubelet",
-];
-
-/// systemd unit directories searched for the components' units and drop-ins.
-pub const UNIT_DIRECTORIES: &[&str] = &[
-    "etc/systemd/system",
-    "usr/lib/systemd/system",
-    "lib/systemd/system",
-];
-
-/// Units of the components kubeharden reads.
-pub const UNIT_NAMES: &[&str] = &[
-    "kubelet.service",
-    "kube-apiserver.service",
-    "etcd.service",
-    "kube-controller-manager.service",
-    "kube-scheduler.service",
-];
-
-/// Rounds of following references (`--config` in an env file named by a unit, ...): each
-/// round can only reveal files the previous one read, and real nodes need two.
-const REFERENCE_ROUNDS: usize = 4;
-
-/// A path that could not be read. The run goes on without it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadError {
-    pub path: PathBuf,
-    pub message: String,
-}
 
 /// The outcome of one run: the findings and the files they point into.
 ///
@@ -79,7 +39,7 @@ impl Report {
     /// Files skipped without linting, and why.
     pub fn skipped(&self) -> impl Iterator<Item = (&Path, &SkipReason)> {
         self.inventory
-            .skipped
+            .skipped()
             .iter()
             .map(|(id, reason)| (self.inventory.file(*id).path(), reason))
     }
@@ -135,19 +95,16 @@ impl Linter {
         &self.settings
     }
 
-    fn inventory(&self) -> Inventory {
-        Inventory::new(InventoryOptions {
-            kubernetes_version: self.settings.kubernetes_version,
-        })
+    fn builder(&self) -> InventoryBuilder {
+        InventoryBuilder::new(discover::options(&self.settings, false))
     }
 
     /// Lints one file's text. `path` names it in findings; nothing is read from disk.
     #[must_use]
     pub fn lint_source(&self, path: &Path, text: &str) -> Report {
-        let mut inventory = self.inventory();
-        inventory.add_file(SourceFile::new(path, text));
-        inventory.assemble_services();
-        self.finish(inventory, Vec::new())
+        let mut builder = self.builder();
+        builder.add_file(SourceFile::new(path, text));
+        self.finish(builder.build(), Vec::new())
     }
 
     /// Lints a node: the standard locations under `root` (its `/`), and every file they
@@ -161,34 +118,7 @@ impl Linter {
     /// instead of from disk (to lint a file as a fix would leave it, in the same run).
     #[must_use]
     pub fn lint_node_with_texts(&self, root: &Path, texts: &HashMap<PathBuf, String>) -> Report {
-        let mut inventory = self.inventory();
-        inventory.node_root_scanned = true;
-        let mut read_errors = Vec::new();
-        for location in NODE_LOCATIONS {
-            let path = root.join(location);
-            match std::fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => {
-                    self.walk(&path, texts, &mut inventory, &mut read_errors)
-                }
-                Ok(meta) if meta.is_file() => {
-                    read_into(&path, texts, &mut inventory, &mut read_errors)
-                }
-                _ => {}
-            }
-        }
-        for dir in UNIT_DIRECTORIES {
-            for unit in UNIT_NAMES {
-                let path = root.join(dir).join(unit);
-                if path.is_file() {
-                    read_into(&path, texts, &mut inventory, &mut read_errors);
-                }
-                let dropins = root.join(dir).join(format!("{unit}.d"));
-                if dropins.is_dir() {
-                    self.walk(&dropins, texts, &mut inventory, &mut read_errors);
-                }
-            }
-        }
-        follow_references(Some(root), texts, &mut inventory, &mut read_errors);
+        let (inventory, read_errors) = discover::node(&self.settings, root, texts);
         self.finish(inventory, read_errors)
     }
 
@@ -227,34 +157,7 @@ impl Linter {
         paths: &[PathBuf],
         texts: &HashMap<PathBuf, String>,
     ) -> Report {
-        let mut inventory = self.inventory();
-        let mut read_errors = Vec::new();
-        for path in paths {
-            match std::fs::metadata(path) {
-                Err(error) => read_errors.push(ReadError {
-                    path: path.clone(),
-                    message: error.to_string(),
-                }),
-                Ok(meta) if meta.is_dir() => {
-                    self.walk(path, texts, &mut inventory, &mut read_errors);
-                }
-                Ok(meta) if meta.is_file() => {
-                    if !self.settings.is_excluded(path, None) {
-                        read_into(path, texts, &mut inventory, &mut read_errors);
-                    }
-                }
-                Ok(_) => read_errors.push(ReadError {
-                    path: path.clone(),
-                    message: "not a regular file or directory".to_owned(),
-                }),
-            }
-        }
-        follow_references(
-            self.settings.root.as_deref(),
-            texts,
-            &mut inventory,
-            &mut read_errors,
-        );
+        let (inventory, read_errors) = discover::paths(&self.settings, paths, texts);
         self.finish(inventory, read_errors)
     }
 
@@ -262,13 +165,12 @@ impl Linter {
     /// its kind; nothing is read from disk. Bytes that are not UTF-8 are a finding.
     #[must_use]
     pub fn lint_bytes(&self, path: &Path, bytes: Vec<u8>) -> Report {
-        let mut inventory = self.inventory();
-        inventory.add_bytes(path, bytes);
-        inventory.assemble_services();
-        self.finish(inventory, Vec::new())
+        let mut builder = self.builder();
+        builder.add_bytes(path, bytes);
+        self.finish(builder.build(), Vec::new())
     }
 
-    /// Runs every rule over an inventory already built.
+    /// Runs every rule over a built inventory.
     #[must_use]
     pub fn lint_inventory(&self, inventory: Inventory) -> Report {
         self.finish(inventory, Vec::new())
@@ -335,152 +237,5 @@ impl Linter {
                 })
             })
             .collect()
-    }
-
-    fn walk(
-        &self,
-        root: &Path,
-        texts: &HashMap<PathBuf, String>,
-        inventory: &mut Inventory,
-        read_errors: &mut Vec<ReadError>,
-    ) {
-        let settings = &self.settings;
-        let entries = WalkDir::new(root)
-            .follow_links(settings.follow_links)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !(is_hidden(entry.file_name())
-                        || settings.is_excluded(entry.path(), Some(root)))
-            });
-        for entry in entries {
-            match entry {
-                Err(error) => read_errors.push(ReadError {
-                    path: error.path().unwrap_or(root).to_path_buf(),
-                    message: error.to_string(),
-                }),
-                Ok(entry) => {
-                    if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
-                        read_into(entry.path(), texts, inventory, read_errors);
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.'))
-}
-
-/// Reads at most one byte past the size limit, so a huge file costs nothing to refuse.
-fn read_bytes(path: &Path, texts: &HashMap<PathBuf, String>) -> std::io::Result<Vec<u8>> {
-    if let Some(text) = texts.get(path) {
-        return Ok(text.as_bytes().to_vec());
-    }
-    let file = File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn read_into(
-    path: &Path,
-    texts: &HashMap<PathBuf, String>,
-    inventory: &mut Inventory,
-    read_errors: &mut Vec<ReadError>,
-) {
-    match read_bytes(path, texts) {
-        Ok(bytes) => {
-            inventory.add_bytes(path, bytes);
-        }
-        Err(error) => read_errors.push(ReadError {
-            path: path.to_path_buf(),
-            message: error.to_string(),
-        }),
-    }
-}
-
-/// Assembles services, then reads the files the configuration names from under `root`
-/// (a kubelet's `--config`, a unit's `EnvironmentFile=`, ...), until nothing new is named.
-/// Without a root, names are only matched against the files already read.
-fn follow_references(
-    root: Option<&Path>,
-    texts: &HashMap<PathBuf, String>,
-    inventory: &mut Inventory,
-    read_errors: &mut Vec<ReadError>,
-) {
-    inventory.assemble_services();
-    let Some(root) = root else {
-        return;
-    };
-    let mut tried = std::collections::HashSet::new();
-    for _ in 0..REFERENCE_ROUNDS {
-        let references: Vec<Reference> = inventory
-            .references()
-            .into_iter()
-            .filter(|r| tried.insert(r.path.clone()))
-            .collect();
-        if references.is_empty() {
-            break;
-        }
-        for reference in references {
-            let path = root.join(reference.path.trim_start_matches('/'));
-            match reference.kind {
-                ReferenceKind::KubeletConfigDir => {
-                    let Ok(entries) = std::fs::read_dir(&path) else {
-                        continue;
-                    };
-                    let mut dropins: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|e| e == "conf") && p.is_file())
-                        .collect();
-                    dropins.sort();
-                    for dropin in dropins {
-                        read_as(&dropin, &FileKind::Yaml, texts, inventory, read_errors);
-                    }
-                }
-                ReferenceKind::EnvironmentFile => {
-                    read_as(&path, &FileKind::EnvFile, texts, inventory, read_errors);
-                }
-                ReferenceKind::KubeletConfig => {
-                    read_as(&path, &FileKind::Yaml, texts, inventory, read_errors)
-                }
-                ReferenceKind::EtcdConfig => {
-                    read_as(&path, &FileKind::EtcdConfig, texts, inventory, read_errors);
-                }
-            }
-        }
-        inventory.assemble_services();
-    }
-}
-
-/// Reads a file a configuration names as `kind`; a missing one is simply absent (systemd
-/// skips `EnvironmentFile=-...`, and a missing `--config` is the component's problem).
-fn read_as(
-    path: &Path,
-    kind: &FileKind,
-    texts: &HashMap<PathBuf, String>,
-    inventory: &mut Inventory,
-    read_errors: &mut Vec<ReadError>,
-) {
-    if !path.is_file() {
-        return;
-    }
-    match read_bytes(path, texts) {
-        Ok(bytes) => match SourceFile::decode(path, bytes) {
-            Ok(file) => {
-                inventory.add_file_as(file, kind);
-            }
-            Err(error) => {
-                inventory.add_undecodable(*error);
-            }
-        },
-        Err(error) => read_errors.push(ReadError {
-            path: path.to_path_buf(),
-            message: error.to_string(),
-        }),
     }
 }

@@ -18,7 +18,7 @@
 //!   by `per-file-ignores`): those cannot be judged.
 
 use kubeharden_core::inventory::FileKind;
-use kubeharden_core::{FileId, Inventory, SourceFile, Span};
+use kubeharden_core::{FileId, Inventory, SourceFile, Span, yaml};
 
 use crate::finding::{Applicability, Edit, Finding, Findings, Fix};
 use crate::registry;
@@ -58,17 +58,28 @@ pub(crate) struct Suppression {
     pub(crate) malformed: bool,
 }
 
-/// Every suppression in the file. `strings` are spans of multi-line scalars: a `#` inside
-/// them is text, not a comment.
-pub(crate) fn parse_file(id: FileId, file: &SourceFile, strings: &[Span]) -> Vec<Suppression> {
+/// Whether a text may hold a suppression: the inventory keeps the text of such a file even
+/// when nothing was read from it, so that an unused suppression can be reported.
+pub(crate) fn may_hold_suppressions(text: &str) -> bool {
+    text.contains(MARKER)
+}
+
+/// Every suppression in the file, read as `kind`.
+pub(crate) fn parse_file(id: FileId, file: &SourceFile, kind: &FileKind) -> Vec<Suppression> {
     let text = file.text();
-    if !text.contains(MARKER) {
+    if !may_hold_suppressions(text) {
         return Vec::new();
     }
-    let whole_lines_only = matches!(
-        FileKind::of(file.path(), text),
-        FileKind::Unit { .. } | FileKind::EnvFile
-    );
+    let whole_lines_only = match kind {
+        FileKind::Unit { .. } | FileKind::EnvFile => true,
+        FileKind::Yaml | FileKind::EtcdConfig => false,
+    };
+    // In YAML a `#` inside a multi-line scalar (a block scalar, a folded string) is text.
+    let strings = if whole_lines_only {
+        Vec::new()
+    } else {
+        yaml::multiline_scalar_spans(text)
+    };
     let mut lines = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -209,7 +220,7 @@ fn parse_comment(id: FileId, line: &str, hash: usize, line_start: usize) -> Opti
 pub(crate) fn parse_all(inventory: &Inventory) -> Vec<Suppression> {
     inventory
         .files()
-        .flat_map(|(id, file)| parse_file(id, file, inventory.multiline_scalars_of(id)))
+        .flat_map(|(id, file)| parse_file(id, file, inventory.kind(id)))
         .collect()
 }
 
@@ -374,7 +385,7 @@ mod tests {
     use super::*;
 
     fn comments(text: &str) -> Vec<(Scope, Vec<String>, bool)> {
-        parse_file(FileId(0), &SourceFile::new("a.yaml", text), &[])
+        parse_file(FileId(0), &SourceFile::new("a.yaml", text), &FileKind::Yaml)
             .into_iter()
             .map(|s| {
                 (
@@ -424,11 +435,16 @@ mod tests {
     #[test]
     fn units_and_env_files_have_whole_line_comments() {
         let unit = "[Service]\n# kubeharden: ignore[KLET005]\nExecStart=/usr/bin/kubelet --read-only-port=10255 # kubeharden: ignore[KLET001]\n";
-        let found = parse_file(FileId(0), &SourceFile::new("kubelet.service", unit), &[]);
+        let kind = FileKind::Unit {
+            unit: Some("kubelet.service".into()),
+            dropin: false,
+        };
+        let found = parse_file(FileId(0), &SourceFile::new("kubelet.service", unit), &kind);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].scope, Scope::Line(3));
         let env = "; systemd reads this as a comment too\nKUBELET_KUBEADM_ARGS=\"--read-only-port=10255\"\n# kubeharden: ignore-file[KLET005]\n";
-        let found = parse_file(FileId(0), &SourceFile::new("kubeadm-flags.env", env), &[]);
+        let env_file = SourceFile::new("kubeadm-flags.env", env);
+        let found = parse_file(FileId(0), &env_file, &FileKind::EnvFile);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].scope, Scope::File);
     }

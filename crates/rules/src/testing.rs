@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use kubeharden_core::{Inventory, InventoryOptions, SourceFile};
+use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions, SourceFile};
 
 use crate::diagnostic::FindingDiagnostic;
 use crate::finding::{Finding, Findings};
@@ -84,10 +84,11 @@ fn static_pod(name: &str, image: &str, list_key: &str, words: &[&str]) -> String
 
 /// Runs one rule over files given as `(path, text)`, as one run.
 pub(crate) fn check_files(rule: &dyn Rule, files: &[(&str, &str)]) -> (Inventory, Vec<Finding>) {
-    let mut inventory = Inventory::new(InventoryOptions::default());
+    let mut builder = InventoryBuilder::new(InventoryOptions::default());
     for (path, text) in files {
-        inventory.add_file(SourceFile::new(*path, *text));
+        builder.add_file(SourceFile::new(*path, *text));
     }
+    let inventory = builder.build();
     let mut findings = Vec::new();
     rule.check(&inventory, &mut Findings::new(rule.meta(), &mut findings));
     (inventory, findings)

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use kubeharden_core::yaml::MAX_FILE_SIZE;
+use kubeharden_core::source::MAX_FILE_SIZE;
 use kubeharden_rules::{Linter, Report, Settings};
 
 const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";

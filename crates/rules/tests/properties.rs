@@ -1092,7 +1092,7 @@ fn node_report_problems(root: &Path, files: &[(String, Written)], report: &Repor
 fn components(report: &Report) -> Vec<String> {
     let mut names: Vec<String> = report
         .inventory()
-        .processes
+        .processes()
         .iter()
         .filter_map(|p| p.component.map(|c| c.name().to_owned()))
         .collect();

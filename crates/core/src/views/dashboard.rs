@@ -351,7 +351,7 @@ impl<'i> Dashboard<'i> {
     pub fn selecting_services(&self) -> impl Iterator<Item = &'i Service> + 'i {
         let namespace = self.namespace();
         let labels = self.pod_labels();
-        self.inventory.services.iter().filter(move |service| {
+        self.inventory.services().iter().filter(move |service| {
             !service.selector.is_empty()
                 && same_namespace(service.meta.namespace.as_deref(), namespace)
                 && service.selector.iter().all(|pair| labels.contains(pair))
@@ -396,7 +396,7 @@ impl<'i> Dashboard<'i> {
                 by_name.entry(name).or_default().push(service);
             }
         }
-        for ingress in &self.inventory.ingresses {
+        for ingress in self.inventory.ingresses() {
             for backend in &ingress.backend_services {
                 let candidates = by_name
                     .get(backend.value.as_str())
@@ -440,7 +440,7 @@ impl<'i> Dashboard<'i> {
             (Some(written), None) | (None, Some(written)) => !is_default || written == "default",
         };
         let mut found = Vec::new();
-        for binding in &self.inventory.bindings {
+        for binding in self.inventory.bindings() {
             let binding_namespace = binding.meta.namespace.as_deref();
             for subject in &binding.subjects {
                 let applies = match subject.kind.as_str() {
@@ -481,7 +481,7 @@ impl<'i> Dashboard<'i> {
 
     /// The Role or ClusterRole a binding refers to, when the scanned files define it.
     fn role_of(&self, binding: &Binding) -> Option<&'i Role> {
-        self.inventory.roles.iter().find(|role| {
+        self.inventory.roles().iter().find(|role| {
             role.kind == binding.role_kind
                 && role.meta.name() == Some(binding.role_name.value.as_str())
                 && (role.kind == "ClusterRole"

@@ -86,7 +86,7 @@ impl<'i> Etcd<'i> {
         let path = self.config_file()?.value;
         let wanted = Path::new(path.trim_start_matches('/'));
         self.inventory
-            .etcd_configs
+            .etcd_configs()
             .iter()
             .find(|doc| self.inventory.file(doc.file).path().ends_with(wanted))
     }
@@ -346,7 +346,7 @@ fn split_urls(file: Location, value: &MappedText) -> Vec<Located<String>> {
 #[cfg(test)]
 mod tests {
     use crate::effective::Provenance;
-    use crate::inventory::{Inventory, InventoryOptions};
+    use crate::inventory::{Inventory, InventoryBuilder, InventoryOptions};
     use crate::source::SourceFile;
 
     fn inventory(container: &str) -> Inventory {
@@ -357,9 +357,9 @@ mod tests {
         let text = format!(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\nspec:\n  containers:\n  - name: etcd\n{indented}"
         );
-        let mut inventory = Inventory::new(InventoryOptions::default());
-        inventory.add_file(SourceFile::new("etcd.yaml", text));
-        inventory
+        let mut builder = InventoryBuilder::new(InventoryOptions::default());
+        builder.add_file(SourceFile::new("etcd.yaml", text));
+        builder.build()
     }
 
     fn at(inventory: &Inventory, span: crate::source::Span) -> String {

@@ -43,7 +43,7 @@ pub const KUBEADM_CLIENT_CA: &str = "/etc/kubernetes/pki/ca.crt";
 impl<'i> Kubelet<'i> {
     /// Every kubelet of the inventory (see [`Inventory::kubelets`]).
     pub(crate) fn all(inventory: &'i Inventory) -> Vec<Self> {
-        let mut claimed = vec![false; inventory.kubelet_configs.len()];
+        let mut claimed = vec![false; inventory.kubelet_configs().len()];
         let mut kubelets = Vec::new();
         for container in inventory.processes_of(crate::Component::Kubelet) {
             let config_path = container
@@ -54,21 +54,21 @@ impl<'i> Kubelet<'i> {
             // names: the kubelet a kubeadm config describes reads the one next to it.
             let kubeadm_config = (container.origin == Origin::Kubeadm).then(|| {
                 let index = inventory
-                    .kubelet_configs
+                    .kubelet_configs()
                     .iter()
                     .rposition(|doc| doc.file == container.file)?;
                 claimed[index] = true;
-                Some(&inventory.kubelet_configs[index])
+                Some(&inventory.kubelet_configs()[index])
             });
             let config = kubeadm_config.unwrap_or_else(|| {
                 config_path.and_then(|path| {
                     let wanted = Path::new(path.text.trim_start_matches('/'));
                     let index = inventory
-                        .kubelet_configs
+                        .kubelet_configs()
                         .iter()
                         .position(|doc| inventory.file(doc.file).path().ends_with(wanted))?;
                     claimed[index] = true;
-                    Some(&inventory.kubelet_configs[index])
+                    Some(&inventory.kubelet_configs()[index])
                 })
             });
             let dropin_dir = container
@@ -79,7 +79,7 @@ impl<'i> Kubelet<'i> {
                 .map(|dir| {
                     let wanted = Path::new(dir.text.trim_start_matches('/'));
                     inventory
-                        .kubelet_configs
+                        .kubelet_configs()
                         .iter()
                         .enumerate()
                         .filter(|(_, doc)| {
@@ -106,7 +106,7 @@ impl<'i> Kubelet<'i> {
                 anchor: Location::new(container.file, container.flags_anchor),
             });
         }
-        for (doc, claimed) in inventory.kubelet_configs.iter().zip(claimed) {
+        for (doc, claimed) in inventory.kubelet_configs().iter().zip(claimed) {
             if !claimed {
                 kubelets.push(Self {
                     sources: KubeletSources {

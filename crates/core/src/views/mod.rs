@@ -1,6 +1,7 @@
 //! Typed views of each component: accessors that return effective settings.
 //!
-//! Rules never read flags or config fields themselves: they ask a view, which applies the
+//! The inventory is the store; the views are the queries over it (`inventory.api_servers()`,
+//! ...). Rules never read flags or config fields themselves: they ask a view, which applies the
 //! component's precedence (flag > config file > default) and its version's defaults.
 
 mod apiserver;
@@ -13,11 +14,48 @@ pub use dashboard::Dashboard;
 pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};
 
+use crate::component::Component;
 use crate::effective::{Effective, Provenance};
 use crate::flags::{Flag, FlagSet, WrittenBy};
 use crate::inventory::{Inventory, Origin, Process};
 use crate::source::{Located, Location};
 use crate::version::{ASSUMED_CURRENT, KubeVersion, newest_release_of_image};
+
+impl Inventory {
+    /// The processes classified as `component`: containers, services, kubeadm's static pods.
+    pub fn processes_of(&self, component: Component) -> impl Iterator<Item = &Process> {
+        self.processes()
+            .iter()
+            .filter(move |p| p.component == Some(component))
+    }
+
+    /// Every kube-apiserver whose whole command line is known. One whose flags partly hide in
+    /// an unresolved variable is left out: its defaults cannot be judged.
+    pub fn api_servers(&self) -> impl Iterator<Item = ApiServer<'_>> {
+        self.processes_of(Component::ApiServer)
+            .filter(|p| p.is_complete())
+            .map(move |p| ApiServer::new(self, p))
+    }
+
+    /// Every etcd whose whole command line is known (see [`Inventory::api_servers`]).
+    pub fn etcds(&self) -> impl Iterator<Item = Etcd<'_>> {
+        self.processes_of(Component::Etcd)
+            .filter(|p| p.is_complete())
+            .map(move |p| Etcd::new(self, p))
+    }
+
+    pub fn dashboards(&self) -> impl Iterator<Item = Dashboard<'_>> {
+        self.processes_of(Component::Dashboard)
+            .filter_map(move |p| Dashboard::new(self, p))
+    }
+
+    /// Every kubelet: each one found on a command line (with its `--config` file when that
+    /// file was scanned too), and each `KubeletConfiguration` no command line claimed.
+    #[must_use]
+    pub fn kubelets(&self) -> Vec<Kubelet<'_>> {
+        Kubelet::all(self)
+    }
+}
 
 /// Which Kubernetes version a component is judged as, and why.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,7 +114,7 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
         // of the same file take their version from it.
         let version_at = container.image.as_ref().map(Located::location).or_else(|| {
             inventory
-                .processes
+                .processes()
                 .iter()
                 .filter(|p| p.file == container.file && p.origin == Origin::Kubeadm)
                 .find_map(|p| p.image.as_ref().map(Located::location))

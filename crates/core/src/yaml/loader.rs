@@ -10,12 +10,7 @@ use std::fmt;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use super::{Document, Entry, Node, NodeId, NodeKind, Scalar, Stream};
-use crate::source::{CharToByte, Span};
-
-/// Largest file we read. A Kubernetes object cannot exceed etcd's 1.5 MiB request limit, and
-/// the largest real multi-document bundles (all CRDs of a big operator) stay under 4 MiB;
-/// 16 MiB leaves room without letting one file hold the run hostage.
-pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
+use crate::source::{DecodeErrorKind, MAX_FILE_SIZE, Span};
 
 /// Deepest nesting of collections. Manifests nest about 15 levels and CRD schemas under 100;
 /// 512 keeps any recursive walk far inside a small thread stack.
@@ -43,10 +38,9 @@ pub enum LoadErrorKind {
     TooManyNodes,
     /// An alias inside the node its anchor names (`&a [*a]`).
     RecursiveAlias,
-    /// The file is larger than [`MAX_FILE_SIZE`].
+    /// The text is larger than [`MAX_FILE_SIZE`] (a file's bytes are checked when decoded;
+    /// this guards text handed over directly).
     TooLarge { size: usize },
-    /// The bytes are not UTF-8.
-    InvalidUtf8,
 }
 
 impl fmt::Display for LoadErrorKind {
@@ -59,12 +53,7 @@ impl fmt::Display for LoadErrorKind {
                 "aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)"
             ),
             Self::RecursiveAlias => f.write_str("alias refers to the node that contains it"),
-            Self::TooLarge { size } => write!(
-                f,
-                "file is {size} bytes, larger than the {} MiB limit",
-                MAX_FILE_SIZE / (1024 * 1024)
-            ),
-            Self::InvalidUtf8 => f.write_str("invalid UTF-8"),
+            Self::TooLarge { size } => DecodeErrorKind::TooLarge { size: *size }.fmt(f),
         }
     }
 }
@@ -432,5 +421,66 @@ fn duplicate(key: &str, first: Span, duplicate: Span) -> LoadProblem {
         key: key.to_owned(),
         first,
         duplicate,
+    }
+}
+
+/// Converts saphyr's character indices into byte offsets.
+///
+/// saphyr's `Marker::index()` counts characters. For ASCII text the two agree; otherwise we keep
+/// one entry per multi-byte character (`char index`, `extra bytes so far`) and binary-search it,
+/// which costs nothing for the common all-ASCII manifest.
+#[derive(Debug)]
+struct CharToByte {
+    /// `(char_index_after, cumulative_extra_bytes)` for every multi-byte character.
+    steps: Vec<(usize, usize)>,
+    len_bytes: usize,
+}
+
+impl CharToByte {
+    fn new(text: &str) -> Self {
+        let mut steps = Vec::new();
+        if !text.is_ascii() {
+            let mut extra = 0;
+            for (char_index, ch) in text.chars().enumerate() {
+                let width = ch.len_utf8();
+                if width > 1 {
+                    extra += width - 1;
+                    steps.push((char_index + 1, extra));
+                }
+            }
+        }
+        Self {
+            steps,
+            len_bytes: text.len(),
+        }
+    }
+
+    /// Byte offset of the character at `char_index`.
+    fn byte(&self, char_index: usize) -> usize {
+        let passed = self
+            .steps
+            .partition_point(|&(after, _)| after <= char_index);
+        let extra = if passed == 0 {
+            0
+        } else {
+            self.steps[passed - 1].1
+        };
+        (char_index + extra).min(self.len_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_to_byte_table() {
+        let text = "é日x本y";
+        let table = CharToByte::new(text);
+        let expected: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        for (char_index, byte) in expected.into_iter().enumerate() {
+            assert_eq!(table.byte(char_index), byte);
+        }
+        assert_eq!(table.byte(text.chars().count()), text.len());
     }
 }

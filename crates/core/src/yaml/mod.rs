@@ -10,9 +10,7 @@ pub mod scalar;
 use std::borrow::Cow;
 use std::fmt;
 
-pub use loader::{
-    LoadError, LoadErrorKind, LoadProblem, MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_FILE_SIZE, load,
-};
+pub use loader::{LoadError, LoadErrorKind, LoadProblem, MAX_ALIAS_EXPANSION, MAX_DEPTH, load};
 pub use saphyr_parser::ScalarStyle;
 
 use crate::source::{FileId, Located, Location, MappedText, Span, Spanned, TextMap};
@@ -115,6 +113,22 @@ impl<'a> Document<'a> {
                 .then_some(node.span)
         })
     }
+}
+
+/// Spans of the scalars of `text` that run over more than one line: a `#` inside them is
+/// text, not a comment (for a pass that scans comments, such as suppressions). Empty when
+/// `text` does not load.
+#[must_use]
+pub fn multiline_scalar_spans(text: &str) -> Vec<Span> {
+    load(text)
+        .map(|stream| {
+            stream
+                .documents
+                .iter()
+                .flat_map(Document::multiline_scalar_spans)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A parsed YAML stream: its documents and the problems that did not stop loading.

@@ -237,26 +237,6 @@ fn syntax_errors_have_positions() {
 }
 
 #[test]
-fn invalid_utf8_is_reported_at_its_byte() {
-    let mut bytes = b"a: 1\nb: caf".to_vec();
-    bytes.push(0xE9);
-    bytes.extend_from_slice(b"\n");
-    let error = SourceFile::decode("t.yaml", bytes).unwrap_err();
-    assert_eq!(error.error.kind, LoadErrorKind::InvalidUtf8);
-    assert_eq!(error.error.span.start, 11);
-    assert_eq!(
-        error.file.line_col(error.error.span.start),
-        LineCol { line: 2, column: 7 }
-    );
-}
-
-#[test]
-fn oversized_files_are_refused_before_parsing() {
-    let error = SourceFile::decode("big.yaml", vec![b'a'; MAX_FILE_SIZE + 1]).unwrap_err();
-    assert!(matches!(error.error.kind, LoadErrorKind::TooLarge { .. }));
-}
-
-#[test]
 fn empty_and_comment_only_files_have_no_documents() {
     assert!(load("").unwrap().documents.is_empty());
     assert!(load("# nothing\n").unwrap().documents.is_empty());

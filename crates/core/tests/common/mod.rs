@@ -2,13 +2,13 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several test binaries
 
 use kubeharden_core::inventory::Process;
-use kubeharden_core::{Component, Inventory, InventoryOptions, SourceFile, Span};
+use kubeharden_core::{Component, Inventory, InventoryBuilder, InventoryOptions, SourceFile, Span};
 
 /// Reads one file's text into a fresh inventory.
 pub fn inventory(text: &str) -> Inventory {
-    let mut inventory = Inventory::new(InventoryOptions::default());
-    inventory.add_file(SourceFile::new("test.yaml", text));
-    inventory
+    let mut builder = InventoryBuilder::new(InventoryOptions::default());
+    builder.add_file(SourceFile::new("test.yaml", text));
+    builder.build()
 }
 
 /// A static pod with one container.
@@ -33,8 +33,13 @@ pub fn apiserver(image_tag: &str, flags: &[&str]) -> String {
 }
 
 pub fn only_container(inventory: &Inventory) -> &Process {
-    assert_eq!(inventory.processes.len(), 1, "{:?}", inventory.processes);
-    &inventory.processes[0]
+    assert_eq!(
+        inventory.processes().len(),
+        1,
+        "{:?}",
+        inventory.processes()
+    );
+    &inventory.processes()[0]
 }
 
 pub fn component_of(text: &str) -> Option<Component> {

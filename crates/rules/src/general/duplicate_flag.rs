@@ -72,7 +72,7 @@ declare_rule! {
 
 impl Rule for DuplicateFlag {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for container in &inventory.processes {
+        for container in inventory.processes() {
             let Some(component) = container.component else {
                 continue;
             };

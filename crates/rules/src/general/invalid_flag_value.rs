@@ -97,7 +97,7 @@ declare_rule! {
 
 impl Rule for InvalidFlagValue {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for container in &inventory.processes {
+        for container in inventory.processes() {
             let Some(component) = container.component else {
                 continue;
             };
@@ -111,7 +111,7 @@ impl Rule for InvalidFlagValue {
         for api in inventory.api_servers() {
             check_authorization_files(&api, findings);
         }
-        for doc in &inventory.kubelet_configs {
+        for doc in inventory.kubelet_configs() {
             check_kubelet_config(doc, findings);
         }
     }

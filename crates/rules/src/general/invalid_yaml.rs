@@ -1,5 +1,6 @@
 use kubeharden_core::Inventory;
 use kubeharden_core::inventory::InputProblemKind;
+use kubeharden_core::source::DecodeErrorKind;
 use kubeharden_core::yaml::LoadErrorKind;
 
 use crate::declare_rule;
@@ -49,9 +50,13 @@ declare_rule! {
 
 impl Rule for InvalidYaml {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        for problem in &inventory.problems {
+        for problem in inventory.problems() {
             let location = problem.location;
             match &problem.kind {
+                InputProblemKind::Decode(kind) => {
+                    let (message, label, help) = decode_error_text(kind);
+                    findings.report(location, message).label(label).help(help);
+                }
                 InputProblemKind::Load(kind) => {
                     let (message, mut label, help) = load_error_text(kind);
                     let text = inventory.file(problem.location.file()).text();
@@ -99,12 +104,20 @@ fn load_error_text(kind: &LoadErrorKind) -> (String, &'static str, &'static str)
             "limit reached here",
             "write the data out without deep nesting or alias chains",
         ),
-        LoadErrorKind::TooLarge { .. } => (
+        LoadErrorKind::TooLarge { size } => {
+            decode_error_text(&DecodeErrorKind::TooLarge { size: *size })
+        }
+    }
+}
+
+fn decode_error_text(kind: &DecodeErrorKind) -> (String, &'static str, &'static str) {
+    match kind {
+        DecodeErrorKind::TooLarge { .. } => (
             format!("file not loaded: {kind}"),
             "file starts here",
             "split the file; no Kubernetes object is this large",
         ),
-        LoadErrorKind::InvalidUtf8 => (
+        DecodeErrorKind::InvalidUtf8 => (
             "file is not valid UTF-8".to_owned(),
             "first invalid byte",
             "save the file as UTF-8",

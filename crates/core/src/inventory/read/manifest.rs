@@ -1,0 +1,153 @@
+//! Kubernetes YAML: the objects of manifests (workloads and the control-plane containers in
+//! them, Services, Ingresses, RBAC objects, ServiceAccounts) and the config documents among
+//! them. A `KubeletConfiguration` goes to the kubelet-config reader; the kubeadm reader gets
+//! the file's parsed documents together, since they describe one node between them.
+
+use std::path::Path;
+
+use super::kubelet_config::{self, KubeletConfigDoc};
+use super::{FileKind, Format, kubeadm, path_names};
+use crate::inventory::workload::read_workload;
+use crate::inventory::{
+    Binding, FileId, Ingress, InputProblem, InputProblemKind, Inventory, Role, Service,
+    ServiceAccount, SkipReason,
+};
+use crate::source::{Location, SourceFile};
+use crate::yaml::{self, LoadProblem, NodeRef, Stream};
+
+pub(super) const FORMAT: Format = Format {
+    // YAML is what no other format claims.
+    detect: |_, _| None,
+    walked,
+    read,
+    assemble: None,
+};
+
+/// `*.yaml`, `*.yml`, and the kubelet's `--config-dir` drop-ins (`kubelet.conf.d/*.conf`).
+fn walked(path: &Path) -> bool {
+    let [_, parent, _] = path_names(path);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => true,
+        Some("conf") => parent == "kubelet.conf.d",
+        _ => false,
+    }
+}
+
+fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKind) {
+    if is_template(file) {
+        inventory.skipped.push((id, SkipReason::Template));
+        return;
+    }
+    let stream = match yaml::load(file.text()) {
+        Ok(stream) => stream,
+        Err(error) => {
+            inventory.problems.push(InputProblem::load(id, error));
+            return;
+        }
+    };
+    for problem in &stream.problems {
+        let LoadProblem::DuplicateKey {
+            key,
+            first,
+            duplicate,
+        } = problem;
+        inventory.problems.push(InputProblem {
+            location: Location::new(id, *duplicate),
+            kind: InputProblemKind::DuplicateKey {
+                key: key.clone(),
+                first: Location::new(id, *first),
+            },
+        });
+    }
+    let first_config = inventory.kubelet_configs.len();
+    let mut objects = Objects {
+        inventory,
+        file: id,
+        stream: &stream,
+        kubeadm_read: false,
+    };
+    for document in &stream.documents {
+        objects.add(document.root());
+    }
+    let in_kubeadm_file = kubeadm::is_kubeadm_file(&stream);
+    for config in &mut inventory.kubelet_configs[first_config..] {
+        config.in_kubeadm_file = in_kubeadm_file;
+    }
+}
+
+/// Reading the objects of one file.
+struct Objects<'i, 's, 'a> {
+    inventory: &'i mut Inventory,
+    file: FileId,
+    stream: &'s Stream<'a>,
+    /// The file's kubeadm documents were read (they are read together, once).
+    kubeadm_read: bool,
+}
+
+impl Objects<'_, '_, '_> {
+    /// One Kubernetes object (or a `kind: List` of them).
+    fn add(&mut self, object: NodeRef<'_, '_>) {
+        let file = self.file;
+        let Some(kind) = object.get("kind") else {
+            return;
+        };
+        let Some(kind_name) = kind.as_str() else {
+            return;
+        };
+        let api_version = object
+            .get("apiVersion")
+            .and_then(|v| v.located_string(file));
+        let inventory = &mut *self.inventory;
+        match kind_name {
+            // `kind: List` (and `PodList`, `DeploymentList`, ... from `kubectl get -o yaml`).
+            k if k.ends_with("List") && object.get("items").is_some() => {
+                if let Some(items) = object.get("items") {
+                    for item in items.items() {
+                        self.add(item);
+                    }
+                }
+            }
+            "KubeletConfiguration" if kubelet_config::is_kubelet_api(api_version.as_ref()) => {
+                let doc = KubeletConfigDoc::read(file, kind, api_version, object);
+                inventory.kubelet_configs.push(doc);
+            }
+            "Service" => inventory.services.extend(Service::read(file, object)),
+            "Ingress" => inventory.ingresses.extend(Ingress::read(file, object)),
+            "ClusterRoleBinding" | "RoleBinding" => {
+                inventory
+                    .bindings
+                    .extend(Binding::read(file, kind_name, object));
+            }
+            "ClusterRole" | "Role" => inventory.roles.extend(Role::read(file, kind_name, object)),
+            "ServiceAccount" => inventory
+                .service_accounts
+                .extend(ServiceAccount::read(file, object)),
+            k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {
+                if !self.kubeadm_read {
+                    self.kubeadm_read = true;
+                    kubeadm::read(inventory, file, self.stream);
+                }
+            }
+            _ => read_workload(inventory, file, kind_name, kind.location_in(file), object),
+        }
+    }
+}
+
+/// Helm chart templates and other Go-template files are not YAML until rendered: skip them
+/// rather than report a syntax error on every chart of a repository. A template is a file with
+/// `{{ ... }}` outside comments.
+fn is_template(file: &SourceFile) -> bool {
+    // One fast search over the file spares the line-by-line look at nearly every file.
+    if !file.text().contains("{{") {
+        return false;
+    }
+    file.text().lines().any(|line| {
+        let code = if line.trim_start().starts_with('#') {
+            ""
+        } else {
+            line.split_once(" #").map_or(line, |(before, _)| before)
+        };
+        code.find("{{")
+            .is_some_and(|open| code[open..].contains("}}"))
+    })
+}

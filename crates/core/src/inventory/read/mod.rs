@@ -1,0 +1,143 @@
+//! Readers: one module per source format, each reading one file into the inventory.
+//!
+//! [`FORMATS`] registers every format: how its files are recognised by their path, which of
+//! them a directory walk picks up, how one file is read, and, for a format whose files only
+//! mean something together (a systemd unit, its drop-ins and the environment files they
+//! load), what is assembled once every file is in. A file's [`FileKind`] is decided once, when
+//! it is added, and kept ([`super::Inventory::kind`]).
+//!
+//! A new source format is one new module here with its [`Format`], registered in this file:
+//! its [`FileKind`] variant, its row in [`FORMATS`] and [`FileKind::format`], and its place in
+//! [`NODE_LOCATIONS`] when a node keeps it at a fixed path.
+
+mod env_file;
+mod etcd_config;
+mod flag_words;
+mod kubeadm;
+mod kubelet_config;
+mod manifest;
+mod systemd;
+
+use std::path::Path;
+
+pub use env_file::EnvFileDoc;
+pub use etcd_config::EtcdConfigDoc;
+pub use kubelet_config::KubeletConfigDoc;
+pub use systemd::{UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc};
+
+use super::{FileId, InputProblem, Inventory, Process};
+use crate::source::SourceFile;
+
+/// Where a node keeps its control-plane configuration, relative to its root (besides the
+/// units in [`UNIT_DIRECTORIES`]): directories are walked, files read, in this order.
+pub const NODE_LOCATIONS: &[&str] = &[
+    "etc/kubernetes/manifests",
+    "var/lib/kubelet/config.yaml",
+    "var/lib/kubelet/kubeadm-flags.env",
+    "etc/kubernetes/kubelet.conf.d",
+    "etc/default/kubelet",
+    "etc/sysconfig/kubelet",
+];
+
+/// How a file is read: decided by its path (and, for `.conf` files, its content), or by the
+/// configuration that names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Kubernetes objects and config documents (`KubeletConfiguration`, kubeadm configs).
+    Yaml,
+    /// A systemd unit (`kubelet.service`) or drop-in (`kubelet.service.d/10-kubeadm.conf`).
+    Unit { unit: Option<String>, dropin: bool },
+    /// `KEY=value` lines: `kubeadm-flags.env`, `/etc/default/kubelet`, `/etc/sysconfig/kubelet`.
+    EnvFile,
+    /// etcd's `--config-file`: YAML keyed by flag names, TLS settings under
+    /// `client-transport-security` and `peer-transport-security`. Only known by reference.
+    EtcdConfig,
+}
+
+/// One source format.
+pub(super) struct Format {
+    /// The kind of the file at a path with a text, when this format claims it by its path.
+    detect: fn(&Path, &str) -> Option<FileKind>,
+    /// Whether a directory walk picks up a file of this name.
+    walked: fn(&Path) -> bool,
+    /// Reads one file of this format into the inventory.
+    read: fn(&mut Inventory, FileId, &SourceFile, &FileKind),
+    /// What its files describe together, from every file read.
+    assemble: Option<fn(&Inventory) -> Assembled>,
+}
+
+/// What a format assembles from every file read.
+#[derive(Debug, Default)]
+pub(super) struct Assembled {
+    pub processes: Vec<Process>,
+    pub problems: Vec<InputProblem>,
+}
+
+/// Every format, in the order their `detect` is asked; a file no format claims is YAML.
+const FORMATS: &[&Format] = &[
+    &systemd::FORMAT,
+    &env_file::FORMAT,
+    &etcd_config::FORMAT,
+    &manifest::FORMAT,
+];
+
+impl FileKind {
+    /// The kind of the file at `path`; `text` decides for a `.conf` file outside a
+    /// `*.service.d` directory (a drop-in has a `[Service]` section, a kubelet config
+    /// drop-in is YAML).
+    #[must_use]
+    pub fn of(path: &Path, text: &str) -> Self {
+        FORMATS
+            .iter()
+            .find_map(|format| (format.detect)(path, text))
+            .unwrap_or(Self::Yaml)
+    }
+
+    /// Whether a directory walk picks up a file of this name (`*.yaml`, `*.yml`, units and
+    /// their drop-ins, `*.env`); other `.conf` files (nginx, ...) are left alone.
+    #[must_use]
+    pub fn is_walked(path: &Path) -> bool {
+        FORMATS.iter().any(|format| (format.walked)(path))
+    }
+
+    fn format(&self) -> &'static Format {
+        match self {
+            Self::Yaml => &manifest::FORMAT,
+            Self::Unit { .. } => &systemd::FORMAT,
+            Self::EnvFile => &env_file::FORMAT,
+            Self::EtcdConfig => &etcd_config::FORMAT,
+        }
+    }
+}
+
+/// Reads `file` as `kind`.
+pub(super) fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, kind: &FileKind) {
+    (kind.format().read)(inventory, id, file, kind);
+}
+
+/// What every format assembles from the files read so far.
+pub(super) fn assemble(inventory: &Inventory) -> Assembled {
+    let mut all = Assembled::default();
+    for assemble in FORMATS.iter().filter_map(|format| format.assemble) {
+        let assembled = assemble(inventory);
+        all.processes.extend(assembled.processes);
+        all.problems.extend(assembled.problems);
+    }
+    all
+}
+
+/// The name of the file at `path`, and of its parent and grandparent directories (empty
+/// where there is none), for detection by path.
+fn path_names(path: &Path) -> [&str; 3] {
+    fn name(path: Option<&Path>) -> &str {
+        path.and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+    }
+    let parent = path.parent();
+    [
+        name(Some(path)),
+        name(parent),
+        name(parent.and_then(Path::parent)),
+    ]
+}

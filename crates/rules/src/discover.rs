@@ -1,0 +1,242 @@
+//! Finding and reading one run's files: the paths given (walked when they are directories) or
+//! the standard locations under a node's root, then the files their configuration names
+//! (`EnvironmentFile=`, a kubelet's `--config`, ...) under `--root`, each read as the kind it
+//! is named as. What a node keeps where is core's knowledge ([`NODE_LOCATIONS`],
+//! [`UNIT_DIRECTORIES`]); reading from disk is this module's.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use kubeharden_core::inventory::{
+    FileKind, NODE_LOCATIONS, Reference, ReferenceKind, UNIT_DIRECTORIES, UNIT_NAMES,
+};
+use kubeharden_core::source::MAX_FILE_SIZE;
+use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions};
+use walkdir::WalkDir;
+
+use crate::settings::Settings;
+use crate::suppression;
+
+/// Rounds of following references (`--config` in an env file named by a unit, ...): each
+/// round can only reveal files the previous one read, and real nodes need two.
+const REFERENCE_ROUNDS: usize = 4;
+
+/// A path that could not be read. The run goes on without it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// How a run's files are read into its inventory.
+pub(crate) fn options(settings: &Settings, node_root: bool) -> InventoryOptions {
+    InventoryOptions {
+        kubernetes_version: settings.kubernetes_version,
+        node_root,
+        // A file with a suppression comment keeps its text: an unused one is reported.
+        retain_text: suppression::may_hold_suppressions,
+    }
+}
+
+/// A node: the standard locations under `root` (its `/`), and every file they name.
+pub(crate) fn node(
+    settings: &Settings,
+    root: &Path,
+    texts: &HashMap<PathBuf, String>,
+) -> (Inventory, Vec<ReadError>) {
+    let mut loader = Loader::new(settings, texts, true);
+    for location in NODE_LOCATIONS {
+        let path = root.join(location);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => loader.walk(&path),
+            Ok(meta) if meta.is_file() => loader.read(&path),
+            _ => {}
+        }
+    }
+    for dir in UNIT_DIRECTORIES {
+        for unit in UNIT_NAMES {
+            let path = root.join(dir).join(unit);
+            if path.is_file() {
+                loader.read(&path);
+            }
+            let dropins = root.join(dir).join(format!("{unit}.d"));
+            if dropins.is_dir() {
+                loader.walk(&dropins);
+            }
+        }
+    }
+    loader.follow_references(Some(root));
+    loader.finish()
+}
+
+/// Files and directory trees (see [`crate::Linter::lint_paths`]), and the files they name
+/// under [`Settings::root`].
+pub(crate) fn paths(
+    settings: &Settings,
+    paths: &[PathBuf],
+    texts: &HashMap<PathBuf, String>,
+) -> (Inventory, Vec<ReadError>) {
+    let mut loader = Loader::new(settings, texts, false);
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(error) => loader.read_errors.push(ReadError {
+                path: path.clone(),
+                message: error.to_string(),
+            }),
+            Ok(meta) if meta.is_dir() => loader.walk(path),
+            Ok(meta) if meta.is_file() => {
+                if !settings.is_excluded(path, None) {
+                    loader.read(path);
+                }
+            }
+            Ok(_) => loader.read_errors.push(ReadError {
+                path: path.clone(),
+                message: "not a regular file or directory".to_owned(),
+            }),
+        }
+    }
+    loader.follow_references(settings.root.as_deref());
+    loader.finish()
+}
+
+/// Reads one run's files.
+struct Loader<'a> {
+    settings: &'a Settings,
+    /// Texts read instead of the files at these paths (a file as a fix would leave it).
+    texts: &'a HashMap<PathBuf, String>,
+    builder: InventoryBuilder,
+    read_errors: Vec<ReadError>,
+}
+
+impl<'a> Loader<'a> {
+    fn new(settings: &'a Settings, texts: &'a HashMap<PathBuf, String>, node_root: bool) -> Self {
+        Self {
+            settings,
+            texts,
+            builder: InventoryBuilder::new(options(settings, node_root)),
+            read_errors: Vec::new(),
+        }
+    }
+
+    fn finish(self) -> (Inventory, Vec<ReadError>) {
+        (self.builder.build(), self.read_errors)
+    }
+
+    /// Reads the files under `root` a walk picks up ([`FileKind::is_walked`]), skipping
+    /// hidden entries and excluded paths.
+    fn walk(&mut self, root: &Path) {
+        let settings = self.settings;
+        let entries = WalkDir::new(root)
+            .follow_links(settings.follow_links)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !(is_hidden(entry.file_name())
+                        || settings.is_excluded(entry.path(), Some(root)))
+            });
+        for entry in entries {
+            match entry {
+                Err(error) => self.read_errors.push(ReadError {
+                    path: error.path().unwrap_or(root).to_path_buf(),
+                    message: error.to_string(),
+                }),
+                Ok(entry) => {
+                    if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
+                        self.read(entry.path());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads a file of the kind its path says.
+    fn read(&mut self, path: &Path) {
+        match self.bytes(path) {
+            Ok(bytes) => {
+                self.builder.add_bytes(path, bytes);
+            }
+            Err(error) => self.read_error(path, &error),
+        }
+    }
+
+    /// Reads a file a configuration names as `kind`; a missing one is simply absent (systemd
+    /// skips `EnvironmentFile=-...`, and a missing `--config` is the component's problem).
+    fn read_as(&mut self, path: &Path, kind: FileKind) {
+        if !path.is_file() {
+            return;
+        }
+        match self.bytes(path) {
+            Ok(bytes) => {
+                self.builder.add_bytes_as(path, bytes, kind);
+            }
+            Err(error) => self.read_error(path, &error),
+        }
+    }
+
+    fn read_error(&mut self, path: &Path, error: &std::io::Error) {
+        self.read_errors.push(ReadError {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        });
+    }
+
+    /// A file's bytes, or the text given for it. Reads at most one byte past the size limit,
+    /// so a huge file costs nothing to refuse.
+    fn bytes(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        if let Some(text) = self.texts.get(path) {
+            return Ok(text.as_bytes().to_vec());
+        }
+        let file = File::open(path)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_SIZE as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Reads the files the configuration names from under `root` (a kubelet's `--config`, a
+    /// unit's `EnvironmentFile=`, ...), until nothing new is named. Without a root, names are
+    /// only matched against the files already read.
+    fn follow_references(&mut self, root: Option<&Path>) {
+        let Some(root) = root else {
+            return;
+        };
+        let mut tried = HashSet::new();
+        for _ in 0..REFERENCE_ROUNDS {
+            let references: Vec<Reference> = self
+                .builder
+                .references()
+                .into_iter()
+                .filter(|r| tried.insert(r.path.clone()))
+                .collect();
+            if references.is_empty() {
+                break;
+            }
+            for reference in references {
+                let path = root.join(reference.path.trim_start_matches('/'));
+                let kind = reference.kind.file_kind();
+                if reference.kind != ReferenceKind::KubeletConfigDir {
+                    self.read_as(&path, kind);
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(&path) else {
+                    continue;
+                };
+                let mut dropins: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "conf") && p.is_file())
+                    .collect();
+                dropins.sort();
+                for dropin in dropins {
+                    self.read_as(&dropin, kind.clone());
+                }
+            }
+        }
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
