@@ -17,7 +17,7 @@
 //!   (KGEN007), except for rules this run does not check on that file (not selected, or off
 //!   by `per-file-ignores`): those cannot be judged.
 
-use kubeharden_core::inventory::FileKind;
+use kubeharden_core::inventory::{CommentSyntax, FileKind};
 use kubeharden_core::{FileId, Inventory, SourceFile, Span, yaml};
 
 use crate::finding::{Applicability, Edit, Finding, Findings, Fix};
@@ -70,10 +70,7 @@ pub(crate) fn parse_file(id: FileId, file: &SourceFile, kind: &FileKind) -> Vec<
     if !may_hold_suppressions(text) {
         return Vec::new();
     }
-    let whole_lines_only = match kind {
-        FileKind::Unit { .. } | FileKind::EnvFile => true,
-        FileKind::Yaml | FileKind::EtcdConfig => false,
-    };
+    let whole_lines_only = kind.comment_syntax() == CommentSyntax::WholeLines;
     // In YAML a `#` inside a multi-line scalar (a block scalar, a folded string) is text.
     let strings = if whole_lines_only {
         Vec::new()

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{FileKind, Format, path_names};
+use super::{CommentSyntax, FileKind, Format, path_names};
 use crate::inventory::{FileId, Inventory};
 use crate::source::SourceFile;
 use crate::sources::envfile::parse_env_file;
@@ -20,6 +20,7 @@ pub struct EnvFileDoc {
 pub(super) const FORMAT: Format = Format {
     detect,
     walked,
+    comments: CommentSyntax::WholeLines,
     read,
     assemble: None,
 };

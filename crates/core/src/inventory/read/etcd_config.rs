@@ -2,7 +2,7 @@
 //! `client-transport-security` and `peer-transport-security`. Known only by reference: a
 //! node's etcd names it, and nothing tells it from other YAML by its path.
 
-use super::{FileKind, Format};
+use super::{CommentSyntax, FileKind, Format};
 use crate::inventory::{ConfigFields, FileId, InputProblem, Inventory};
 use crate::source::SourceFile;
 use crate::yaml;
@@ -17,6 +17,7 @@ pub struct EtcdConfigDoc {
 pub(super) const FORMAT: Format = Format {
     detect: |_, _| None,
     walked: |_| false,
+    comments: CommentSyntax::Yaml,
     read,
     assemble: None,
 };

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::kubelet_config::{self, KubeletConfigDoc};
-use super::{FileKind, Format, kubeadm, path_names};
+use super::{CommentSyntax, FileKind, Format, kubeadm, path_names};
 use crate::inventory::workload::read_workload;
 use crate::inventory::{
     Binding, FileId, Ingress, InputProblem, InputProblemKind, Inventory, Role, Service,
@@ -19,6 +19,7 @@ pub(super) const FORMAT: Format = Format {
     // YAML is what no other format claims.
     detect: |_, _| None,
     walked,
+    comments: CommentSyntax::Yaml,
     read,
     assemble: None,
 };

@@ -54,12 +54,23 @@ pub enum FileKind {
     EtcdConfig,
 }
 
+/// How a format writes comments (for a pass that scans them, such as suppressions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentSyntax {
+    /// YAML: from a `#` at a line's start or after a blank, outside quoted scalars and
+    /// multi-line scalars ([`crate::yaml::multiline_scalar_spans`]).
+    Yaml,
+    /// Whole lines starting with `#` or `;`, as systemd units and environment files have.
+    WholeLines,
+}
+
 /// One source format.
 pub(super) struct Format {
     /// The kind of the file at a path with a text, when this format claims it by its path.
     detect: fn(&Path, &str) -> Option<FileKind>,
     /// Whether a directory walk picks up a file of this name.
     walked: fn(&Path) -> bool,
+    comments: CommentSyntax,
     /// Reads one file of this format into the inventory.
     read: fn(&mut Inventory, FileId, &SourceFile, &FileKind),
     /// What its files describe together, from every file read.
@@ -98,6 +109,11 @@ impl FileKind {
     #[must_use]
     pub fn is_walked(path: &Path) -> bool {
         FORMATS.iter().any(|format| (format.walked)(path))
+    }
+
+    #[must_use]
+    pub fn comment_syntax(&self) -> CommentSyntax {
+        self.format().comments
     }
 
     fn format(&self) -> &'static Format {

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::{Assembled, EnvFileDoc, FileKind, Format, path_names};
+use super::{Assembled, CommentSyntax, EnvFileDoc, FileKind, Format, path_names};
 use crate::flags::{self, FlagSet, Word};
 use crate::inventory::workload::classify_argv;
 use crate::inventory::{
@@ -48,6 +48,7 @@ pub const UNIT_NAMES: &[&str] = &[
 pub(super) const FORMAT: Format = Format {
     detect,
     walked,
+    comments: CommentSyntax::WholeLines,
     read,
     assemble: Some(assemble),
 };
