@@ -10,6 +10,9 @@
 //! `nodeRegistration.kubeletExtraArgs`; a `KubeletConfiguration` in the same file is its
 //! config (see [`crate::views::Kubelet`]).
 //!
+//! This module reads the documents and their `extraArgs`; `apiserver.rs`, `etcd.rs` and
+//! `kubelet.rs` write each component's command line as kubeadm of the generated release would.
+//!
 //! The `extraArgs` forms: a map (`v1alpha*` `apiServerExtraArgs`, `v1beta1`-`v1beta3`
 //! `extraArgs`) or a list of `{name, value}` (`v1beta4`). Either is accepted wherever one is
 //! expected.
