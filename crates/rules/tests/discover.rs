@@ -60,3 +60,17 @@ fn units_in_every_systemd_unit_directory_are_read() {
     let report = Linter::new(Settings::default()).lint_node(root.path());
     assert!(codes(&report).contains(&"KLET005"), "{:?}", codes(&report));
 }
+
+#[test]
+fn a_service_is_assembled_once_whatever_the_reference_rounds() {
+    let root = tempfile::tempdir().unwrap();
+    // The unit names a file, so the node is read in rounds; its command line does not split.
+    write(
+        root.path(),
+        "etc/systemd/system/kube-apiserver.service",
+        "[Service]\nEnvironmentFile=/etc/kubernetes/apiserver.env\nExecStart=/bin/sh -c \"kube-apiserver $ARGS\n",
+    );
+    write(root.path(), "etc/kubernetes/apiserver.env", "ARGS=--v=2\n");
+    let report = Linter::new(Settings::default()).lint_node(root.path());
+    assert_eq!(codes(&report), ["KGEN001"]);
+}
