@@ -17,7 +17,8 @@
 
 use kubeharden_core::flags::{Flag, FlagKind, ValueForm, WrittenBy, flag_kind};
 use kubeharden_core::inventory::{KubeletConfigDoc, Origin, Process};
-use kubeharden_core::{FileId, Inventory, Location, Span};
+use kubeharden_core::views::Etcd;
+use kubeharden_core::{Component, FileId, Inventory, Location, Span};
 
 use crate::finding::{Applicability, Edit, Fix};
 
@@ -494,6 +495,13 @@ pub(crate) fn add_flags(
 }
 
 fn add_flags_in(inventory: &Inventory, process: &Process, new_words: &[&str]) -> Option<Vec<Edit>> {
+    // etcd ignores every other flag when a config file decides: a new flag would change
+    // nothing.
+    let etcd_config_file = process.component == Some(Component::Etcd)
+        && Etcd::new(inventory, process).config_file().is_some();
+    if etcd_config_file {
+        return None;
+    }
     if process.origin == Origin::Kubeadm {
         let text = inventory.file(process.file).text();
         return add_kubeadm_args(text, process.flags_anchor, new_words);

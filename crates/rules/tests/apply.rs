@@ -324,6 +324,95 @@ fn a_fix_never_edits_one_file_at_another_file_s_offsets() {
     );
 }
 
+/// etcd's static pod naming its config file: etcd then ignores every other flag.
+const ETCD_POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd
+  namespace: kube-system
+spec:
+  containers:
+  - name: etcd
+    image: registry.k8s.io/etcd:3.5.15-0
+    command:
+    - etcd
+    - --config-file=/etc/etcd/etcd.yaml
+  hostNetwork: true
+";
+/// The config file it names, with TLS for peers but none for clients.
+const ETCD_CONFIG: &str = "\
+# etcd for cp-1: TLS for peers only, clients still on the old plain setup.
+name: cp-1
+data-dir: /var/lib/etcd
+listen-client-urls: https://127.0.0.1:2379
+advertise-client-urls: https://127.0.0.1:2379
+listen-peer-urls: https://10.0.0.10:2380
+initial-advertise-peer-urls: https://10.0.0.10:2380
+initial-cluster: cp-1=https://10.0.0.10:2380
+peer-transport-security:
+  cert-file: /etc/kubernetes/pki/etcd/peer.crt
+  key-file: /etc/kubernetes/pki/etcd/peer.key
+  client-cert-auth: true
+  trusted-ca-file: /etc/kubernetes/pki/etcd/ca.crt
+";
+
+/// Findings in etcd's config file (KETC001, KETC003: no client certificate, no client CA)
+/// carried fixes computed for the static pod's `command:` list: applied to the config file,
+/// at the manifest's offsets, they put `    - --cert-file=...` items into the middle of it.
+/// Each fix, applied to its own file, must leave that file readable and cure the finding; etcd
+/// ignores flags next to a config file, so no fix adds one there.
+#[test]
+fn each_fix_applies_to_its_own_file_across_an_etcd_pod_and_its_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pod = root.join("etc/kubernetes/manifests/etcd.yaml");
+    let config = root.join("etc/etcd/etcd.yaml");
+    for (path, text) in [(&pod, ETCD_POD), (&config, ETCD_CONFIG)] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let linter = Linter::new(Settings::default());
+    let report = linter.lint_node(root);
+    assert!(
+        report.findings.iter().any(|f| f.code == "KETC001"),
+        "{:?}",
+        report.findings
+    );
+    let count = |r: &kubeharden_rules::Report, code: &str| {
+        r.findings.iter().filter(|f| f.code == code).count()
+    };
+    let mut problems = Vec::new();
+    for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
+        let fix = finding.fix.as_ref().unwrap();
+        // A fix edits its own file, which is not always the finding's.
+        let file = report.file(fix.file);
+        let outcome = apply_fixes(file.text(), &[finding], true);
+        if !outcome.skipped.is_empty() {
+            problems.push(format!(
+                "{} in {}: fix {fix:?} does not apply to that file: {:?}",
+                finding.code,
+                file.path().display(),
+                outcome.skipped
+            ));
+            continue;
+        }
+        let texts = HashMap::from([(file.path().to_path_buf(), outcome.new_text.clone())]);
+        let after = linter.lint_node_with_texts(root, &texts);
+        if count(&after, "KGEN001") > count(&report, "KGEN001")
+            || count(&after, finding.code) >= count(&report, finding.code)
+        {
+            problems.push(format!(
+                "{} in {}: fix {fix:?} leaves\n{}",
+                finding.code,
+                file.path().display(),
+                outcome.new_text
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()

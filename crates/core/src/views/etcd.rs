@@ -41,13 +41,23 @@ impl<'i> Etcd<'i> {
     }
 
     /// Where a setting nobody wrote belongs: the flags list, or, when etcd reads a config
-    /// file, that file's first line.
+    /// file, that file's first line that is neither blank nor a comment.
     #[must_use]
     pub fn missing_anchor(&self) -> Location {
         if let Some(doc) = self.config_doc() {
             let text = self.inventory.file(doc.file).text();
-            let first = text.lines().next().map_or(0, str::len);
-            return Location::new(doc.file, crate::Span::new(0, first));
+            let mut start = 0;
+            for line in text.split_inclusive('\n') {
+                let content = line.trim_end_matches(['\n', '\r']);
+                let trimmed = content.trim_start();
+                if !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "---" {
+                    let indent = content.len() - trimmed.len();
+                    let span = crate::Span::new(start + indent, start + content.len());
+                    return Location::new(doc.file, span);
+                }
+                start += line.len();
+            }
+            return Location::new(doc.file, crate::Span::new(0, 0));
         }
         Location::new(self.process.file, self.process.flags_anchor)
     }

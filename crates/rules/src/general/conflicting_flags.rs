@@ -122,17 +122,18 @@ fn check_admission_control(
         return;
     };
     let container = api.process;
+    let here = name_location(container, legacy);
     findings
         .report(
-            name_location(container, legacy),
+            here,
             format!("`--admission-control` cannot be combined with `--{}`", other.key()),
         )
         .label("legacy admission flag")
         .help("move the plugins it needs into `--enable-admission-plugins` and remove `--admission-control`")
         .note(format!(
-            "`--{}` is at line {}; kube-apiserver exits at start-up because the two ways of choosing plugins are mutually exclusive",
+            "`--{}` is at {}; kube-apiserver exits at start-up because the two ways of choosing plugins are mutually exclusive",
             other.key(),
-            line_of(inventory, other.occurrence())
+            line_of(inventory, other.occurrence(), here.file())
         ));
 }
 
@@ -164,8 +165,8 @@ fn check_overlapping_plugins(
                 plugin.value
             ))
             .note(format!(
-                "enabled at line {}; kube-apiserver refuses overlapping plugin lists and exits at start-up",
-                line_of(inventory, enabled_at.location())
+                "enabled at {}; kube-apiserver refuses overlapping plugin lists and exits at start-up",
+                line_of(inventory, enabled_at.location(), plugin.location().file())
             ));
     }
 }
@@ -179,11 +180,12 @@ fn check_authorization_config(
     let Some(config) = set(flags, "authorization-config") else {
         return;
     };
-    let config_line = line_of(inventory, config.occurrence());
     for legacy in LEGACY_AUTHORIZATION_FLAGS {
         let Some(flag) = flags.all(legacy).next() else {
             continue;
         };
+        let here = name_location(api.process, flag);
+        let config_at = line_of(inventory, config.occurrence(), here.file());
         let help = if legacy == "authorization-mode" {
             "define the authorizer chain in the authorization config file and remove `--authorization-mode`".to_owned()
         } else {
@@ -193,13 +195,13 @@ fn check_authorization_config(
         };
         findings
             .report(
-                name_location(api.process, flag),
+                here,
                 format!("`--{legacy}` cannot be combined with `--authorization-config`"),
             )
             .label("replaced by `--authorization-config`")
             .help(help)
             .note(format!(
-                "`--authorization-config` is at line {config_line}; kube-apiserver exits at start-up when it is combined with `--authorization-mode` or `--authorization-webhook-*` flags"
+                "`--authorization-config` is at {config_at}; kube-apiserver exits at start-up when it is combined with `--authorization-mode` or `--authorization-webhook-*` flags"
             ));
     }
 }
@@ -229,10 +231,11 @@ fn check_files_without_modes(
         if modes.iter().any(|m| m.value == mode) {
             continue;
         }
+        let here = name_location(api.process, flag);
         let modes_note = match flags.last("authorization-mode") {
             Some(f) => format!(
-                "`--authorization-mode` at line {} does not list `{mode}`",
-                line_of(inventory, f.occurrence())
+                "`--authorization-mode` at {} does not list `{mode}`",
+                line_of(inventory, f.occurrence(), here.file())
             ),
             None => {
                 "`--authorization-mode` is not set, so only `AlwaysAllow` is in effect".to_owned()
@@ -240,7 +243,7 @@ fn check_files_without_modes(
         };
         findings
             .report(
-                name_location(api.process, flag),
+                here,
                 format!("`--{file_flag}` is set, but `{mode}` is not an authorization mode"),
             )
             .label(format!("used only by mode `{mode}`"))

@@ -100,10 +100,11 @@ impl Rule for DuplicateFlag {
                     if effective(loser).is_none_or(|value| value == winning) {
                         continue;
                     }
-                    let winner_line = line_of(inventory, winner.occurrence());
+                    let here = value_location(container, loser);
+                    let winner_at = line_of(inventory, winner.occurrence(), here.file());
                     findings
                         .report(
-                            value_location(container, loser),
+                            here,
                             format!(
                                 "`{}` is overridden by a later {}",
                                 written(loser),
@@ -113,10 +114,10 @@ impl Rule for DuplicateFlag {
                         .component(component)
                         .label("ignored: the last occurrence wins")
                         .help(format!(
-                            "remove this occurrence, or the one at line {winner_line} if this value is the one you meant"
+                            "remove this occurrence, or the one at {winner_at} if this value is the one you meant"
                         ))
                         .note(format!(
-                            "{component} reads `--{}` {} and keeps the last, at line {winner_line}",
+                            "{component} reads `--{}` {} and keeps the last, at {winner_at}",
                             flag.key(),
                             times(occurrences.len())
                         ));

@@ -195,8 +195,8 @@ fn check_values(
                 "listed again".to_owned(),
                 format!("list `{text}` once"),
                 format!(
-                    "first listed at line {}; {component} refuses a repeated mode and exits at start-up",
-                    line_of(inventory, first)
+                    "first listed at {}; {component} refuses a repeated mode and exits at start-up",
+                    line_of(inventory, first, location.file())
                 ),
             ),
             Rejection::Quoted { .. } => continue,

@@ -18,7 +18,7 @@ use kubeharden_core::flags::{Flag, ValueForm, WrittenBy};
 use kubeharden_core::inventory::Process;
 use kubeharden_core::version::KubeVersion;
 use kubeharden_core::views::process_version;
-use kubeharden_core::{Component, Inventory, Location};
+use kubeharden_core::{Component, FileId, Inventory, Location};
 
 use crate::notes;
 
@@ -53,12 +53,19 @@ fn name_location(process: &Process, flag: &Flag) -> Location {
     }
 }
 
-/// `line N` of a location.
-fn line_of(inventory: &Inventory, location: Location) -> usize {
-    inventory
-        .file(location.file())
-        .line_col(location.span().start)
-        .line
+/// Where another occurrence is, for a finding in file `here`: `line N`, and the file's name
+/// when it is another file (a command line assembled from a unit and an environment file).
+fn line_of(inventory: &Inventory, other: Location, here: FileId) -> String {
+    let file = inventory.file(other.file());
+    let line = file.line_col(other.span().start).line;
+    if other.file() == here {
+        return format!("line {line}");
+    }
+    let name = file.path().file_name().map_or_else(
+        || file.path().display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    format!("line {line} of `{name}`")
 }
 
 /// The Kubernetes release a component's container is judged as, and a note saying why.
