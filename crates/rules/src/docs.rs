@@ -4,22 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::registry;
-use crate::rule::{Meta, Section};
+use crate::rule::Meta;
 use crate::seed::SEED;
-
-impl Section {
-    /// The seed document's heading for the section.
-    #[must_use]
-    pub const fn title(self) -> &'static str {
-        match self {
-            Self::ApiServer => "API Server",
-            Self::Kubelet => "Kubelet",
-            Self::Etcd => "etcd",
-            Self::Dashboard => "Dashboard",
-            Self::General => "General",
-        }
-    }
-}
 
 /// The doc comment as Markdown: rustdoc keeps the space after `///`; drop it.
 #[must_use]

@@ -889,147 +889,6 @@ pub(crate) fn set_config_field(
     Some(Edits::new(doc.file, vec![edit]))
 }
 
-/// Test helper: applies non-overlapping `edits` to `text`.
-#[cfg(test)]
-pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
-    let mut edits = edits.to_vec();
-    edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
-    let mut out = text.to_owned();
-    let mut floor = usize::MAX;
-    for edit in &edits {
-        assert!(edit.span.end <= floor, "overlapping edits: {edits:?}");
-        out.replace_range(edit.span.range(), &edit.replacement);
-        floor = edit.span.start;
-    }
-    out
-}
-
-/// Test helper, the round trip every fix must survive: each case fires `rule` with at least
-/// one fix; applying all its fixes at once leaves a file that still parses, whose bytes
-/// outside the edits are unchanged, where none of the fixed findings is reported again and no
-/// finding of `rule` offers a fix any more (a second fix changes nothing).
-#[cfg(test)]
-pub(crate) fn assert_round_trip(
-    rule: &'static dyn crate::rule::Rule,
-    path: &str,
-    cases: impl IntoIterator<Item = String>,
-) {
-    let code = rule.meta().code;
-    for (index, case) in cases.into_iter().enumerate() {
-        let findings = check(rule, path, &case);
-        let fixed_messages: Vec<String> = findings
-            .iter()
-            .filter(|f| f.fix.is_some())
-            .map(|f| f.message.clone())
-            .collect();
-        assert!(
-            !fixed_messages.is_empty(),
-            "{code}: case {index} has no fix:\n{case}\n{findings:?}"
-        );
-        // Like `--fix`: all non-overlapping fixes at once, an overlapping one in a later round.
-        let mut text = case.clone();
-        for _round in 0..MAX_ROUNDS {
-            let findings = check(rule, path, &text);
-            let mut edits: Vec<Edit> = Vec::new();
-            for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
-                let overlaps = fix.edits.iter().any(|e| {
-                    edits
-                        .iter()
-                        .any(|o| e.span.start < o.span.end && o.span.start < e.span.end)
-                });
-                if !overlaps {
-                    edits.extend(fix.edits.iter().cloned());
-                }
-            }
-            if edits.is_empty() {
-                break;
-            }
-            let fixed = apply(&text, &edits);
-            let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
-            assert!(
-                !yaml || kubeharden_core::yaml::load(&fixed).is_ok(),
-                "{code}: case {index}: the fixed file does not parse:\n{fixed}"
-            );
-            // Every byte outside the edits is unchanged.
-            edits.sort_by_key(|e| e.span.start);
-            let (mut old, mut new) = (0, 0);
-            for edit in &edits {
-                let kept = edit.span.start - old;
-                assert_eq!(&text[old..edit.span.start], &fixed[new..new + kept]);
-                new += kept;
-                assert_eq!(&fixed[new..new + edit.replacement.len()], edit.replacement);
-                new += edit.replacement.len();
-                old = edit.span.end;
-            }
-            assert_eq!(
-                &text[old..],
-                &fixed[new..],
-                "{code}: case {index}: tail changed"
-            );
-            text = fixed;
-        }
-        let again = check(rule, path, &text);
-        for finding in &again {
-            assert!(
-                finding.fix.is_none() && !fixed_messages.contains(&finding.message),
-                "{code}: case {index}: still reported after the fix:\n{text}\n{finding:?}"
-            );
-        }
-    }
-}
-
-/// Runs one rule over one file as the linter does (systemd units assembled).
-#[cfg(test)]
-fn check(rule: &dyn crate::rule::Rule, path: &str, text: &str) -> Vec<crate::finding::Finding> {
-    let mut builder =
-        kubeharden_core::InventoryBuilder::new(kubeharden_core::InventoryOptions::default());
-    builder.add_file(kubeharden_core::SourceFile::new(path, text));
-    let inventory = builder.build();
-    let mut findings = Vec::new();
-    rule.check(
-        &inventory,
-        &mut crate::finding::Findings::new(rule.meta(), &mut findings),
-    );
-    findings
-}
-
-/// Rounds of fixes a round trip may take before it must have converged.
-#[cfg(test)]
-const MAX_ROUNDS: usize = 4;
-
-#[cfg(test)]
-/// A kubeadm v1beta3 `ClusterConfiguration` for v1.19 with `extra_args` (the lines under
-/// `apiServer:`), or the v1beta4 list form.
-pub(crate) fn kubeadm(api_version: &str, extra_args: &str) -> String {
-    format!(
-        "apiVersion: kubeadm.k8s.io/{api_version}\nkind: ClusterConfiguration\nkubernetesVersion: v1.19.16\napiServer:\n{extra_args}controllerManager: {{}}\n"
-    )
-}
-
-/// Test helper: rewrites the block lists under `command:` and `args:` as flow lists.
-#[cfg(test)]
-pub(crate) fn flow(text: &str) -> String {
-    let mut out = String::new();
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim_start();
-        if trimmed == "command:" || trimmed == "args:" {
-            let indent = &line[..line.len() - trimmed.len()];
-            let dash = format!("{indent}- ");
-            let mut items = Vec::new();
-            while let Some(item) = lines.peek().and_then(|l| l.strip_prefix(dash.as_str())) {
-                items.push(item.to_owned());
-                lines.next();
-            }
-            out.push_str(&format!("{line} [{}]\n", items.join(", ")));
-        } else {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1073,7 +932,11 @@ mod tests {
             .into_iter()
             .find_map(|k| k.sources.config)?;
         let edits = set_config_field(&inventory, doc, path, "/ca.crt")?;
-        let fixed = apply(&text, &edits.edits);
+        let [edit] = edits.edits.as_slice() else {
+            panic!("one insertion: {edits:?}");
+        };
+        let mut fixed = text.clone();
+        fixed.replace_range(edit.span.range(), &edit.replacement);
         Some(fixed[fixed.find("KubeletConfiguration\n")? + 21..].to_owned())
     }
 

@@ -10,18 +10,18 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod api_server;
+mod api_server;
 pub mod apply;
 mod authorization;
-pub mod dashboard;
+mod dashboard;
 mod diagnostic;
 mod discover;
 pub mod docs;
-pub mod etcd;
+mod etcd;
 mod finding;
 mod fixes;
-pub mod general;
-pub mod kubelet;
+mod general;
+mod kubelet;
 mod linter;
 mod notes;
 pub mod registry;
@@ -37,7 +37,9 @@ pub use discover::ReadError;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
 pub use kubeharden_core::inventory::{NODE_LOCATIONS, UNIT_DIRECTORIES, UNIT_NAMES};
 pub use linter::{Linter, Report};
-pub use rule::{Category, Meta, Rule, Section, Severity};
+pub use registry::Section;
+use rule::declare_rule;
+pub use rule::{Category, Meta, Rule, Severity};
 pub use settings::{
     CONFIG_FILE_NAME, ConfigError, Overrides, PathPattern, PerFileIgnore, Selector, Settings,
     SeverityOverride, UnknownSelector,

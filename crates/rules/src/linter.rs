@@ -102,8 +102,41 @@ impl Linter {
     /// Lints one file's text. `path` names it in findings; nothing is read from disk.
     #[must_use]
     pub fn lint_source(&self, path: &Path, text: &str) -> Report {
+        self.lint_texts([(path, text)])
+    }
+
+    /// Lints files given as `(path, text)` as one run, like [`Linter::lint_paths`] without a
+    /// [`Settings::root`]: nothing is read from disk, services are assembled from the units,
+    /// drop-ins and environment files given, and a file the configuration names (a kubelet's
+    /// `--config`, an `EnvironmentFile=`) is found among them by its path.
+    ///
+    /// ```
+    /// use std::path::PathBuf;
+    /// use kubeharden_rules::{Linter, Settings};
+    ///
+    /// let unit = "[Service]\nEnvironmentFile=/etc/kubernetes/apiserver.env\nExecStart=/usr/bin/kube-apiserver $ARGS\n";
+    /// let env = "ARGS=--authorization-mode=AlwaysAllow\n";
+    /// let report = Linter::new(Settings::default()).lint_sources(&[
+    ///     (PathBuf::from("etc/systemd/system/kube-apiserver.service"), unit.to_owned()),
+    ///     (PathBuf::from("etc/kubernetes/apiserver.env"), env.to_owned()),
+    /// ]);
+    /// let finding = report.findings.iter().find(|f| f.code == "KAPI004").unwrap();
+    /// assert!(report.file(finding.file).path().ends_with("apiserver.env"));
+    /// ```
+    #[must_use]
+    pub fn lint_sources(&self, files: &[(PathBuf, String)]) -> Report {
+        self.lint_texts(
+            files
+                .iter()
+                .map(|(path, text)| (path.as_path(), text.as_str())),
+        )
+    }
+
+    fn lint_texts<'t>(&self, files: impl IntoIterator<Item = (&'t Path, &'t str)>) -> Report {
         let mut builder = self.builder();
-        builder.add_file(SourceFile::new(path, text));
+        for (path, text) in files {
+            builder.add_file(SourceFile::new(path, text));
+        }
         self.finish(builder.build(), Vec::new())
     }
 
@@ -181,9 +214,9 @@ impl Linter {
     fn finish(&self, inventory: Inventory, read_errors: Vec<ReadError>) -> Report {
         let settings = &self.settings;
         let mut findings = Vec::new();
-        for rule in registry::RULES {
+        for rule in registry::checks() {
             let meta = rule.meta();
-            if meta.code != UnusedSuppression::META.code && settings.is_selected(meta) {
+            if settings.is_selected(meta) {
                 rule.check(&inventory, &mut Findings::new(meta, &mut findings));
             }
         }
@@ -204,8 +237,8 @@ impl Linter {
         }
         if !settings.severity.is_empty() {
             for finding in &mut findings {
-                if let Some(rule) = registry::find(finding.code) {
-                    finding.severity = settings.severity_of(rule.meta());
+                if let Some(meta) = registry::find(finding.code) {
+                    finding.severity = settings.severity_of(meta);
                 }
             }
         }
@@ -231,9 +264,9 @@ impl Linter {
         findings
             .into_iter()
             .filter(|f| {
-                registry::find(f.code).is_none_or(|rule| {
+                registry::find(f.code).is_none_or(|meta| {
                     self.settings
-                        .is_enabled_for(rule.meta(), inventory.file(f.file).path())
+                        .is_enabled_for(meta, inventory.file(f.file).path())
                 })
             })
             .collect()

@@ -1,60 +1,124 @@
-//! Every rule, and lookup by code or name.
+//! Every rule, section by section, and lookup by code or name.
+//!
+//! A rule is registered in its section's `mod.rs` (`RULES`, in code order); a section is one
+//! variant of [`Section`] and one row of its table here.
 
-use crate::rule::{Meta, Rule};
-#[allow(unused_imports)] // until every section has rules
+use crate::rule::{Meta, Registered, Rule};
 use crate::{api_server, dashboard, etcd, general, kubelet};
 
-/// All rules: by section in the seed document's order (API server, kubelet, etcd,
-/// Dashboard, then general), and by code within a section.
-pub static RULES: &[&dyn Rule] = &[
-    // api-server
-    &api_server::InsecurePortEnabled,
-    &api_server::InsecureBindAddressSet,
-    &api_server::ApiserverAnonymousAuthEnabled,
-    &api_server::ApiserverAuthorizationAlwaysAllow,
-    // kubelet
-    &kubelet::KubeletAnonymousAuthEnabled,
-    &kubelet::KubeletClientCertMissing,
-    &kubelet::KubeletAuthorizationAlwaysAllow,
-    &kubelet::NodeRestrictionDisabled,
-    &kubelet::KubeletReadOnlyPortEnabled,
-    &kubelet::NodeAuthorizerMissing,
-    &kubelet::KubeletClientCaMissing,
-    // etcd
-    &etcd::EtcdTlsMissing,
-    &etcd::EtcdClientCertAuthDisabled,
-    &etcd::EtcdTrustedCaMissing,
-    &etcd::EtcdAutoTlsEnabled,
-    &etcd::EtcdPeerClientCertAuthDisabled,
-    &etcd::EtcdPeerAutoTlsEnabled,
-    &etcd::EtcdPeerTlsMissing,
-    &etcd::ApiserverEtcdCaMissing,
-    &etcd::ApiserverEtcdClientCertMissing,
-    &etcd::EtcdPlaintextUrl,
-    &etcd::EtcdCaSharedWithCluster,
-    // dashboard
-    &dashboard::DashboardSkipLoginEnabled,
-    &dashboard::DashboardInsecureLoginEnabled,
-    &dashboard::RbacAuthorizationDisabled,
-    &dashboard::DashboardServiceAccountPrivileged,
-    &dashboard::DashboardExposed,
-    // general
-    &general::InvalidYaml,
-    &general::InvalidFlagValue,
-    &general::DuplicateFlag,
-    &general::ConflictingFlags,
-    &general::RemovedFlag,
-    &general::UnusedSuppression,
+/// The seed document's section a rule belongs to, from its code's prefix.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Section {
+    ApiServer,
+    Kubelet,
+    Etcd,
+    Dashboard,
+    General,
+}
+
+/// What the catalog knows of one section.
+#[derive(Debug)]
+struct SectionEntry {
+    section: Section,
+    /// The letters after the `K` of its codes: `API` in `KAPI001`.
+    prefix: &'static str,
+    /// As output names it; with `_` for `-`, its module's name.
+    name: &'static str,
+    /// The seed document's heading.
+    title: &'static str,
+    rules: &'static [Registered],
+}
+
+/// Every section, in the seed document's order (the order of [`Section`]'s variants).
+static SECTIONS: [SectionEntry; 5] = [
+    SectionEntry {
+        section: Section::ApiServer,
+        prefix: "API",
+        name: "api-server",
+        title: "API Server",
+        rules: api_server::RULES,
+    },
+    SectionEntry {
+        section: Section::Kubelet,
+        prefix: "LET",
+        name: "kubelet",
+        title: "Kubelet",
+        rules: kubelet::RULES,
+    },
+    SectionEntry {
+        section: Section::Etcd,
+        prefix: "ETC",
+        name: "etcd",
+        title: "etcd",
+        rules: etcd::RULES,
+    },
+    SectionEntry {
+        section: Section::Dashboard,
+        prefix: "DSH",
+        name: "dashboard",
+        title: "Dashboard",
+        rules: dashboard::RULES,
+    },
+    SectionEntry {
+        section: Section::General,
+        prefix: "GEN",
+        name: "general",
+        title: "General",
+        rules: general::RULES,
+    },
 ];
+
+impl Section {
+    /// The section of a code (`KAPI001` -> `ApiServer`).
+    #[must_use]
+    pub fn of_code(code: &str) -> Option<Self> {
+        let prefix = code.get(1..4)?;
+        SECTIONS
+            .iter()
+            .find(|entry| entry.prefix == prefix)
+            .map(|entry| entry.section)
+    }
+
+    /// As output names it: `api-server`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        self.entry().name
+    }
+
+    /// The seed document's heading for the section.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        self.entry().title
+    }
+
+    fn entry(self) -> &'static SectionEntry {
+        &SECTIONS[self as usize]
+    }
+}
+
+/// Every rule, by section in the seed document's order (API server, kubelet, etcd,
+/// Dashboard, then general), and by code within a section.
+fn registered() -> impl Iterator<Item = Registered> {
+    SECTIONS
+        .iter()
+        .flat_map(|entry| entry.rules.iter().copied())
+}
+
+/// The checks the linter runs over the inventory, in registry order.
+pub(crate) fn checks() -> impl Iterator<Item = &'static dyn Rule> {
+    registered().filter_map(|rule| match rule {
+        Registered::Check(rule) => Some(rule),
+        Registered::LinterPass(_) => None,
+    })
+}
 
 /// Codes that were retired. They are never reused for another rule.
 pub const RETIRED: &[&str] = &[];
 
 /// The rule with this code (`KAPI001`) or name (`insecure-port-enabled`), case-insensitively.
 #[must_use]
-pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|rule| {
-        let meta = rule.meta();
+pub fn find(code_or_name: &str) -> Option<&'static Meta> {
+    metas().find(|meta| {
         meta.code.eq_ignore_ascii_case(code_or_name) || meta.name.eq_ignore_ascii_case(code_or_name)
     })
 }
@@ -76,9 +140,9 @@ pub fn suggest(wanted: &str) -> Option<&'static str> {
         .map(|(_, candidate)| candidate)
 }
 
-/// Every rule's metadata, in [`RULES`] order.
+/// Every rule's metadata: by section in the seed document's order, by code within a section.
 pub fn metas() -> impl Iterator<Item = &'static Meta> {
-    RULES.iter().map(|rule| rule.meta())
+    registered().map(Registered::meta)
 }
 
 #[cfg(test)]
@@ -88,7 +152,6 @@ mod tests {
 
     use super::*;
     use crate::docs;
-    use crate::rule::Section;
     use crate::seed::SEED;
     use crate::testing::{check_files, render};
 
@@ -103,13 +166,11 @@ mod tests {
             .collect()
     }
 
-    fn module_of(section: Section) -> &'static str {
-        match section {
-            Section::ApiServer => "api_server",
-            Section::Kubelet => "kubelet",
-            Section::Etcd => "etcd",
-            Section::Dashboard => "dashboard",
-            Section::General => "general",
+    #[test]
+    fn sections_are_in_variant_order() {
+        for (index, entry) in SECTIONS.iter().enumerate() {
+            assert_eq!(entry.section as usize, index, "{}", entry.name);
+            assert_eq!(entry.section.as_str(), entry.name);
         }
     }
 
@@ -118,7 +179,7 @@ mod tests {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
         let mut previous: Option<(Section, &str)> = None;
-        for rule in RULES {
+        for rule in registered() {
             let meta = rule.meta();
             let code = meta.code;
             assert!(codes.insert(code), "{code} twice");
@@ -143,7 +204,7 @@ mod tests {
             assert_eq!(path.len(), 4, "{}", rule.type_name());
             assert_eq!(
                 path[1],
-                module_of(section),
+                section.as_str().replace('-', "_"),
                 "{code} lives in the wrong module"
             );
             assert_eq!(path[2], meta.name.replace('-', "_"), "{code}: file stem");
@@ -159,8 +220,8 @@ mod tests {
                 !meta.summary.ends_with('.'),
                 "{code}: summary ends with a period"
             );
-            assert_eq!(find(code).map(|r| r.meta().code), Some(code));
-            assert_eq!(find(meta.name).map(|r| r.meta().code), Some(code));
+            assert_eq!(find(code).map(|m| m.code), Some(code));
+            assert_eq!(find(meta.name).map(|m| m.code), Some(code));
         }
     }
 
@@ -185,23 +246,35 @@ mod tests {
 
     #[test]
     fn examples_fire_and_fixed_examples_do_not() {
-        for rule in RULES {
-            let meta = rule.meta();
+        for meta in metas() {
             let (bad, good) = docs::examples(meta);
             let bad = bad.unwrap_or_else(|| panic!("{}: no example", meta.code));
             let good = good.unwrap_or_else(|| panic!("{}: no `Use instead:` example", meta.code));
-            let (_, findings) = check_files(*rule, &[("example.yaml", &bad)]);
+            let report = check_files(meta, &[("example.yaml", &bad)]);
             assert!(
-                !findings.is_empty(),
+                !report.findings.is_empty(),
                 "{}: its example does not fire",
                 meta.code
             );
-            let (inventory, findings) = check_files(*rule, &[("example.yaml", &good)]);
+            let report = check_files(meta, &[("example.yaml", &good)]);
             assert!(
-                findings.is_empty(),
+                report.findings.is_empty(),
                 "{}: its `Use instead:` example fires:\n{}",
                 meta.code,
-                render(&inventory, &findings)
+                render(&report)
+            );
+        }
+    }
+
+    /// Every rule has a [`crate::testing::Tester`], whose fail cases render into its snapshot.
+    #[test]
+    fn every_rule_has_a_snapshot() {
+        let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/snapshots");
+        for meta in metas() {
+            assert!(
+                snapshots.join(format!("{}.snap", meta.code)).is_file(),
+                "{}: no snapshot: give the rule a `Tester`",
+                meta.code
             );
         }
     }

@@ -1,10 +1,12 @@
-//! What a rule is: its metadata, declared with [`declare_rule!`], and its check.
+//! What a rule is: its metadata, declared with `declare_rule!`, its check, and how its section
+//! registers it.
 
 use std::fmt;
 
 use kubeharden_core::{Component, Inventory};
 
 use crate::finding::Findings;
+use crate::registry::Section;
 
 /// What kind of problem a rule finds; decides its default severity.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -59,46 +61,6 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The seed document's section a rule belongs to, from its code's prefix.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Section {
-    ApiServer,
-    Kubelet,
-    Etcd,
-    Dashboard,
-    General,
-}
-
-impl Section {
-    /// The section of a code (`KAPI001` -> `ApiServer`).
-    #[must_use]
-    pub const fn of_code(code: &str) -> Option<Self> {
-        let bytes = code.as_bytes();
-        if bytes.len() < 4 {
-            return None;
-        }
-        Some(match [bytes[1], bytes[2], bytes[3]] {
-            [b'A', b'P', b'I'] => Self::ApiServer,
-            [b'L', b'E', b'T'] => Self::Kubelet,
-            [b'E', b'T', b'C'] => Self::Etcd,
-            [b'D', b'S', b'H'] => Self::Dashboard,
-            [b'G', b'E', b'N'] => Self::General,
-            _ => return None,
-        })
-    }
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ApiServer => "api-server",
-            Self::Kubelet => "kubelet",
-            Self::Etcd => "etcd",
-            Self::Dashboard => "dashboard",
-            Self::General => "general",
-        }
-    }
-}
-
 /// A rule's identity and documentation.
 #[derive(Debug)]
 pub struct Meta {
@@ -117,11 +79,8 @@ pub struct Meta {
 
 impl Meta {
     #[must_use]
-    pub const fn section(&self) -> Section {
-        match Section::of_code(self.code) {
-            Some(section) => section,
-            None => Section::General,
-        }
+    pub fn section(&self) -> Section {
+        Section::of_code(self.code).unwrap_or(Section::General)
     }
 
     #[must_use]
@@ -145,20 +104,48 @@ impl Meta {
     }
 }
 
-/// A rule's metadata; implemented by [`declare_rule!`].
-pub trait RuleMeta {
+/// A rule's metadata; implemented by `declare_rule!`.
+pub trait RuleMeta: Send + Sync + fmt::Debug {
     fn meta(&self) -> &'static Meta;
-}
-
-/// A check over everything one run understood.
-pub trait Rule: RuleMeta + Send + Sync + fmt::Debug {
-    /// Reports what is wrong. A rule sees the whole inventory, so rules about several files
-    /// (etcd and the apiserver sharing a CA) need nothing special.
-    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>);
 
     /// The implementing type's path, for the registry's naming checks.
     fn type_name(&self) -> &'static str {
         std::any::type_name::<Self>()
+    }
+}
+
+/// A check over everything one run understood.
+pub trait Rule: RuleMeta {
+    /// Reports what is wrong. A rule sees the whole inventory, so rules about several files
+    /// (etcd and the apiserver sharing a CA) need nothing special.
+    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>);
+}
+
+/// A rule as its section registers it (`RULES` in the section's `mod.rs`, in code order).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Registered {
+    /// A check the linter runs over the inventory.
+    Check(&'static dyn Rule),
+    /// A rule the linter reports from a pass of its own, after every check: only its metadata
+    /// is registered (KGEN007 judges the suppression comments against the other findings).
+    LinterPass(&'static dyn RuleMeta),
+}
+
+impl Registered {
+    pub(crate) fn meta(self) -> &'static Meta {
+        match self {
+            Self::Check(rule) => rule.meta(),
+            Self::LinterPass(rule) => rule.meta(),
+        }
+    }
+
+    /// The rule's type, `kubeharden_rules::<section>::<file stem>::<Struct>`.
+    #[cfg(test)]
+    pub(crate) fn type_name(self) -> &'static str {
+        match self {
+            Self::Check(rule) => rule.type_name(),
+            Self::LinterPass(rule) => rule.type_name(),
+        }
     }
 }
 
@@ -176,7 +163,6 @@ pub trait Rule: RuleMeta + Send + Sync + fmt::Debug {
 ///     summary = "kube-apiserver serves the API without TLS, authentication or authorization",
 /// }
 /// ```
-#[macro_export]
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -209,3 +195,5 @@ macro_rules! declare_rule {
         }
     };
 }
+
+pub(crate) use declare_rule;

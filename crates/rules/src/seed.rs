@@ -1,7 +1,7 @@
 //! The recommendations of the secure-configuration seed document, and the rules enforcing
 //! each. `docs/rules/README.md` prints this table; a registry test checks every code exists.
 
-use crate::rule::Section;
+use crate::registry::Section;
 
 /// How the seed document marks a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

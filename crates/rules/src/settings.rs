@@ -26,8 +26,8 @@ pub const CONFIG_FILE_NAME: &str = ".kubeharden.yaml";
 /// use kubeharden_rules::{Selector, registry};
 ///
 /// let etcd = Selector::parse("ketc").unwrap();
-/// assert!(etcd.matches(registry::find("KETC004").unwrap().meta()));
-/// assert!(!etcd.matches(registry::find("KAPI001").unwrap().meta()));
+/// assert!(etcd.matches(registry::find("KETC004").unwrap()));
+/// assert!(!etcd.matches(registry::find("KAPI001").unwrap()));
 /// assert!(Selector::parse("kubelet-read-only-port-enabled").is_ok());
 /// assert!(Selector::parse("KXYZ").is_err());
 /// ```
@@ -208,7 +208,7 @@ impl Settings {
     /// use kubeharden_rules::{Overrides, Selector, Settings, registry};
     ///
     /// let config = Settings::from_config(".kubeharden.yaml".as_ref(), "ignore: [KLET005]\n").unwrap();
-    /// let kubelet = registry::find("KLET005").unwrap().meta();
+    /// let kubelet = registry::find("KLET005").unwrap();
     /// assert!(!config.is_selected(kubelet));
     /// let cli = Overrides { select: Some(vec![Selector::parse("KLET").unwrap()]), ..Overrides::default() };
     /// assert!(config.with_overrides(cli).is_selected(kubelet));
@@ -313,7 +313,7 @@ impl Settings {
     /// kubernetes-version: \"1.30\"
     /// ";
     /// let settings = Settings::from_config("repo/.kubeharden.yaml".as_ref(), text).unwrap();
-    /// let anonymous = registry::find("KAPI003").unwrap().meta();
+    /// let anonymous = registry::find("KAPI003").unwrap();
     /// assert_eq!(settings.severity_of(anonymous), Severity::Error);
     ///
     /// let error = Settings::from_config(".kubeharden.yaml".as_ref(), "selct: [KAPI]\n").unwrap_err();
@@ -759,7 +759,7 @@ mod tests {
             s.kubernetes_version.map(|v| v.to_string()),
             Some("v1.30".into())
         );
-        let kapi001 = registry::find("KAPI001").unwrap().meta();
+        let kapi001 = registry::find("KAPI001").unwrap();
         assert!(!s.is_enabled_for(kapi001, Path::new("/repo/legacy/x/a.yaml")));
         assert!(s.is_enabled_for(kapi001, Path::new("/repo/new/a.yaml")));
         assert!(s.is_excluded(Path::new("/repo/vendor"), None));

@@ -204,7 +204,7 @@ fn parse_comment(id: FileId, line: &str, hash: usize, line_start: usize) -> Opti
         if !item.is_empty() {
             suppression.items.push(Item {
                 text: item.to_owned(),
-                rule: registry::find(item).map(|r| r.meta()),
+                rule: registry::find(item),
                 used: false,
             });
         }

@@ -1,14 +1,16 @@
 //! Inline rule tests, oxc-style: builders wrap flags into realistic manifests, and [`Tester`]
-//! checks pass and fail cases and snapshots the rendered fail cases.
+//! checks pass and fail cases, snapshots the rendered fail cases, and checks what the rule's
+//! fixes do. Cases run through [`Linter::lint_sources`], as `kubeharden check` runs files.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions, SourceFile};
-
+use crate::apply::{apply_fixes, verify};
 use crate::diagnostic::FindingDiagnostic;
-use crate::finding::{Finding, Findings};
-use crate::rule::Rule;
+use crate::finding::{Applicability, Finding};
+use crate::linter::{Linter, Report};
+use crate::rule::{Meta, RuleMeta};
+use crate::settings::Settings;
 
 /// A kubeadm-style kube-apiserver static pod (image v1.30.4) running `flags`.
 pub(crate) fn apiserver(flags: &[&str]) -> String {
@@ -82,20 +84,34 @@ fn static_pod(name: &str, image: &str, list_key: &str, words: &[&str]) -> String
     text
 }
 
-/// Runs one rule over files given as `(path, text)`, as one run.
-pub(crate) fn check_files(rule: &dyn Rule, files: &[(&str, &str)]) -> (Inventory, Vec<Finding>) {
-    let mut builder = InventoryBuilder::new(InventoryOptions::default());
-    for (path, text) in files {
-        builder.add_file(SourceFile::new(*path, *text));
-    }
-    let inventory = builder.build();
-    let mut findings = Vec::new();
-    rule.check(&inventory, &mut Findings::new(rule.meta(), &mut findings));
-    (inventory, findings)
+/// Lints files given as `(path, text)` as one run, as [`Linter::lint_sources`] does with the
+/// default settings: every rule, suppressions, KGEN007.
+fn lint(files: &[(PathBuf, String)]) -> Report {
+    Linter::new(Settings::default()).lint_sources(files)
 }
 
-/// Renders findings without colour or URLs, at a fixed width.
-pub(crate) fn render(inventory: &Inventory, findings: &[Finding]) -> String {
+/// The findings of `code` in `report`.
+fn of_code<'r>(report: &'r Report, code: &str) -> impl Iterator<Item = &'r Finding> {
+    report.findings.iter().filter(move |f| f.code == code)
+}
+
+/// Lints files given as `(path, text)` as one run and keeps the findings of `rule`.
+pub(crate) fn check_files(rule: &Meta, files: &[(&str, &str)]) -> Report {
+    let files: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|(path, text)| (PathBuf::from(path), (*text).to_owned()))
+        .collect();
+    let mut report = lint(&files);
+    report.findings.retain(|f| f.code == rule.code);
+    report
+}
+
+/// Renders the findings of `report` without colour or URLs, at a fixed width.
+pub(crate) fn render(report: &Report) -> String {
+    render_findings(report, report.findings.iter())
+}
+
+fn render_findings<'f>(report: &Report, findings: impl Iterator<Item = &'f Finding>) -> String {
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
             .with_width(100)
@@ -103,7 +119,7 @@ pub(crate) fn render(inventory: &Inventory, findings: &[Finding]) -> String {
             .with_urls(false);
     let mut out = String::new();
     for finding in findings {
-        let diagnostic = FindingDiagnostic::new(inventory.file(finding.file), finding);
+        let diagnostic = FindingDiagnostic::new(report.file(finding.file), finding);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             let _ = writeln!(out, "(could not render {})", finding.code);
         }
@@ -111,71 +127,290 @@ pub(crate) fn render(inventory: &Inventory, findings: &[Finding]) -> String {
     out
 }
 
-/// Pass and fail cases for one rule.
+/// One input of a [`Tester`]: a text linted as the tester's file, or several files linted as
+/// one run (a unit and the environment file it loads).
+#[derive(Clone, Debug)]
+pub(crate) enum Case {
+    Text(String),
+    Files(Vec<(&'static str, String)>),
+}
+
+impl From<String> for Case {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+/// A case of several files `(path, text)`, linted as one run.
+pub(crate) fn files<const N: usize>(files: [(&'static str, String); N]) -> Case {
+    Case::Files(files.into())
+}
+
+impl Case {
+    fn files(&self, path: &str) -> Vec<(PathBuf, String)> {
+        match self {
+            Self::Text(text) => vec![(PathBuf::from(path), text.clone())],
+            Self::Files(files) => files
+                .iter()
+                .map(|(path, text)| (PathBuf::from(path), text.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Pass and fail cases for one rule, and what its fixes do.
 pub(crate) struct Tester {
-    rule: &'static dyn Rule,
-    /// The file name cases are linted as.
+    rule: &'static dyn RuleMeta,
+    /// The file name [`Case::Text`] cases are linted as.
     path: &'static str,
-    pass: Vec<String>,
-    fail: Vec<String>,
+    pass: Vec<Case>,
+    fail: Vec<Case>,
+    round_trips: Vec<Case>,
+    /// Inputs, the text their fixes leave, and the fixes' applicability.
+    fixes: Vec<(String, String, Applicability)>,
 }
 
 impl Tester {
-    pub(crate) fn new(rule: &'static dyn Rule, path: &'static str) -> Self {
+    pub(crate) fn new(rule: &'static dyn RuleMeta, path: &'static str) -> Self {
         Self {
             rule,
             path,
             pass: Vec::new(),
             fail: Vec::new(),
+            round_trips: Vec::new(),
+            fixes: Vec::new(),
         }
     }
 
-    pub(crate) fn pass(mut self, cases: impl IntoIterator<Item = String>) -> Self {
-        self.pass.extend(cases);
+    pub(crate) fn pass(mut self, cases: impl IntoIterator<Item = impl Into<Case>>) -> Self {
+        self.pass.extend(cases.into_iter().map(Into::into));
         self
     }
 
-    pub(crate) fn fail(mut self, cases: impl IntoIterator<Item = String>) -> Self {
-        self.fail.extend(cases);
+    pub(crate) fn fail(mut self, cases: impl IntoIterator<Item = impl Into<Case>>) -> Self {
+        self.fail.extend(cases.into_iter().map(Into::into));
+        self
+    }
+
+    /// Cases whose fixes must survive the round trip of `--fix` (see
+    /// [`Tester::test_and_snapshot`]).
+    pub(crate) fn fix_round_trip(
+        mut self,
+        cases: impl IntoIterator<Item = impl Into<Case>>,
+    ) -> Self {
+        self.round_trips.extend(cases.into_iter().map(Into::into));
+        self
+    }
+
+    /// `(input, output)`: the rule's safe fixes turn `input` (linted as the tester's file) into
+    /// exactly `output`.
+    pub(crate) fn expect_fix(
+        self,
+        pairs: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.expect(pairs, Applicability::Safe)
+    }
+
+    /// [`Tester::expect_fix`] for a rule whose fixes are unsafe (applied only with
+    /// `--unsafe-fixes`).
+    pub(crate) fn expect_unsafe_fix(
+        self,
+        pairs: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.expect(pairs, Applicability::Unsafe)
+    }
+
+    fn expect(
+        mut self,
+        pairs: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        applicability: Applicability,
+    ) -> Self {
+        self.fixes.extend(
+            pairs
+                .into_iter()
+                .map(|(input, output)| (input.into(), output.into(), applicability)),
+        );
         self
     }
 
     /// Pass cases give nothing; fail cases give at least one finding of this rule, each with
-    /// a non-empty span inside the source; all fail cases render into `snapshots/CODE.snap`.
+    /// a non-empty span inside its file; all fail cases render into `snapshots/CODE.snap`.
+    /// Fixes: each `expect_fix` pair comes out exactly, through [`apply_fixes`]; each round-trip
+    /// case survives [`Tester::assert_round_trip`]; and a rule whose fail cases offer a fix
+    /// must state at least one fix case.
     pub(crate) fn test_and_snapshot(self) {
         let code = self.rule.meta().code;
         assert!(!self.fail.is_empty(), "{code}: no fail cases");
         for (index, case) in self.pass.iter().enumerate() {
-            let (inventory, findings) = check_files(self.rule, &[(self.path, case)]);
+            let report = lint(&case.files(self.path));
             assert!(
-                findings.is_empty(),
-                "{code}: pass case {index} fired:\n{}\n--- case ---\n{case}",
-                render(&inventory, &findings)
+                of_code(&report, code).next().is_none(),
+                "{code}: pass case {index} fired:\n{}\n--- case ---\n{case:?}",
+                render_findings(&report, of_code(&report, code))
             );
         }
         let mut snapshot = String::new();
+        let mut offers_fixes = false;
         for (index, case) in self.fail.iter().enumerate() {
-            let (inventory, findings) = check_files(self.rule, &[(self.path, case)]);
+            let report = lint(&case.files(self.path));
             assert!(
-                !findings.is_empty(),
-                "{code}: fail case {index} did not fire:\n{case}"
+                of_code(&report, code).next().is_some(),
+                "{code}: fail case {index} did not fire:\n{case:?}"
             );
-            for finding in &findings {
-                assert_eq!(finding.code, code);
+            for finding in of_code(&report, code) {
                 assert!(
-                    !finding.span.is_empty() && finding.span.end <= case.len(),
+                    !finding.span.is_empty()
+                        && finding.span.end <= report.file(finding.file).text().len(),
                     "{code}: fail case {index}: bad span {:?}",
                     finding.span
                 );
+                offers_fixes |= finding.fix.is_some();
             }
             let _ = writeln!(snapshot, "── fail case {index} ──");
-            snapshot.push_str(&render(&inventory, &findings));
+            snapshot.push_str(&render_findings(&report, of_code(&report, code)));
+        }
+        assert!(
+            !offers_fixes || !(self.fixes.is_empty() && self.round_trips.is_empty()),
+            "{code}: its fail cases offer fixes: state what they do with `expect_fix` or \
+             `fix_round_trip`"
+        );
+        for (index, (input, output, applicability)) in self.fixes.iter().enumerate() {
+            self.assert_fix(index, input, output, *applicability);
+        }
+        for (index, case) in self.round_trips.iter().enumerate() {
+            self.assert_round_trip(index, case);
         }
         let mut settings = insta::Settings::clone_current();
         settings.set_prepend_module_to_snapshot(false);
         settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/snapshots"));
         settings.bind(|| insta::assert_snapshot!(code, snapshot));
     }
+
+    /// The fixes of this rule's findings on `input`, all of `applicability`, applied as
+    /// `check --fix` applies them, give `output`.
+    fn assert_fix(&self, index: usize, input: &str, output: &str, applicability: Applicability) {
+        let code = self.rule.meta().code;
+        let report = lint(&[(PathBuf::from(self.path), input.to_owned())]);
+        let fixed: Vec<&Finding> = of_code(&report, code).filter(|f| f.fix.is_some()).collect();
+        assert!(
+            !fixed.is_empty(),
+            "{code}: fix case {index} has no fix:\n{input}"
+        );
+        for finding in &fixed {
+            assert_eq!(
+                finding.fix.as_ref().map(|fix| fix.applicability),
+                Some(applicability),
+                "{code}: fix case {index}: {finding:?}"
+            );
+        }
+        let outcome = apply_fixes(input, &fixed, applicability == Applicability::Unsafe);
+        assert_eq!(
+            outcome.new_text, output,
+            "{code}: fix case {index} (left: fixed, right: expected)"
+        );
+    }
+
+    /// The round trip every fix must survive: the case fires this rule with at least one fix;
+    /// applying its fixes as `check --fix --unsafe-fixes` does, file by file and round by round
+    /// (an overlapping fix waits for the next), leaves files that `apply::verify` accepts
+    /// (they parse, and no fixed finding is still there), where no finding of the rule offers a
+    /// fix any more (a second fix changes nothing) and none of the fixed findings is reported
+    /// again.
+    fn assert_round_trip(&self, index: usize, case: &Case) {
+        let code = self.rule.meta().code;
+        let mut files = case.files(self.path);
+        let first = lint(&files);
+        let fixed_messages: Vec<&str> = of_code(&first, code)
+            .filter(|f| f.fix.is_some())
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(
+            !fixed_messages.is_empty(),
+            "{code}: round trip {index} has no fix:\n{case:?}\n{}",
+            render_findings(&first, of_code(&first, code))
+        );
+        for _round in 0..MAX_ROUNDS {
+            let report = lint(&files);
+            let mut fixed = Vec::new();
+            for (id, file) in report.files() {
+                // Fixes apply to their own file, which is not always the finding's.
+                let findings: Vec<&Finding> = of_code(&report, code)
+                    .filter(|f| f.fix.as_ref().is_some_and(|fix| fix.file == id))
+                    .collect();
+                let outcome = apply_fixes(file.text(), &findings, true);
+                if outcome.new_text != file.text() {
+                    let applied: Vec<&Finding> =
+                        outcome.applied.iter().map(|&i| findings[i]).collect();
+                    fixed.push((file.path().to_path_buf(), outcome, applied));
+                }
+            }
+            if fixed.is_empty() {
+                break;
+            }
+            for (path, outcome, _) in &fixed {
+                if let Some((_, text)) = files.iter_mut().find(|(p, _)| p == path) {
+                    text.clone_from(&outcome.new_text);
+                }
+            }
+            let after = lint(&files);
+            for (path, outcome, applied) in &fixed {
+                let Some((id, _)) = after.files().find(|(_, f)| f.path() == path) else {
+                    panic!(
+                        "{code}: round trip {index}: {} was not read back",
+                        path.display()
+                    );
+                };
+                let now: Vec<&Finding> = after.findings.iter().filter(|f| f.file == id).collect();
+                if let Some(reason) = verify(outcome, applied, &now) {
+                    panic!(
+                        "{code}: round trip {index}: {reason}:\n{}",
+                        outcome.new_text
+                    );
+                }
+            }
+        }
+        let again = lint(&files);
+        for finding in of_code(&again, code) {
+            assert!(
+                finding.fix.is_none() && !fixed_messages.contains(&finding.message.as_str()),
+                "{code}: round trip {index}: still reported after the fix:\n{files:?}\n{finding:?}"
+            );
+        }
+    }
+}
+
+/// Rounds of fixes a round trip may take before it must have converged.
+const MAX_ROUNDS: usize = 4;
+
+/// A kubeadm v1beta3 `ClusterConfiguration` for v1.19 with `extra_args` (the lines under
+/// `apiServer:`), or the v1beta4 list form.
+pub(crate) fn kubeadm(api_version: &str, extra_args: &str) -> String {
+    format!(
+        "apiVersion: kubeadm.k8s.io/{api_version}\nkind: ClusterConfiguration\nkubernetesVersion: v1.19.16\napiServer:\n{extra_args}controllerManager: {{}}\n"
+    )
+}
+
+/// Rewrites the block lists under `command:` and `args:` as flow lists.
+pub(crate) fn flow(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed == "command:" || trimmed == "args:" {
+            let indent = &line[..line.len() - trimmed.len()];
+            let dash = format!("{indent}- ");
+            let mut items = Vec::new();
+            while let Some(item) = lines.peek().and_then(|l| l.strip_prefix(dash.as_str())) {
+                items.push(item.to_owned());
+                lines.next();
+            }
+            out.push_str(&format!("{line} [{}]\n", items.join(", ")));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The path kubelet rules lint their cases as: the file [`kubelet_with_config`]'s command

@@ -17,7 +17,7 @@ struct ExplainJson {
 }
 
 pub fn run(explain: &Explain) -> u8 {
-    let Some(rule) = registry::find(&explain.rule) else {
+    let Some(meta) = registry::find(&explain.rule) else {
         let mut message = format!("kubeharden: no rule `{}`", explain.rule);
         if let Some(suggestion) = registry::suggest(&explain.rule) {
             message.push_str(&format!("; did you mean `{suggestion}`?"));
@@ -26,7 +26,6 @@ pub fn run(explain: &Explain) -> u8 {
         let _ = writeln!(std::io::stderr(), "{message}");
         return EXIT_TROUBLE;
     };
-    let meta = rule.meta();
     let text = match explain.format {
         ExplainFormat::Text => docs::text(meta),
         ExplainFormat::Markdown => docs::markdown(meta),

@@ -163,8 +163,7 @@ impl Rule for ApiserverAnonymousAuthEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
-    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at};
+    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at, flow, kubeadm};
 
     const RBAC: &str = "--authorization-mode=Node,RBAC";
 
@@ -202,35 +201,27 @@ mod tests {
                     &[RBAC, "--authentication-config=/etc/kubernetes/authn.yaml"],
                 ),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &ApiserverAnonymousAuthEnabled,
-            "kube-apiserver.yaml",
-            [
-                fixes::kubeadm(
+            .fix_round_trip([
+                kubeadm(
                     "v1beta3",
                     "  extraArgs:\n    authorization-mode: Node,RBAC\n",
                 ),
-                fixes::kubeadm(
+                kubeadm(
                     "v1beta4",
                     "  extraArgs:\n    - name: authorization-mode\n      value: Node,RBAC\n",
                 ),
-                fixes::kubeadm(
+                kubeadm(
                     "v1beta3",
                     "  extraArgs:\n    authorization-mode: Node,RBAC\n    anonymous-auth: \"true\"\n",
                 ),
                 apiserver(&["--authorization-mode=Node,RBAC"]),
                 apiserver(&["--authorization-mode=Node,RBAC", "--anonymous-auth=true"]),
                 apiserver(&["--anonymous-auth", "--authorization-mode=Node,RBAC"]),
-                fixes::flow(&apiserver(&[
+                flow(&apiserver(&[
                     "--anonymous-auth",
                     "'--authorization-mode=RBAC'",
                 ])),
-            ],
-        );
+            ])
+            .test_and_snapshot();
     }
 }

@@ -154,8 +154,7 @@ impl Rule for ApiserverAuthorizationAlwaysAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
-    use crate::testing::{Tester, apiserver, apiserver_args};
+    use crate::testing::{Tester, apiserver, apiserver_args, flow};
 
     #[test]
     fn cases() {
@@ -191,19 +190,11 @@ mod tests {
                     "--authorization-mode=AlwaysAllow",
                 ]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &ApiserverAuthorizationAlwaysAllow,
-            "kube-apiserver.yaml",
-            [
+            .fix_round_trip([
                 apiserver(&["--authorization-mode=AlwaysAllow"]),
                 apiserver(&["--authorization-mode", "RBAC,AlwaysAllow"]),
-                fixes::flow(&apiserver(&["'--authorization-mode=AlwaysAllow'"])),
-            ],
-        );
+                flow(&apiserver(&["'--authorization-mode=AlwaysAllow'"])),
+            ])
+            .test_and_snapshot();
     }
 }

@@ -162,7 +162,9 @@ impl Rule for InsecureBindAddressSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, apiserver_args_at, apiserver_at, apiserver_image};
+    use crate::testing::{
+        Tester, apiserver_args_at, apiserver_at, apiserver_image, files, flow, kubeadm,
+    };
 
     #[test]
     fn cases() {
@@ -224,20 +226,12 @@ mod tests {
                     ],
                 ),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &InsecureBindAddressSet,
-            "kube-apiserver.yaml",
-            [
-                fixes::kubeadm(
+            .fix_round_trip([
+                kubeadm(
                     "v1beta3",
                     "  extraArgs:\n    insecure-bind-address: 0.0.0.0\n    v: \"2\"\n",
                 ),
-                fixes::kubeadm(
+                kubeadm(
                     "v1beta4",
                     "  extraArgs:\n  - name: v\n    value: \"2\"\n  - name: insecure-bind-address\n    value: 0.0.0.0 # all\n",
                 ),
@@ -252,30 +246,22 @@ mod tests {
                 ),
                 apiserver_at("v1.18.20", &["--insecure-bind-address=0.0.0.0"])
                     .replace('\n', "\r\n"),
-                fixes::flow(&apiserver_at(
+                flow(&apiserver_at(
                     "v1.18.20",
                     &["--insecure-bind-address=0.0.0.0"],
                 )),
-                fixes::flow(&apiserver_at(
+                flow(&apiserver_at(
                     "v1.18.20",
                     &["--insecure-bind-address", "0.0.0.0", "--v=2"],
                 )),
-            ],
-        );
-    }
-
-    #[test]
-    fn fix_round_trip_in_a_unit() {
-        fixes::assert_round_trip(
-            &InsecureBindAddressSet,
-            "etc/systemd/system/kube-apiserver.service",
-            [
-                "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --insecure-bind-address=0.0.0.0 \\\n  --v=2\nRestart=on-failure\n".to_owned(),
-                "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address=0.0.0.0\nRestart=on-failure\n".to_owned(),
-                "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address 0.0.0.0 \\\n  --authorization-mode=Node,RBAC\nRestart=on-failure\n".to_owned(),
-                "[Service]\nExecStart=/usr/local/bin/kube-apiserver --insecure-bind-address=0.0.0.0 --v=2\n".to_owned(),
-                "[Service]\r\nExecStart=/usr/local/bin/kube-apiserver --v=2 --insecure-bind-address=0.0.0.0\r\n".to_owned(),
-            ],
-        );
+            ])
+            .fix_round_trip([
+                files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --insecure-bind-address=0.0.0.0 \\\n  --v=2\nRestart=on-failure\n".to_owned())]),
+                files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address=0.0.0.0\nRestart=on-failure\n".to_owned())]),
+                files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address 0.0.0.0 \\\n  --authorization-mode=Node,RBAC\nRestart=on-failure\n".to_owned())]),
+                files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver --insecure-bind-address=0.0.0.0 --v=2\n".to_owned())]),
+                files([("etc/systemd/system/kube-apiserver.service", "[Service]\r\nExecStart=/usr/local/bin/kube-apiserver --v=2 --insecure-bind-address=0.0.0.0\r\n".to_owned())]),
+            ])
+            .test_and_snapshot();
     }
 }

@@ -122,7 +122,7 @@ impl Rule for InsecurePortEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, apiserver, apiserver_at};
+    use crate::testing::{Tester, apiserver, apiserver_at, flow, kubeadm};
 
     #[test]
     fn cases() {
@@ -142,23 +142,15 @@ mod tests {
                 apiserver_at("v1.18.20", &["--insecure-port", "8080"]),
                 apiserver_at("v1.18.20", &["--insecure-port=0", "--insecure-port=8080"]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &InsecurePortEnabled,
-            "kube-apiserver.yaml",
-            [
-                fixes::kubeadm("v1beta3", "  extraArgs:\n    insecure-port: \"8080\"\n"),
-                fixes::kubeadm("v1beta3", "  extraArgs:\n    insecure-port: 8080\n"),
-                fixes::kubeadm(
+            .fix_round_trip([
+                kubeadm("v1beta3", "  extraArgs:\n    insecure-port: \"8080\"\n"),
+                kubeadm("v1beta3", "  extraArgs:\n    insecure-port: 8080\n"),
+                kubeadm(
                     "v1beta4",
                     "  extraArgs:\n  - name: insecure-port\n    value: '8080'\n",
                 ),
                 apiserver_at("v1.19.16", &[]),
-                fixes::flow(&apiserver_at("v1.19.16", &[])),
+                flow(&apiserver_at("v1.19.16", &[])),
                 apiserver_at("v1.19.16", &[]).replace('\n', "\r\n"),
                 apiserver_at("v1.19.16", &["--v=2"]),
                 apiserver_at("v1.18.20", &["--insecure-port=8080"]),
@@ -167,9 +159,9 @@ mod tests {
                 apiserver_at("v1.18.20", &["'--insecure-port'", "'8080'"]),
                 apiserver_at("v1.18.20", &["--insecure-port=0", "--insecure-port=8080"]),
                 apiserver_at("v1.18.20", &["--insecure-port=8080"]).replace('\n', "\r\n"),
-                fixes::flow(&apiserver_at("v1.19.16", &["--v=2"])),
-                fixes::flow(&apiserver_at("v1.18.20", &["--insecure-port", "8080"])),
-            ],
-        );
+                flow(&apiserver_at("v1.19.16", &["--v=2"])),
+                flow(&apiserver_at("v1.18.20", &["--insecure-port", "8080"])),
+            ])
+            .test_and_snapshot();
     }
 }

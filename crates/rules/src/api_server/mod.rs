@@ -5,7 +5,12 @@ mod apiserver_authorization_always_allow;
 mod insecure_bind_address_set;
 mod insecure_port_enabled;
 
-pub use apiserver_anonymous_auth_enabled::ApiserverAnonymousAuthEnabled;
-pub use apiserver_authorization_always_allow::ApiserverAuthorizationAlwaysAllow;
-pub use insecure_bind_address_set::InsecureBindAddressSet;
-pub use insecure_port_enabled::InsecurePortEnabled;
+use crate::rule::Registered;
+
+/// The section's rules, in code order.
+pub(crate) const RULES: &[Registered] = &[
+    Registered::Check(&insecure_port_enabled::InsecurePortEnabled),
+    Registered::Check(&insecure_bind_address_set::InsecureBindAddressSet),
+    Registered::Check(&apiserver_anonymous_auth_enabled::ApiserverAnonymousAuthEnabled),
+    Registered::Check(&apiserver_authorization_always_allow::ApiserverAuthorizationAlwaysAllow),
+];

@@ -270,28 +270,29 @@ spec:
     #[test]
     fn across_files() {
         let base = dashboard(&["--auto-generate-certificates"]);
-        let (inventory, findings) = check_files(
-            &DashboardExposed,
+        let report = check_files(
+            &DashboardExposed::META,
             &[
                 ("ingress.yaml", INGRESS),
                 ("service.yaml", &service("  type: NodePort\n")),
                 ("deployment.yaml", &base),
             ],
         );
-        let mut files: Vec<&str> = findings
+        let mut files: Vec<&str> = report
+            .findings
             .iter()
-            .filter_map(|finding| inventory.file(finding.file).path().to_str())
+            .filter_map(|finding| report.file(finding.file).path().to_str())
             .collect();
         files.sort_unstable();
         assert_eq!(files, ["ingress.yaml", "service.yaml"]);
         // Without the Dashboard's Deployment nothing is known to be exposed.
-        let (_, findings) = check_files(
-            &DashboardExposed,
+        let report = check_files(
+            &DashboardExposed::META,
             &[
                 ("ingress.yaml", INGRESS),
                 ("service.yaml", &service("  type: NodePort\n")),
             ],
         );
-        assert!(findings.is_empty());
+        assert!(report.findings.is_empty());
     }
 }

@@ -220,7 +220,7 @@ impl Rule for DashboardInsecureLoginEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, dashboard, dashboard_with};
+    use crate::testing::{Tester, dashboard, dashboard_with, flow};
 
     #[test]
     fn cases() {
@@ -293,15 +293,7 @@ mod tests {
                     &[],
                 ),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &DashboardInsecureLoginEnabled,
-            "dashboard.yaml",
-            [
+            .fix_round_trip([
                 dashboard(&["--enable-insecure-login"]),
                 dashboard(&[
                     "--namespace=kubernetes-dashboard",
@@ -312,11 +304,11 @@ mod tests {
                     "--namespace=kubernetes-dashboard",
                 ]),
                 dashboard(&["--enable-insecure-login"]).replace('\n', "\r\n"),
-                fixes::flow(&dashboard(&[
+                flow(&dashboard(&[
                     "--namespace=kubernetes-dashboard",
                     "--enable-insecure-login",
                 ])),
-            ],
-        );
+            ])
+            .test_and_snapshot();
     }
 }

@@ -409,16 +409,17 @@ subjects:
             .map(|(role, binding)| (role.to_owned(), binding.to_owned()))
             .unwrap();
         let base = dashboard(&["--auto-generate-certificates"]);
-        let (inventory, findings) = check_files(
-            &DashboardServiceAccountPrivileged,
+        let report = check_files(
+            &DashboardServiceAccountPrivileged::META,
             &[
                 ("rbac/role.yaml", &role),
                 ("rbac/binding.yaml", &binding),
                 ("apps/dashboard.yaml", &base),
             ],
         );
+        let findings = &report.findings;
         assert_eq!(findings.len(), 1, "{findings:?}");
-        let file = inventory.file(findings[0].file);
+        let file = report.file(findings[0].file);
         assert_eq!(file.path().to_str(), Some("rbac/role.yaml"));
         assert_eq!(&role[findings[0].span.start..findings[0].span.end], "\"*\"");
         // The same grant seen from two Dashboard containers is reported once.
@@ -426,10 +427,10 @@ subjects:
             "        args:\n",
             "        args: [--auto-generate-certificates]\n      - name: second\n        image: kubernetesui/dashboard:v2.7.0\n        args:\n",
         );
-        let (_, findings) = check_files(
-            &DashboardServiceAccountPrivileged,
+        let report = check_files(
+            &DashboardServiceAccountPrivileged::META,
             &[("rbac.yaml", ADMIN_BINDING), ("dashboard.yaml", &twice)],
         );
-        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
     }
 }

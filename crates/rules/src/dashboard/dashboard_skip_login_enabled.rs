@@ -167,7 +167,7 @@ impl Rule for DashboardSkipLoginEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, dashboard, dashboard_with};
+    use crate::testing::{Tester, dashboard, dashboard_with, flow};
 
     #[test]
     fn cases() {
@@ -216,28 +216,20 @@ mod tests {
                     &["--auto-generate-certificates"],
                 ),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &DashboardSkipLoginEnabled,
-            "dashboard.yaml",
-            [
+            .fix_round_trip([
                 dashboard(&["--auto-generate-certificates", "--enable-skip-login"]),
                 dashboard(&["--enable-skip-login=true", "--auto-generate-certificates"]),
                 dashboard(&["--enable-skip-login=false", "'--enable-skip-login'"]),
                 dashboard(&["--enable-skip-login"]).replace('\n', "\r\n"),
-                fixes::flow(&dashboard(&[
+                flow(&dashboard(&[
                     "--auto-generate-certificates",
                     "--enable-skip-login",
                 ])),
-                fixes::flow(&dashboard(&[
+                flow(&dashboard(&[
                     "--enable-skip-login",
                     "--auto-generate-certificates",
                 ])),
-            ],
-        );
+            ])
+            .test_and_snapshot();
     }
 }

@@ -6,8 +6,13 @@ mod dashboard_service_account_privileged;
 mod dashboard_skip_login_enabled;
 mod rbac_authorization_disabled;
 
-pub use dashboard_exposed::DashboardExposed;
-pub use dashboard_insecure_login_enabled::DashboardInsecureLoginEnabled;
-pub use dashboard_service_account_privileged::DashboardServiceAccountPrivileged;
-pub use dashboard_skip_login_enabled::DashboardSkipLoginEnabled;
-pub use rbac_authorization_disabled::RbacAuthorizationDisabled;
+use crate::rule::Registered;
+
+/// The section's rules, in code order.
+pub(crate) const RULES: &[Registered] = &[
+    Registered::Check(&dashboard_skip_login_enabled::DashboardSkipLoginEnabled),
+    Registered::Check(&dashboard_insecure_login_enabled::DashboardInsecureLoginEnabled),
+    Registered::Check(&rbac_authorization_disabled::RbacAuthorizationDisabled),
+    Registered::Check(&dashboard_service_account_privileged::DashboardServiceAccountPrivileged),
+    Registered::Check(&dashboard_exposed::DashboardExposed),
+];

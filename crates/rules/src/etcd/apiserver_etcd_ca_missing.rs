@@ -116,8 +116,7 @@ impl Rule for ApiserverEtcdCaMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
-    use crate::testing::{Tester, apiserver, apiserver_args};
+    use crate::testing::{Tester, apiserver, apiserver_args, flow};
 
     const SERVERS: &str = "--etcd-servers=https://127.0.0.1:2379";
     const CA: &str = "--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt";
@@ -145,19 +144,11 @@ mod tests {
                 apiserver_args(&["--etcd-servers=http://10.0.0.10:2379"]),
                 apiserver(&["--etcd-servers=$(ETCD_ENDPOINTS)"]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &ApiserverEtcdCaMissing,
-            "kube-apiserver.yaml",
-            [
+            .fix_round_trip([
                 apiserver(&[SERVERS]),
                 apiserver(&[SERVERS, "--etcd-cafile="]),
-                fixes::flow(&apiserver(&[SERVERS])),
-            ],
-        );
+                flow(&apiserver(&[SERVERS])),
+            ])
+            .test_and_snapshot();
     }
 }

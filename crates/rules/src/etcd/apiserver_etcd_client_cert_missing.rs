@@ -148,8 +148,7 @@ impl Rule for ApiserverEtcdClientCertMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
-    use crate::testing::{Tester, apiserver, apiserver_args};
+    use crate::testing::{Tester, apiserver, apiserver_args, flow};
 
     const SERVERS: &str = "--etcd-servers=https://127.0.0.1:2379";
     const CERT: &str = "--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt";
@@ -177,15 +176,7 @@ mod tests {
                 apiserver(&[SERVERS, KEY, "--etcd-certfile="]),
                 apiserver_args(&["--etcd-servers=http://127.0.0.1:2379"]),
             ])
+            .fix_round_trip([apiserver(&[SERVERS]), flow(&apiserver(&[SERVERS]))])
             .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &ApiserverEtcdClientCertMissing,
-            "kube-apiserver.yaml",
-            [apiserver(&[SERVERS]), fixes::flow(&apiserver(&[SERVERS]))],
-        );
     }
 }

@@ -98,8 +98,7 @@ impl Rule for EtcdAutoTlsEnabled {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env};
-    use crate::fixes;
-    use crate::testing::{Tester, etcd};
+    use crate::testing::{Tester, etcd, flow};
 
     #[test]
     fn cases() {
@@ -124,21 +123,13 @@ mod tests {
                 etcd_args(&["--auto-tls=1"]),
                 etcd_env(&[("ETCD_AUTO_TLS", "'true'")]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &EtcdAutoTlsEnabled,
-            "etcd.yaml",
-            [
+            .fix_round_trip([
                 etcd(&["--auto-tls"]),
                 etcd(&["--auto-tls=true", "--data-dir=/var/lib/etcd"]),
                 etcd(&["--auto-tls=false", "\"--auto-tls=true\""]),
                 etcd(&["--auto-tls"]).replace('\n', "\r\n"),
-                fixes::flow(&etcd(&["--auto-tls", "--name=a"])),
-            ],
-        );
+                flow(&etcd(&["--auto-tls", "--name=a"])),
+            ])
+            .test_and_snapshot();
     }
 }

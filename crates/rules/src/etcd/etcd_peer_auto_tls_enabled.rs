@@ -102,8 +102,7 @@ impl Rule for EtcdPeerAutoTlsEnabled {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env};
-    use crate::fixes;
-    use crate::testing::{Tester, etcd};
+    use crate::testing::{Tester, etcd, flow};
 
     #[test]
     fn cases() {
@@ -136,21 +135,13 @@ mod tests {
                 etcd_args(&["--peer-auto-tls=t"]),
                 etcd_env(&[("ETCD_PEER_AUTO_TLS", "'true'")]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &EtcdPeerAutoTlsEnabled,
-            "etcd.yaml",
-            [
+            .fix_round_trip([
                 etcd(&["--peer-auto-tls"]),
                 etcd(&["--peer-auto-tls=true", "--data-dir=/var/lib/etcd"]),
                 etcd(&["--peer-auto-tls=false", "\"--peer-auto-tls=true\""]),
                 etcd(&["--peer-auto-tls"]).replace('\n', "\r\n"),
-                fixes::flow(&etcd(&["--peer-auto-tls", "--name=a"])),
-            ],
-        );
+                flow(&etcd(&["--peer-auto-tls", "--name=a"])),
+            ])
+            .test_and_snapshot();
     }
 }

@@ -185,8 +185,7 @@ impl Rule for EtcdTlsMissing {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env, etcd_flags_env};
-    use crate::fixes;
-    use crate::testing::{Tester, etcd};
+    use crate::testing::{Tester, etcd, flow};
 
     const CERT: &str = "--cert-file=/etc/kubernetes/pki/etcd/server.crt";
     const KEY: &str = "--key-file=/etc/kubernetes/pki/etcd/server.key";
@@ -223,18 +222,10 @@ mod tests {
                     ("ETCD_CERT_FILE", "/etc/etcd/server.crt"),
                 ]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &EtcdTlsMissing,
-            "etcd.yaml",
-            [
+            .fix_round_trip([
                 etcd(&["--listen-client-urls=http://127.0.0.1:2379"]),
-                fixes::flow(&etcd(&["--listen-client-urls=http://127.0.0.1:2379"])),
-            ],
-        );
+                flow(&etcd(&["--listen-client-urls=http://127.0.0.1:2379"])),
+            ])
+            .test_and_snapshot();
     }
 }

@@ -118,8 +118,7 @@ impl Rule for EtcdTrustedCaMissing {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env};
-    use crate::fixes;
-    use crate::testing::{Tester, etcd};
+    use crate::testing::{Tester, etcd, flow};
 
     #[test]
     fn cases() {
@@ -139,18 +138,10 @@ mod tests {
                 etcd_args(&["--client-cert-auth"]),
                 etcd_env(&[("ETCD_CLIENT_CERT_AUTH", "'true'")]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &EtcdTrustedCaMissing,
-            "etcd.yaml",
-            [
+            .fix_round_trip([
                 etcd(&["--client-cert-auth=true"]),
-                fixes::flow(&etcd(&["--client-cert-auth=true"])),
-            ],
-        );
+                flow(&etcd(&["--client-cert-auth=true"])),
+            ])
+            .test_and_snapshot();
     }
 }

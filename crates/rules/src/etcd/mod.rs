@@ -13,18 +13,6 @@ mod etcd_plaintext_url;
 mod etcd_tls_missing;
 mod etcd_trusted_ca_missing;
 
-pub use apiserver_etcd_ca_missing::ApiserverEtcdCaMissing;
-pub use apiserver_etcd_client_cert_missing::ApiserverEtcdClientCertMissing;
-pub use etcd_auto_tls_enabled::EtcdAutoTlsEnabled;
-pub use etcd_ca_shared_with_cluster::EtcdCaSharedWithCluster;
-pub use etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled;
-pub use etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled;
-pub use etcd_peer_client_cert_auth_disabled::EtcdPeerClientCertAuthDisabled;
-pub use etcd_peer_tls_missing::EtcdPeerTlsMissing;
-pub use etcd_plaintext_url::EtcdPlaintextUrl;
-pub use etcd_tls_missing::EtcdTlsMissing;
-pub use etcd_trusted_ca_missing::EtcdTrustedCaMissing;
-
 use std::fmt::Display;
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -34,6 +22,22 @@ use kubeharden_core::{Component, Effective, Inventory, Provenance};
 
 use crate::finding::Findings;
 use crate::fixes;
+use crate::rule::Registered;
+
+/// The section's rules, in code order.
+pub(crate) const RULES: &[Registered] = &[
+    Registered::Check(&etcd_tls_missing::EtcdTlsMissing),
+    Registered::Check(&etcd_client_cert_auth_disabled::EtcdClientCertAuthDisabled),
+    Registered::Check(&etcd_trusted_ca_missing::EtcdTrustedCaMissing),
+    Registered::Check(&etcd_auto_tls_enabled::EtcdAutoTlsEnabled),
+    Registered::Check(&etcd_peer_client_cert_auth_disabled::EtcdPeerClientCertAuthDisabled),
+    Registered::Check(&etcd_peer_auto_tls_enabled::EtcdPeerAutoTlsEnabled),
+    Registered::Check(&etcd_peer_tls_missing::EtcdPeerTlsMissing),
+    Registered::Check(&apiserver_etcd_ca_missing::ApiserverEtcdCaMissing),
+    Registered::Check(&apiserver_etcd_client_cert_missing::ApiserverEtcdClientCertMissing),
+    Registered::Check(&etcd_plaintext_url::EtcdPlaintextUrl),
+    Registered::Check(&etcd_ca_shared_with_cluster::EtcdCaSharedWithCluster),
+];
 
 /// How a setting is named where it was (or would be) written: `--flag`, or `ETCD_FLAG` when
 /// the value came from the container's environment.

@@ -124,3 +124,30 @@ fn decode_error_text(kind: &DecodeErrorKind) -> (String, &'static str, &'static 
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Tester, apiserver};
+
+    #[test]
+    fn cases() {
+        Tester::new(&InvalidYaml, "manifest.yaml")
+            .pass([
+                apiserver(&["--v=2"]),
+                "a: [1, 2]\n---\nb: {c: d}\n".to_owned(),
+                // Indentation is only wrong where it changes the structure.
+                "a:\n    b: 1\n    c: 2\n".to_owned(),
+            ])
+            .fail([
+                "a: [1, 2\n".to_owned(),
+                "a: b\n  c: d\ne: f\n".to_owned(),
+                "metadata:\n  name: a\n  name: b\n".to_owned(),
+                apiserver(&["--v=2"]).replace(
+                    "    command:\n    - kube-apiserver\n",
+                    "    command:\n    - sh\n    - -c\n    - \"kube-apiserver '--v=2\"\n",
+                ),
+            ])
+            .test_and_snapshot();
+    }
+}

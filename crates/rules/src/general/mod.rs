@@ -7,13 +7,6 @@ mod invalid_yaml;
 mod removed_flag;
 mod unused_suppression;
 
-pub use conflicting_flags::ConflictingFlags;
-pub use duplicate_flag::DuplicateFlag;
-pub use invalid_flag_value::InvalidFlagValue;
-pub use invalid_yaml::InvalidYaml;
-pub use removed_flag::RemovedFlag;
-pub use unused_suppression::UnusedSuppression;
-
 use kubeharden_core::flags::{Flag, ValueForm, WrittenBy};
 use kubeharden_core::inventory::Process;
 use kubeharden_core::version::KubeVersion;
@@ -21,6 +14,20 @@ use kubeharden_core::views::process_version;
 use kubeharden_core::{Component, FileId, Inventory, Location};
 
 use crate::notes;
+use crate::rule::Registered;
+
+pub(crate) use unused_suppression::UnusedSuppression;
+
+/// The section's rules, in code order.
+pub(crate) const RULES: &[Registered] = &[
+    Registered::Check(&invalid_yaml::InvalidYaml),
+    Registered::Check(&invalid_flag_value::InvalidFlagValue),
+    Registered::Check(&duplicate_flag::DuplicateFlag),
+    Registered::Check(&conflicting_flags::ConflictingFlags),
+    Registered::Check(&removed_flag::RemovedFlag),
+    // Reported by the linter after every check, from the suppressions it applied.
+    Registered::LinterPass(&UnusedSuppression),
+];
 
 /// A flag occurrence as written, for messages: `--name=value`, `--name value` or `--name`.
 fn written(flag: &Flag) -> String {

@@ -1,11 +1,7 @@
-use kubeharden_core::Inventory;
+//! KGEN007 has no check of its own: the linter reports it after every check ran, from the
+//! suppression comments it applied (`suppression::report_unused`).
 
 use crate::declare_rule;
-use crate::finding::{Finding, Findings};
-use crate::registry;
-use crate::rule::Rule;
-use crate::settings::Settings;
-use crate::suppression;
 
 declare_rule! {
     /// ## What it does
@@ -68,28 +64,6 @@ declare_rule! {
     summary = "an inline suppression comment suppresses nothing",
 }
 
-impl Rule for UnusedSuppression {
-    /// On its own (as in tests and docs examples) the rule runs every other rule to learn
-    /// what the comments suppress; [`crate::Linter`] reuses its own run instead.
-    fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
-        let mut others: Vec<Finding> = Vec::new();
-        for rule in registry::RULES {
-            if rule.meta().code != Self::META.code {
-                rule.check(inventory, &mut Findings::new(rule.meta(), &mut others));
-            }
-        }
-        let mut suppressions = suppression::parse_all(inventory);
-        let _ = suppression::apply(inventory, others, &mut suppressions);
-        suppression::report_unused(
-            inventory,
-            &suppressions,
-            &Settings::default(),
-            &Self::META,
-            findings,
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +114,25 @@ mod tests {
                 ),
                 format!("# kubeharden: ignore-file[KETC001]\n{}", apiserver(&[])),
                 apiserver(&["--v=2  # kubeharden: ignore"]),
+            ])
+            .expect_fix([
+                // The whole comment, with the blanks before it.
+                (
+                    apiserver(&["--anonymous-auth=false  # kubeharden: ignore[KAPI003]"]),
+                    apiserver(&["--anonymous-auth=false"]),
+                ),
+                // Only the items that suppress nothing.
+                (
+                    apiserver(&[&format!(
+                        "{insecure}  # kubeharden: ignore[KAPI003, KAPI001]"
+                    )]),
+                    apiserver(&[&format!("{insecure}  # kubeharden: ignore[KAPI003]")]),
+                ),
+                // A comment on a line of its own: the line.
+                (
+                    format!("# kubeharden: ignore-file[KETC001]\n{}", apiserver(&[])),
+                    apiserver(&[]),
+                ),
             ])
             .test_and_snapshot();
     }

@@ -110,9 +110,9 @@ impl Rule for KubeletAnonymousAuthEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
     use crate::testing::{
-        KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
+        KUBELET_CONFIG_PATH, Tester, files, flow, kubelet_config, kubelet_flags,
+        kubelet_with_config,
     };
 
     #[test]
@@ -149,41 +149,25 @@ mod tests {
                 kubelet_with_config(&[], "authentication:\n  anonymous:\n    enabled: true\n"),
                 kubelet_with_config(&["--anonymous-auth=true"], ""),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &KubeletAnonymousAuthEnabled,
-            KUBELET_CONFIG_PATH,
-            [
+            .fix_round_trip([
                 "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    anonymous-auth: \"true\"\n".to_owned(),
                 kubelet_flags(&[]),
-                fixes::flow(&kubelet_flags(&[])),
+                flow(&kubelet_flags(&[])),
                 kubelet_flags(&["--v=2"]),
                 kubelet_flags(&["--anonymous-auth=true"]),
                 kubelet_flags(&["--anonymous-auth"]),
                 kubelet_flags(&["--anonymous-auth=false", "'--anonymous-auth=true'"]),
                 kubelet_flags(&["--anonymous-auth"]).replace('\n', "\r\n"),
-                fixes::flow(&kubelet_flags(&["--v=2"])),
+                flow(&kubelet_flags(&["--v=2"])),
                 kubelet_config("authentication:\n  anonymous:\n    enabled: true\n"),
                 kubelet_config("authentication:\n  anonymous:\n    enabled: on # old\n"),
                 kubelet_with_config(&[], "authentication:\n  anonymous:\n    enabled: true\n"),
                 kubelet_with_config(&["--anonymous-auth=true"], ""),
-            ],
-        );
-    }
-
-    #[test]
-    fn fix_round_trip_in_a_unit() {
-        fixes::assert_round_trip(
-            &KubeletAnonymousAuthEnabled,
-            "etc/systemd/system/kubelet.service",
-            [
-                "[Service]\nExecStart=/usr/bin/kubelet --anonymous-auth --v=2\n".to_owned(),
-                "[Service]\nExecStart=/usr/bin/kubelet \\\n  --v=2 \\\n  --anonymous-auth=true\nRestart=on-failure\n".to_owned(),
-            ],
-        );
+            ])
+            .fix_round_trip([
+                files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet --anonymous-auth --v=2\n".to_owned())]),
+                files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet \\\n  --v=2 \\\n  --anonymous-auth=true\nRestart=on-failure\n".to_owned())]),
+            ])
+            .test_and_snapshot();
     }
 }

@@ -104,7 +104,6 @@ impl Rule for KubeletAuthorizationAlwaysAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
     use crate::testing::{
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
@@ -140,20 +139,12 @@ mod tests {
                 kubelet_with_config(&[], "authorization:\n  mode: AlwaysAllow\n"),
                 kubelet_with_config(&["--authorization-mode=AlwaysAllow"], ""),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &KubeletAuthorizationAlwaysAllow,
-            KUBELET_CONFIG_PATH,
-            [
+            .fix_round_trip([
                 kubelet_flags(&["--v=2"]),
                 kubelet_flags(&["--authorization-mode=AlwaysAllow"]),
                 kubelet_flags(&["--authorization-mode", "AlwaysAllow"]),
                 kubelet_config("authorization:\n  mode: AlwaysAllow\n"),
-            ],
-        );
+            ])
+            .test_and_snapshot();
     }
 }

@@ -146,7 +146,6 @@ impl Rule for KubeletClientCaMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
     use crate::testing::{
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
@@ -200,15 +199,7 @@ mod tests {
                     "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
                 ),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &KubeletClientCaMissing,
-            KUBELET_CONFIG_PATH,
-            [
+            .fix_round_trip([
                 kubelet_flags(&[]),
                 kubelet_flags(&["--client-ca-file="]),
                 kubelet_config(""),
@@ -224,7 +215,7 @@ mod tests {
                     &["--client-ca-file="],
                     "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
                 ),
-            ],
-        );
+            ])
+            .test_and_snapshot();
     }
 }

@@ -186,8 +186,7 @@ impl Rule for KubeletClientCertMissing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
-    use crate::testing::{Tester, apiserver, apiserver_args};
+    use crate::testing::{Tester, apiserver, apiserver_args, flow};
 
     const CERT: &str =
         "--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt";
@@ -219,19 +218,11 @@ mod tests {
                 apiserver(&[CERT, "--kubelet-client-key="]),
                 apiserver(&[CERT, KEY, "--kubelet-client-certificate="]),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &KubeletClientCertMissing,
-            "kube-apiserver.yaml",
-            [
+            .fix_round_trip([
                 apiserver(&["--v=2"]),
-                fixes::flow(&apiserver(&["--v=2"])),
+                flow(&apiserver(&["--v=2"])),
                 apiserver(&["'--v=2'"]).replace('\n', "\r\n"),
-            ],
-        );
+            ])
+            .test_and_snapshot();
     }
 }

@@ -99,9 +99,9 @@ impl Rule for KubeletReadOnlyPortEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
     use crate::testing::{
-        KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
+        KUBELET_CONFIG_PATH, Tester, files, flow, kubelet_config, kubelet_flags,
+        kubelet_with_config,
     };
 
     #[test]
@@ -133,39 +133,23 @@ mod tests {
                 kubelet_with_config(&[], "readOnlyPort: 10255\n"),
                 kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &KubeletReadOnlyPortEnabled,
-            KUBELET_CONFIG_PATH,
-            [
+            .fix_round_trip([
                 kubelet_flags(&[]),
                 kubelet_flags(&["--v=2"]),
                 kubelet_flags(&["--read-only-port=10255"]),
                 kubelet_flags(&["--read-only-port", "10255"]),
                 kubelet_flags(&["--read-only-port=0", "\"--read-only-port=10255\""]),
                 kubelet_flags(&["--read-only-port", "10255"]).replace('\n', "\r\n"),
-                fixes::flow(&kubelet_flags(&["--read-only-port", "10255"])),
+                flow(&kubelet_flags(&["--read-only-port", "10255"])),
                 kubelet_config("readOnlyPort: 10255\n"),
                 kubelet_config("readOnlyPort: 10255 # legacy\n").replace('\n', "\r\n"),
                 kubelet_with_config(&[], "readOnlyPort: 10255\n"),
                 kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
-            ],
-        );
-    }
-
-    #[test]
-    fn fix_round_trip_in_a_unit() {
-        fixes::assert_round_trip(
-            &KubeletReadOnlyPortEnabled,
-            "etc/systemd/system/kubelet.service",
-            [
-                "[Service]\nExecStart=/usr/bin/kubelet \\\n  --read-only-port=10255 \\\n  --v=2\nRestart=on-failure\n".to_owned(),
-                "[Service]\nExecStart=/usr/bin/kubelet --read-only-port 10255\n".to_owned(),
-            ],
-        );
+            ])
+            .fix_round_trip([
+                files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet \\\n  --read-only-port=10255 \\\n  --v=2\nRestart=on-failure\n".to_owned())]),
+                files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet --read-only-port 10255\n".to_owned())]),
+            ])
+            .test_and_snapshot();
     }
 }

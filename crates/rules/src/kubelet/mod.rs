@@ -9,20 +9,24 @@ mod kubelet_read_only_port_enabled;
 mod node_authorizer_missing;
 mod node_restriction_disabled;
 
-pub use kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled;
-pub use kubelet_authorization_always_allow::KubeletAuthorizationAlwaysAllow;
-pub use kubelet_client_ca_missing::KubeletClientCaMissing;
-pub use kubelet_client_cert_missing::KubeletClientCertMissing;
-pub use kubelet_read_only_port_enabled::KubeletReadOnlyPortEnabled;
-pub use node_authorizer_missing::NodeAuthorizerMissing;
-pub use node_restriction_disabled::NodeRestrictionDisabled;
-
 use kubeharden_core::views::Kubelet;
 use kubeharden_core::{Component, Effective, Inventory, Location, Provenance};
 
 use crate::finding::{Applicability, Findings};
 use crate::fixes;
 use crate::notes;
+use crate::rule::Registered;
+
+/// The section's rules, in code order.
+pub(crate) const RULES: &[Registered] = &[
+    Registered::Check(&kubelet_anonymous_auth_enabled::KubeletAnonymousAuthEnabled),
+    Registered::Check(&kubelet_client_cert_missing::KubeletClientCertMissing),
+    Registered::Check(&kubelet_authorization_always_allow::KubeletAuthorizationAlwaysAllow),
+    Registered::Check(&node_restriction_disabled::NodeRestrictionDisabled),
+    Registered::Check(&kubelet_read_only_port_enabled::KubeletReadOnlyPortEnabled),
+    Registered::Check(&node_authorizer_missing::NodeAuthorizerMissing),
+    Registered::Check(&kubelet_client_ca_missing::KubeletClientCaMissing),
+];
 
 /// A kubelet setting, named both ways: `--flag` on the command line, `field` in a
 /// `KubeletConfiguration`.

@@ -198,8 +198,7 @@ impl Rule for NodeRestrictionDisabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixes;
-    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at};
+    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at, flow, kubeadm};
 
     #[test]
     fn cases() {
@@ -245,16 +244,8 @@ mod tests {
                     &["--admission-control=AlwaysPullImages,ServiceAccount"],
                 ),
             ])
-            .test_and_snapshot();
-    }
-
-    #[test]
-    fn fix_round_trip() {
-        fixes::assert_round_trip(
-            &NodeRestrictionDisabled,
-            "kube-apiserver.yaml",
-            [
-                fixes::kubeadm(
+            .fix_round_trip([
+                kubeadm(
                     "v1beta3",
                     "  extraArgs:\n    enable-admission-plugins: PodSecurity\n",
                 )
@@ -263,8 +254,8 @@ mod tests {
                 apiserver(&["--enable-admission-plugins", "PodSecurity,ServiceAccount"]),
                 apiserver(&["\"--enable-admission-plugins=PodSecurity\""]),
                 apiserver(&["--enable-admission-plugins=PodSecurity"]).replace('\n', "\r\n"),
-                fixes::flow(&apiserver(&["--enable-admission-plugins", "'PodSecurity'"])),
-            ],
-        );
+                flow(&apiserver(&["--enable-admission-plugins", "'PodSecurity'"])),
+            ])
+            .test_and_snapshot();
     }
 }
