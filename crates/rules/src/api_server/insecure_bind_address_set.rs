@@ -163,7 +163,7 @@ impl Rule for InsecureBindAddressSet {
 mod tests {
     use super::*;
     use crate::testing::{
-        Tester, apiserver_args_at, apiserver_at, apiserver_image, files, flow, kubeadm,
+        Case, Tester, apiserver_args_at, apiserver_at, apiserver_image, files, flow, kubeadm,
     };
 
     #[test]
@@ -226,6 +226,8 @@ mod tests {
                     ],
                 ),
             ])
+            // Reported, and fixed, in the environment file that holds the flag.
+            .fail([apiserver_env_file("--insecure-bind-address=0.0.0.0 --v=2")])
             .fix_round_trip([
                 kubeadm(
                     "v1beta3",
@@ -255,6 +257,7 @@ mod tests {
                     &["--insecure-bind-address", "0.0.0.0", "--v=2"],
                 )),
             ])
+            .fix_round_trip([apiserver_env_file("--v=2 --insecure-bind-address=0.0.0.0")])
             .fix_round_trip([
                 files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --insecure-bind-address=0.0.0.0 \\\n  --v=2\nRestart=on-failure\n".to_owned())]),
                 files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --v=2 \\\n  --insecure-bind-address=0.0.0.0\nRestart=on-failure\n".to_owned())]),
@@ -262,6 +265,30 @@ mod tests {
                 files([("etc/systemd/system/kube-apiserver.service", "[Service]\nExecStart=/usr/local/bin/kube-apiserver --insecure-bind-address=0.0.0.0 --v=2\n".to_owned())]),
                 files([("etc/systemd/system/kube-apiserver.service", "[Service]\r\nExecStart=/usr/local/bin/kube-apiserver --v=2 --insecure-bind-address=0.0.0.0\r\n".to_owned())]),
             ])
+            .expect_fix([
+                (
+                    apiserver_at("v1.18.20", &["--insecure-bind-address", "0.0.0.0", "--v=2"]),
+                    apiserver_at("v1.18.20", &["--v=2"]),
+                ),
+                (
+                    flow(&apiserver_at("v1.18.20", &["--v=2", "--insecure-bind-address=0.0.0.0"])),
+                    flow(&apiserver_at("v1.18.20", &["--v=2"])),
+                ),
+            ])
             .test_and_snapshot();
+    }
+
+    /// A kube-apiserver unit whose flags come from an `EnvironmentFile=`.
+    fn apiserver_env_file(flags: &str) -> Case {
+        files([
+            (
+                "etc/systemd/system/kube-apiserver.service",
+                "[Service]\nEnvironmentFile=/etc/kubernetes/apiserver.env\nExecStart=/usr/local/bin/kube-apiserver $KUBE_API_ARGS\n".to_owned(),
+            ),
+            (
+                "etc/kubernetes/apiserver.env",
+                format!("KUBE_API_ARGS=\"{flags}\"\n"),
+            ),
+        ])
     }
 }

@@ -162,6 +162,20 @@ mod tests {
                 flow(&apiserver_at("v1.19.16", &["--v=2"])),
                 flow(&apiserver_at("v1.18.20", &["--insecure-port", "8080"])),
             ])
+            .expect_fix([
+                (
+                    apiserver_at("v1.18.20", &["--insecure-port=8080"]),
+                    apiserver_at("v1.18.20", &["--insecure-port=0"]),
+                ),
+                (
+                    apiserver_at("v1.19.16", &["--v=2"]),
+                    apiserver_at("v1.19.16", &["--v=2", "--insecure-port=0"]),
+                ),
+                (
+                    kubeadm("v1beta3", "  extraArgs:\n    insecure-port: 8080\n"),
+                    kubeadm("v1beta3", "  extraArgs:\n    insecure-port: \"0\"\n"),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

@@ -309,6 +309,22 @@ mod tests {
                     "--enable-insecure-login",
                 ])),
             ])
+            .expect_fix([
+                (
+                    dashboard(&[
+                        "--namespace=kubernetes-dashboard",
+                        "--enable-insecure-login=true",
+                    ]),
+                    dashboard(&["--namespace=kubernetes-dashboard"]),
+                ),
+                (
+                    flow(&dashboard(&[
+                        "--enable-insecure-login",
+                        "--namespace=kubernetes-dashboard",
+                    ])),
+                    flow(&dashboard(&["--namespace=kubernetes-dashboard"])),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

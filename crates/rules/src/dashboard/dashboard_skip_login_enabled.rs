@@ -230,6 +230,19 @@ mod tests {
                     "--auto-generate-certificates",
                 ])),
             ])
+            .expect_fix([
+                (
+                    dashboard(&["--auto-generate-certificates", "--enable-skip-login"]),
+                    dashboard(&["--auto-generate-certificates"]),
+                ),
+                (
+                    flow(&dashboard(&[
+                        "--enable-skip-login",
+                        "--auto-generate-certificates",
+                    ])),
+                    flow(&dashboard(&["--auto-generate-certificates"])),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

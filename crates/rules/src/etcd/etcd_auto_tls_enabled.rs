@@ -130,6 +130,13 @@ mod tests {
                 etcd(&["--auto-tls"]).replace('\n', "\r\n"),
                 flow(&etcd(&["--auto-tls", "--name=a"])),
             ])
+            .expect_fix([
+                (etcd(&["--auto-tls"]), etcd(&["--auto-tls=false"])),
+                (
+                    flow(&etcd(&["--auto-tls=true", "--name=a"])),
+                    flow(&etcd(&["--auto-tls=false", "--name=a"])),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

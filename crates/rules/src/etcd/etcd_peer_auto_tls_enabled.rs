@@ -142,6 +142,13 @@ mod tests {
                 etcd(&["--peer-auto-tls"]).replace('\n', "\r\n"),
                 flow(&etcd(&["--peer-auto-tls", "--name=a"])),
             ])
+            .expect_fix([
+                (etcd(&["--peer-auto-tls"]), etcd(&["--peer-auto-tls=false"])),
+                (
+                    flow(&etcd(&["--peer-auto-tls=true", "--name=a"])),
+                    flow(&etcd(&["--peer-auto-tls=false", "--name=a"])),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

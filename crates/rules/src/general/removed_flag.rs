@@ -180,6 +180,16 @@ mod tests {
                     "--insecure-bind-address=127.0.0.1",
                 ])),
             ])
+            .expect_fix([
+                (
+                    apiserver_at("v1.29.3", &["--insecure-port=0", "--v=2"]),
+                    apiserver_at("v1.29.3", &["--v=2"]),
+                ),
+                (
+                    flow(&apiserver_args(&["--v=2", "--insecure-port", "0"])),
+                    flow(&apiserver_args(&["--v=2"])),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

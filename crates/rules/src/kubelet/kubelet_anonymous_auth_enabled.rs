@@ -168,6 +168,20 @@ mod tests {
                 files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet --anonymous-auth --v=2\n".to_owned())]),
                 files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet \\\n  --v=2 \\\n  --anonymous-auth=true\nRestart=on-failure\n".to_owned())]),
             ])
+            .expect_fix([
+                (
+                    kubelet_flags(&["--anonymous-auth=true"]),
+                    kubelet_flags(&["--anonymous-auth=false"]),
+                ),
+                (
+                    kubelet_config("authentication:\n  anonymous:\n    enabled: true\n"),
+                    kubelet_config("authentication:\n  anonymous:\n    enabled: false\n"),
+                ),
+                (
+                    flow(&kubelet_flags(&["--v=2"])),
+                    flow(&kubelet_flags(&["--v=2", "--anonymous-auth=false"])),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

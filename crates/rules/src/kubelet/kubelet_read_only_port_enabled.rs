@@ -100,7 +100,7 @@ impl Rule for KubeletReadOnlyPortEnabled {
 mod tests {
     use super::*;
     use crate::testing::{
-        KUBELET_CONFIG_PATH, Tester, files, flow, kubelet_config, kubelet_flags,
+        Case, KUBELET_CONFIG_PATH, Tester, files, flow, kubelet_config, kubelet_flags,
         kubelet_with_config,
     };
 
@@ -133,6 +133,8 @@ mod tests {
                 kubelet_with_config(&[], "readOnlyPort: 10255\n"),
                 kubelet_with_config(&["--read-only-port=10255"], "readOnlyPort: 0\n"),
             ])
+            // Reported in the environment file that holds the flag.
+            .fail([kubeadm_flags_env("--read-only-port=10255")])
             .fix_round_trip([
                 kubelet_flags(&[]),
                 kubelet_flags(&["--v=2"]),
@@ -149,7 +151,34 @@ mod tests {
             .fix_round_trip([
                 files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet \\\n  --read-only-port=10255 \\\n  --v=2\nRestart=on-failure\n".to_owned())]),
                 files([("etc/systemd/system/kubelet.service", "[Service]\nExecStart=/usr/bin/kubelet --read-only-port 10255\n".to_owned())]),
+                // The fix edits the environment file that holds the flag.
+                kubeadm_flags_env("--read-only-port=10255"),
+                kubeadm_flags_env("--read-only-port 10255"),
+            ])
+            .expect_fix([
+                (
+                    kubelet_flags(&["--read-only-port", "10255"]),
+                    kubelet_flags(&["--read-only-port", "0"]),
+                ),
+                (
+                    kubelet_config("readOnlyPort: 10255\n"),
+                    kubelet_config("readOnlyPort: 0\n"),
+                ),
             ])
             .test_and_snapshot();
+    }
+
+    /// A kubelet unit whose flags come from `kubeadm-flags.env`, as kubeadm writes it.
+    fn kubeadm_flags_env(flags: &str) -> Case {
+        files([
+            (
+                "etc/systemd/system/kubelet.service",
+                "[Service]\nEnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env\nExecStart=/usr/bin/kubelet $KUBELET_KUBEADM_ARGS\n".to_owned(),
+            ),
+            (
+                "var/lib/kubelet/kubeadm-flags.env",
+                format!("KUBELET_KUBEADM_ARGS=\"--v=2 {flags}\"\n"),
+            ),
+        ])
     }
 }

@@ -256,6 +256,22 @@ mod tests {
                 apiserver(&["--enable-admission-plugins=PodSecurity"]).replace('\n', "\r\n"),
                 flow(&apiserver(&["--enable-admission-plugins", "'PodSecurity'"])),
             ])
+            .expect_fix([
+                (
+                    apiserver(&["--enable-admission-plugins=PodSecurity"]),
+                    apiserver(&["--enable-admission-plugins=PodSecurity,NodeRestriction"]),
+                ),
+                (
+                    kubeadm(
+                        "v1beta3",
+                        "  extraArgs:\n    enable-admission-plugins: PodSecurity\n",
+                    ),
+                    kubeadm(
+                        "v1beta3",
+                        "  extraArgs:\n    enable-admission-plugins: PodSecurity,NodeRestriction\n",
+                    ),
+                ),
+            ])
             .test_and_snapshot();
     }
 }
