@@ -222,6 +222,13 @@ mod tests {
                     "'--authorization-mode=RBAC'",
                 ])),
             ])
+            .expect_unsafe_fix([
+                (apiserver(&[RBAC]), apiserver(&[RBAC, "--anonymous-auth=false"])),
+                (
+                    apiserver(&["--anonymous-auth", RBAC]),
+                    apiserver(&["--anonymous-auth=false", RBAC]),
+                ),
+            ])
             .test_and_snapshot();
     }
 }

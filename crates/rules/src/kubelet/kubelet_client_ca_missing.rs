@@ -216,6 +216,18 @@ mod tests {
                     "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
                 ),
             ])
+            .expect_unsafe_fix([
+                (
+                    kubelet_config("authentication:\n  anonymous:\n    enabled: false\n"),
+                    kubelet_config(
+                        "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n  anonymous:\n    enabled: false\n",
+                    ),
+                ),
+                (
+                    kubelet_flags(&["--client-ca-file="]),
+                    kubelet_flags(&["--client-ca-file=/etc/kubernetes/pki/ca.crt"]),
+                ),
+            ])
             .test_and_snapshot();
     }
 }
