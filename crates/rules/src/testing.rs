@@ -270,7 +270,7 @@ impl Tester {
             snapshot.push_str(&render_findings(&report, of_code(&report, code)));
         }
         assert!(
-            !offers_fixes || !(self.fixes.is_empty() && self.round_trips.is_empty()),
+            !(offers_fixes && self.fixes.is_empty() && self.round_trips.is_empty()),
             "{code}: its fail cases offer fixes: state what they do with `expect_fix` or \
              `fix_round_trip`"
         );

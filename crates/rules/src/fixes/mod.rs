@@ -134,9 +134,9 @@ pub(crate) fn set_flag_value(
     flag: &Flag,
     value: &str,
 ) -> Option<Edits> {
-    let file = written_file(flag)?;
-    let edits = editor(inventory, process, file)?.set_value(flag, value)?;
-    Some(Edits::new(file, edits))
+    edit_flag(inventory, process, flag, |editor| {
+        editor.set_value(flag, value)
+    })
 }
 
 /// Appends `suffix` to `flag`'s written value (`,NodeRestriction` to a plugin list).
@@ -146,8 +146,20 @@ pub(crate) fn append_to_flag_value(
     flag: &Flag,
     suffix: &str,
 ) -> Option<Edits> {
+    edit_flag(inventory, process, flag, |editor| {
+        editor.append(flag, suffix)
+    })
+}
+
+/// The edits `edit` makes with the editor of the file every word of `flag` is written in.
+fn edit_flag(
+    inventory: &Inventory,
+    process: &Process,
+    flag: &Flag,
+    edit: impl FnOnce(&dyn ArgvEditor) -> Option<Vec<Edit>>,
+) -> Option<Edits> {
     let file = written_file(flag)?;
-    let edits = editor(inventory, process, file)?.append(flag, suffix)?;
+    let edits = edit(editor(inventory, process, file)?.as_ref())?;
     Some(Edits::new(file, edits))
 }
 
