@@ -1055,6 +1055,8 @@ fn node_report_problems(root: &Path, files: &[(String, Written)], report: &Repor
                     || f.split(' ').any(|word| {
                         word == under || word.split(['.', ',', '=']).any(|p| p == under)
                     })
+                    // An item of a list value whose words a quoted variable joined with blanks.
+                    || f.split(',').any(|item| item == under)
             };
             if !under.is_empty() && !fragments(&finding.message).any(names) {
                 problems.push(format!(
@@ -1063,25 +1065,40 @@ fn node_report_problems(root: &Path, files: &[(String, Written)], report: &Repor
                 ));
             }
         }
-        for edit in finding.fix.iter().flat_map(|fix| &fix.edits) {
-            let e = edit.span;
-            if e.start > e.end
-                || e.end > text.len()
-                || !text.is_char_boundary(e.start)
-                || !text.is_char_boundary(e.end)
-            {
-                problems.push(format!("fix edit {e:?} outside its file: {}", at()));
-            } else if !written
-                .lines
-                .iter()
-                .any(|l| l.start <= e.start && e.end <= l.end)
-            {
+        // A fix edits its own file, which is not always the finding's: a flag reported where
+        // the command line is assembled is fixed in the environment file that holds it.
+        if let Some(fix) = &finding.fix {
+            let fix_path = report.file(fix.file).path();
+            let Some((_, written)) = files.iter().find(|(p, _)| root.join(p) == fix_path) else {
                 problems.push(format!(
-                    "fix edit {e:?} ({:?} -> {:?}) not within a line of its file holding words: {}",
-                    &text[e.range()],
-                    edit.replacement,
+                    "fix in a file the generator did not write: {}: {}",
+                    fix_path.display(),
                     at()
                 ));
+                continue;
+            };
+            let text = written.text.as_str();
+            for edit in &fix.edits {
+                let e = edit.span;
+                if e.start > e.end
+                    || e.end > text.len()
+                    || !text.is_char_boundary(e.start)
+                    || !text.is_char_boundary(e.end)
+                {
+                    problems.push(format!("fix edit {e:?} outside its file: {}", at()));
+                } else if !written
+                    .lines
+                    .iter()
+                    .any(|l| l.start <= e.start && e.end <= l.end)
+                {
+                    problems.push(format!(
+                        "fix edit {e:?} ({:?} -> {:?}) not within a line of {} holding words: {}",
+                        &text[e.range()],
+                        edit.replacement,
+                        fix_path.display(),
+                        at()
+                    ));
+                }
             }
         }
     }
@@ -1116,12 +1133,11 @@ proptest! {
             problems.push("the same node gave different findings".to_owned());
         }
 
-        // Each fix, applied to its finding's file, removes that finding and keeps every
-        // component.
+        // Each fix, applied to its own file, removes that finding and keeps every component.
         for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
             let fix = finding.fix.as_ref().unwrap();
-            let path = report.file(finding.file).path().to_path_buf();
-            let mut fixed = report.file(finding.file).text().to_owned();
+            let path = report.file(fix.file).path().to_path_buf();
+            let mut fixed = report.file(fix.file).text().to_owned();
             let mut edits = fix.edits.clone();
             edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
             if edits.iter().any(|e| fixed.get(e.span.range()).is_none()) {
