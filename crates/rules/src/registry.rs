@@ -1,72 +1,52 @@
 //! Every rule, section by section, and lookup by code or name.
 //!
 //! A rule is registered in its section's `mod.rs` (`RULES`, in code order); a section is one
-//! variant of [`Section`] and one row of its table here.
+//! line of the `sections!` invocation in `lib.rs`.
 
 use crate::rule::{Meta, Registered, Rule};
-use crate::{api_server, dashboard, etcd, general, kubelet};
 
-/// The seed document's section a rule belongs to, from its code's prefix.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Section {
-    ApiServer,
-    Kubelet,
-    Etcd,
-    Dashboard,
-    General,
+/// Declares the catalog's sections, one line each, in the seed document's order: the section's
+/// module (`crates/rules/src/<module>/mod.rs`, whose `RULES` lists its rules in code order),
+/// its [`Section`] variant, the letters after the `K` of its codes, its name in output and its
+/// heading. Adding a section is one line in `lib.rs` and its module.
+macro_rules! sections {
+    ($($module:ident: $variant:ident, $prefix:literal, $name:literal, $title:literal;)+) => {
+        $(mod $module;)+
+
+        /// The seed document's section a rule belongs to, from its code's prefix.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        pub enum Section {
+            $($variant,)+
+        }
+
+        /// Every section, in the order of [`Section`]'s variants.
+        static SECTIONS: &[$crate::registry::SectionEntry] = &[
+            $($crate::registry::SectionEntry {
+                section: Section::$variant,
+                prefix: $prefix,
+                name: $name,
+                title: $title,
+                rules: $module::RULES,
+            },)+
+        ];
+    };
 }
+pub(crate) use sections;
+
+use crate::{SECTIONS, Section};
 
 /// What the catalog knows of one section.
 #[derive(Debug)]
-struct SectionEntry {
-    section: Section,
+pub(crate) struct SectionEntry {
+    pub(crate) section: Section,
     /// The letters after the `K` of its codes: `API` in `KAPI001`.
-    prefix: &'static str,
+    pub(crate) prefix: &'static str,
     /// As output names it; with `_` for `-`, its module's name.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// The seed document's heading.
-    title: &'static str,
-    rules: &'static [Registered],
+    pub(crate) title: &'static str,
+    pub(crate) rules: &'static [Registered],
 }
-
-/// Every section, in the seed document's order (the order of [`Section`]'s variants).
-static SECTIONS: [SectionEntry; 5] = [
-    SectionEntry {
-        section: Section::ApiServer,
-        prefix: "API",
-        name: "api-server",
-        title: "API Server",
-        rules: api_server::RULES,
-    },
-    SectionEntry {
-        section: Section::Kubelet,
-        prefix: "LET",
-        name: "kubelet",
-        title: "Kubelet",
-        rules: kubelet::RULES,
-    },
-    SectionEntry {
-        section: Section::Etcd,
-        prefix: "ETC",
-        name: "etcd",
-        title: "etcd",
-        rules: etcd::RULES,
-    },
-    SectionEntry {
-        section: Section::Dashboard,
-        prefix: "DSH",
-        name: "dashboard",
-        title: "Dashboard",
-        rules: dashboard::RULES,
-    },
-    SectionEntry {
-        section: Section::General,
-        prefix: "GEN",
-        name: "general",
-        title: "General",
-        rules: general::RULES,
-    },
-];
 
 impl Section {
     /// The section of a code (`KAPI001` -> `ApiServer`).

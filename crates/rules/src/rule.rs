@@ -5,8 +5,8 @@ use std::fmt;
 
 use kubeharden_core::{Component, Inventory};
 
+use crate::Section;
 use crate::finding::Findings;
-use crate::registry::Section;
 
 /// What kind of problem a rule finds; decides its default severity.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]

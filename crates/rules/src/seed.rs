@@ -1,7 +1,7 @@
 //! The recommendations of the secure-configuration seed document, and the rules enforcing
 //! each. `docs/rules/README.md` prints this table; a registry test checks every code exists.
 
-use crate::registry::Section;
+use crate::Section;
 
 /// How the seed document marks a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
