@@ -8,8 +8,9 @@
 //! that exist (it walks directories and follows references on disk), so each path in use is an
 //! empty file under one per-process root, created or removed only when the set of paths
 //! changes. Beyond "no panic, no abort, no hang", it checks what every caller relies on: each
-//! finding's span and fix edits lie inside the finding's OWN file (the one `Report::file`
-//! gives for `finding.file`) on character boundaries, a finding in a systemd unit or an
+//! finding's span lies inside the finding's OWN file (the one `Report::file` gives for
+//! `finding.file`) and each fix edit inside the fix's own file (`fix.file`), on character
+//! boundaries, a finding in a systemd unit or an
 //! environment file never points at a comment line, and the same input gives the same
 //! findings.
 #![no_main]
@@ -161,14 +162,20 @@ fuzz_target!(|data: &[u8]| {
             file.path().display()
         );
         if let Some(fix) = &finding.fix {
+            // A fix edits its own file, which is not always the finding's (a flag reported at
+            // a drop-in's `ExecStart=` may be fixed in the environment file that holds it).
+            let fixed = report.file(fix.file);
+            let fixed_text = fixed.text();
             for edit in &fix.edits {
                 let e = edit.span;
                 assert!(
-                    e.start <= e.end && e.end <= text.len(),
-                    "fix edit outside its finding's file {}: {fix:?}",
-                    file.path().display()
+                    e.start <= e.end && e.end <= fixed_text.len(),
+                    "fix edit outside its own file {}: {fix:?}",
+                    fixed.path().display()
                 );
-                assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+                assert!(
+                    fixed_text.is_char_boundary(e.start) && fixed_text.is_char_boundary(e.end)
+                );
             }
         }
     }

@@ -259,6 +259,28 @@ mod tests {
         }
     }
 
+    /// Rules report at the locations of the values they read: no rule derives a location
+    /// (`Location::within` is for fix edits, `Inventory::locate` for text-scanning passes), so
+    /// a value from an environment file cannot be reported in the unit that loads it.
+    #[test]
+    fn rules_never_derive_a_location() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for entry in SECTIONS {
+            let dir = src.join(entry.name.replace('-', "_"));
+            for file in std::fs::read_dir(&dir).expect("section directory") {
+                let path = file.expect("readable").path();
+                let text = std::fs::read_to_string(&path).expect("rule source");
+                for door in [".within(", ".locate("] {
+                    assert!(
+                        !text.contains(door),
+                        "{}: `{door}` in a rule: report at a located value instead",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn seed_recommendations_name_real_rules() {
         for item in SEED {
