@@ -11,7 +11,7 @@ use kubeharden_rules::{
 
 use super::fix;
 use crate::args::{Check, ColorChoice, FailOn};
-use crate::output;
+use crate::output::{self, safe};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 
 /// The name standard input is linted as without `--stdin-filename`.
@@ -62,7 +62,7 @@ pub fn run(check: &Check) -> u8 {
                  pass the files or directories to check, or --root DIR for a node's file system mounted elsewhere",
                 NODE_LOCATIONS.join(", "),
                 UNIT_DIRECTORIES.join(", "),
-                root = root.display(),
+                root = safe::path(&root),
             );
             return EXIT_TROUBLE;
         }
@@ -125,7 +125,7 @@ pub fn run(check: &Check) -> u8 {
     let mut stderr = std::io::stderr().lock();
     if check.verbose {
         for (path, _) in report.skipped() {
-            let _ = writeln!(stderr, "kubeharden: skipped template {}", path.display());
+            let _ = writeln!(stderr, "kubeharden: skipped template {}", safe::path(path));
         }
     }
     if trouble {
@@ -141,8 +141,8 @@ fn print_read_errors(report: &Report) {
         let _ = writeln!(
             stderr,
             "kubeharden: cannot read {}: {}",
-            error.path.display(),
-            error.message
+            safe::path(&error.path),
+            safe::escape(&error.message)
         );
     }
 }
@@ -201,7 +201,7 @@ fn read_config(path: &Path) -> Result<Settings, u8> {
             let _ = writeln!(
                 std::io::stderr(),
                 "kubeharden: cannot read config file {}: {error}",
-                path.display()
+                safe::path(path)
             );
             return Err(EXIT_TROUBLE);
         }

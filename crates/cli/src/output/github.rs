@@ -2,11 +2,13 @@
 //!
 //! `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=CODE (name)::message`, with
 //! `::warning` for warnings. GitHub's escaping: `%`, `\r` and `\n` everywhere, and also `:` and
-//! `,` in property values.
+//! `,` in property values. Control and bidi characters are shown escaped (`super::safe`).
 
 use std::io::{self, Write};
 
 use kubeharden_rules::{Report, Severity};
+
+use super::safe;
 
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     for finding in &report.findings {
@@ -25,13 +27,13 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&file.path().display().to_string()),
+            property(&safe::path(file.path())),
             start.line,
             start.column,
             end.line,
             end.column,
             property(&format!("{} ({})", finding.code, finding.name)),
-            data(&message),
+            data(&safe::escape_lines(&message)),
         )?;
     }
     Ok(())

@@ -33,8 +33,14 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
         .with_links(false)
 }
 
-/// One finding as miette renders it.
+/// One finding as miette renders it, control characters of the file, its path and the
+/// finding's words shown escaped (`super::safe`).
 pub fn render(handler: &GraphicalReportHandler, file: &SourceFile, finding: &Finding) -> String {
+    let escaped = super::safe::displayable(file, finding);
+    let (file, finding) = match &escaped {
+        Some((file, finding)) => (file, finding),
+        None => (file, finding),
+    };
     let diagnostic = FindingDiagnostic::new(file, finding);
     let mut rendered = String::new();
     if handler.render_report(&mut rendered, &diagnostic).is_err() {

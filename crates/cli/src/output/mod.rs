@@ -4,6 +4,7 @@ mod compact;
 mod github;
 mod human;
 mod json;
+pub mod safe;
 mod sarif;
 mod statistics;
 
