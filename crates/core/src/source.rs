@@ -216,7 +216,7 @@ pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
 pub enum DecodeErrorKind {
     /// The file is larger than [`MAX_FILE_SIZE`].
     #[error("file is {size} bytes, larger than the {} MiB limit", MAX_FILE_SIZE / (1024 * 1024))]
-    TooLarge { size: usize },
+    TooLarge { size: u64 },
     /// The bytes are not UTF-8.
     #[error("invalid UTF-8")]
     InvalidUtf8,
@@ -283,6 +283,20 @@ impl SourceFile {
     /// # Errors
     /// [`DecodeError`] for files over [`MAX_FILE_SIZE`] or not in UTF-8.
     pub fn decode(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Result<Self, Box<DecodeError>> {
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        Self::decode_sized(path, bytes, size)
+    }
+
+    /// [`SourceFile::decode`] for bytes read only up to just past the limit: `size` is the
+    /// file's real size, which the size-limit error states.
+    ///
+    /// # Errors
+    /// [`DecodeError`] for files over [`MAX_FILE_SIZE`] or not in UTF-8.
+    pub fn decode_sized(
+        path: impl Into<PathBuf>,
+        bytes: Vec<u8>,
+        size: u64,
+    ) -> Result<Self, Box<DecodeError>> {
         let path = path.into();
         if bytes.len() > MAX_FILE_SIZE {
             // Keep only the first line for display: the rest is never read.
@@ -291,7 +305,9 @@ impl SourceFile {
             let file = SourceFile::new(path, String::from_utf8_lossy(head).into_owned());
             return Err(Box::new(DecodeError {
                 file,
-                kind: DecodeErrorKind::TooLarge { size: bytes.len() },
+                kind: DecodeErrorKind::TooLarge {
+                    size: size.max(u64::try_from(bytes.len()).unwrap_or(u64::MAX)),
+                },
                 span: Span::at(0),
             }));
         }

@@ -13,7 +13,7 @@ use kubeharden_core::inventory::{
     FileKind, NODE_LOCATIONS, Reference, ReferenceKind, UNIT_DIRECTORIES, UNIT_NAMES,
 };
 use kubeharden_core::source::MAX_FILE_SIZE;
-use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions};
+use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions, SourceFile};
 use walkdir::WalkDir;
 
 use crate::settings::Settings;
@@ -155,11 +155,19 @@ impl<'a> Loader<'a> {
     /// Reads a file of the kind its path says.
     fn read(&mut self, path: &Path) {
         match self.bytes(path) {
-            Ok(bytes) => {
-                self.builder.add_bytes(path, bytes);
-            }
+            Ok((bytes, size)) => self.add(path, bytes, size, None),
             Err(error) => self.read_error(path, &error),
         }
+    }
+
+    /// Adds a file's bytes (`size` is its real size) as `kind`, or the kind its path says.
+    fn add(&mut self, path: &Path, bytes: Vec<u8>, size: u64, kind: Option<FileKind>) {
+        match (SourceFile::decode_sized(path, bytes, size), kind) {
+            (Ok(file), Some(kind)) => self.builder.add_file_as(file, kind),
+            (Ok(file), None) => self.builder.add_file(file),
+            (Err(error), Some(kind)) => self.builder.add_undecodable_as(*error, kind),
+            (Err(error), None) => self.builder.add_undecodable(*error),
+        };
     }
 
     /// Reads a file a configuration names as `kind`; a missing one is simply absent (systemd
@@ -169,9 +177,7 @@ impl<'a> Loader<'a> {
             return;
         }
         match self.bytes(path) {
-            Ok(bytes) => {
-                self.builder.add_bytes_as(path, bytes, kind);
-            }
+            Ok((bytes, size)) => self.add(path, bytes, size, Some(kind)),
             Err(error) => self.read_error(path, &error),
         }
     }
@@ -183,17 +189,24 @@ impl<'a> Loader<'a> {
         });
     }
 
-    /// A file's bytes, or the text given for it. Reads at most one byte past the size limit,
-    /// so a huge file costs nothing to refuse.
-    fn bytes(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+    /// A file's bytes, or the text given for it, and its size. Reads at most one byte past the
+    /// size limit, so a huge file costs nothing to refuse; its size then comes from its
+    /// metadata, for the message.
+    fn bytes(&self, path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
         if let Some(text) = self.texts.get(path) {
-            return Ok(text.as_bytes().to_vec());
+            let size = u64::try_from(text.len()).unwrap_or(u64::MAX);
+            return Ok((text.as_bytes().to_vec(), size));
         }
         let file = File::open(path)?;
         let mut bytes = Vec::new();
-        file.take(MAX_FILE_SIZE as u64 + 1)
+        (&file)
+            .take(MAX_FILE_SIZE as u64 + 1)
             .read_to_end(&mut bytes)?;
-        Ok(bytes)
+        let mut size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if bytes.len() > MAX_FILE_SIZE {
+            size = file.metadata().map_or(size, |m| m.len());
+        }
+        Ok((bytes, size))
     }
 
     /// Reads the files the configuration names from under `root` (a kubelet's `--config`, a

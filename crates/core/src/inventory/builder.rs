@@ -95,7 +95,8 @@ impl InventoryBuilder {
         self.add_undecodable_as(error, kind)
     }
 
-    fn add_undecodable_as(&mut self, error: DecodeError, kind: FileKind) -> FileId {
+    /// Records a file that is not UTF-8 or too large, read as `kind`.
+    pub fn add_undecodable_as(&mut self, error: DecodeError, kind: FileKind) -> FileId {
         let id = self.push_file(error.file, kind);
         self.inventory.problems.push(InputProblem {
             location: Location::new(id, error.span),

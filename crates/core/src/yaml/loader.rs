@@ -53,7 +53,10 @@ impl fmt::Display for LoadErrorKind {
                 "aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)"
             ),
             Self::RecursiveAlias => f.write_str("alias refers to the node that contains it"),
-            Self::TooLarge { size } => DecodeErrorKind::TooLarge { size: *size }.fmt(f),
+            Self::TooLarge { size } => DecodeErrorKind::TooLarge {
+                size: u64::try_from(*size).unwrap_or(u64::MAX),
+            }
+            .fmt(f),
         }
     }
 }

@@ -105,7 +105,9 @@ fn load_error_text(kind: &LoadErrorKind) -> (String, &'static str, &'static str)
             "write the data out without deep nesting or alias chains",
         ),
         LoadErrorKind::TooLarge { size } => {
-            decode_error_text(&DecodeErrorKind::TooLarge { size: *size })
+            decode_error_text(&DecodeErrorKind::TooLarge {
+                size: u64::try_from(*size).unwrap_or(u64::MAX),
+            })
         }
     }
 }
