@@ -81,6 +81,11 @@ pub struct Check {
     #[arg(long)]
     pub exit_zero: bool,
 
+    /// Exit 0 when there is nothing to lint (no file in the PATHs is one kubeharden reads),
+    /// instead of 2.
+    #[arg(long)]
+    pub allow_empty: bool,
+
     /// Judge every component as this Kubernetes version (`1.30`), whatever its image says.
     #[arg(long, value_name = "X.Y", value_parser = parse_version)]
     pub kubernetes_version: Option<KubeVersion>,
@@ -131,7 +136,8 @@ pub struct Check {
     #[arg(long)]
     pub statistics: bool,
 
-    /// Also list the files skipped as templates.
+    /// Also list the files skipped as templates, and the components not evaluated because a
+    /// file that decides their settings was not read.
     #[arg(short, long)]
     pub verbose: bool,
 

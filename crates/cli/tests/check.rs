@@ -210,3 +210,56 @@ fn empty_root_says_nothing_was_found() {
     );
     assert!(stderr.contains("--root DIR"), "{stderr}");
 }
+
+/// A run that read no file has checked nothing: it never says "no problems", and exits 2
+/// unless `--allow-empty`.
+#[test]
+fn nothing_to_lint_says_so_and_exits_two() {
+    let dir = tree(&[("notes.txt", GOOD.as_bytes()), ("empty/.keep", b"")]);
+    for path in [".", "empty"] {
+        let output = kubeharden(dir.path(), &["check", path]);
+        assert_eq!(output.status.code(), Some(2), "{path}");
+        assert_eq!(stdout(&output), "No file was linted.\n", "{path}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr,
+            format!(
+                "kubeharden: nothing to lint: no file in {path} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, *.env); --allow-empty makes this exit 0\n"
+            )
+        );
+    }
+    let output = kubeharden(dir.path(), &["check", "--allow-empty", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "No file was linted.\n");
+    // A missing path says so, once, and exits 2 even with --allow-empty.
+    let output = kubeharden(dir.path(), &["check", "--allow-empty", "missing.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "No file was linted.\n");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("kubeharden: cannot read missing.yaml: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// A kubelet whose flags come from an environment file that is not among the files linted is
+/// counted as not evaluated, and `--verbose` says what was not read.
+#[test]
+fn components_not_evaluated_are_counted_and_listed_with_verbose() {
+    let dir = tree(&[(
+        "kubelet.service.d/10-kubeadm.conf",
+        b"[Service]\nEnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env\nExecStart=\nExecStart=/usr/bin/kubelet $KUBELET_KUBEADM_ARGS\n",
+    )]);
+    let output = kubeharden(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "No problems found in 1 file; 1 component not evaluated (a file that decides its settings was not read: `--verbose` lists it).\n"
+    );
+    let output = kubeharden(dir.path(), &["check", "--verbose", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "kubeharden: not evaluated: kubelet at ./kubelet.service.d/10-kubeadm.conf:4:1: not read: EnvironmentFile=/var/lib/kubelet/kubeadm-flags.env\n"
+    );
+}

@@ -127,8 +127,38 @@ pub fn run(check: &Check) -> u8 {
         for (path, _) in report.skipped() {
             let _ = writeln!(stderr, "kubeharden: skipped template {}", safe::path(path));
         }
+        for missing in report.inventory().not_evaluated() {
+            let file = report.file(missing.location.file());
+            let at = file.line_col(missing.location.span().start);
+            let _ = writeln!(
+                stderr,
+                "kubeharden: not evaluated: {} at {}:{at}: not read: {}",
+                missing.component.name(),
+                safe::path(file.path()),
+                safe::escape(&missing.unread.join(", "))
+            );
+        }
     }
-    if trouble {
+    let empty = report.files().next().is_none();
+    // A missing or unreadable path has said so already.
+    if empty && !stdin && report.read_errors.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "kubeharden: nothing to lint: no file in {} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, *.env){}",
+            check
+                .paths
+                .iter()
+                .map(|p| safe::path(p))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if check.allow_empty {
+                ""
+            } else {
+                "; --allow-empty makes this exit 0"
+            }
+        );
+    }
+    if trouble || (empty && !stdin && !check.allow_empty) {
         EXIT_TROUBLE
     } else {
         exit_code(check, &report)

@@ -58,12 +58,29 @@ fn write_summary(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let warnings = report.findings.len() - errors;
     let files = report.files().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    // A run that read nothing has checked nothing: it never says "no problems".
+    if files == 0 {
+        return writeln!(out, "No file was linted.");
+    }
+    let not_evaluated = match report.inventory().not_evaluated().len() {
+        0 => String::new(),
+        n => format!(
+            "; {} not evaluated (a file that decides {} settings was not read: `--verbose` lists {})",
+            plural(n, "component"),
+            if n == 1 { "its" } else { "their" },
+            if n == 1 { "it" } else { "them" }
+        ),
+    };
     if report.findings.is_empty() {
-        writeln!(out, "No problems found in {}.", plural(files, "file"))
+        writeln!(
+            out,
+            "No problems found in {}{not_evaluated}.",
+            plural(files, "file")
+        )
     } else {
         writeln!(
             out,
-            "Found {} and {} in {}.",
+            "Found {} and {} in {}{not_evaluated}.",
             plural(errors, "error"),
             plural(warnings, "warning"),
             plural(files, "file")

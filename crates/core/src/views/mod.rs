@@ -55,6 +55,60 @@ impl Inventory {
     pub fn kubelets(&self) -> Vec<Kubelet<'_>> {
         Kubelet::all(self)
     }
+
+    /// Components whose settings could not all be judged because a file that decides them was
+    /// not among the files read: a command line that expands a variable from an unread
+    /// environment file (not judged at all), or a kubelet whose `--config` file was not read
+    /// (the settings that file decides are not judged).
+    #[must_use]
+    pub fn not_evaluated(&self) -> Vec<NotEvaluated> {
+        let mut found: Vec<NotEvaluated> = self
+            .processes()
+            .iter()
+            .filter(|p| !p.is_complete())
+            .filter_map(|p| {
+                Some(NotEvaluated {
+                    component: p.component?,
+                    location: p.missing_anchor(),
+                    unread: p.unresolved.iter().map(|u| u.value.clone()).collect(),
+                })
+            })
+            .collect();
+        for kubelet in self.kubelets() {
+            let Some(process) = kubelet.sources.command_line else {
+                continue;
+            };
+            let config = kubelet
+                .config_flag()
+                .filter(|_| kubelet.sources.config.is_none());
+            if let Some(config) = config {
+                let unread = format!("--config {}", config.value);
+                match found
+                    .iter_mut()
+                    .find(|n| n.location == process.missing_anchor())
+                {
+                    Some(entry) => entry.unread.push(unread),
+                    None => found.push(NotEvaluated {
+                        component: Component::Kubelet,
+                        location: process.missing_anchor(),
+                        unread: vec![unread],
+                    }),
+                }
+            }
+        }
+        found
+    }
+}
+
+/// A component kubeharden could not fully judge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotEvaluated {
+    pub component: Component,
+    /// Where its command line is.
+    pub location: Location,
+    /// What decides its settings and was not read: `EnvironmentFile=/etc/kubernetes/apiserver.env`,
+    /// `--config /var/lib/kubelet/config.yaml`.
+    pub unread: Vec<String>,
 }
 
 /// Which Kubernetes version a component is judged as, and why.
