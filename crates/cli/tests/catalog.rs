@@ -104,3 +104,30 @@ fn explain_unknown_code_suggests_and_exits_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&output.stderr).contains("did you mean"));
 }
+
+/// No placeholder host anywhere in what the project ships: documentation, examples, fixtures
+/// and sources point at nothing that does not exist.
+#[test]
+fn no_placeholder_links_in_the_repository() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy();
+            if name.starts_with('.') && name != ".ci" || name == "target" {
+                continue;
+            }
+            if path.is_dir() {
+                visit(&path, found);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                // This test names the host it looks for.
+                if text.contains(concat!("example", ".invalid")) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut found = Vec::new();
+    visit(&root, &mut found);
+    assert!(found.is_empty(), "placeholder links in {found:?}");
+}

@@ -12,7 +12,8 @@ use crate::rule::Severity;
 
 /// A finding with its file, as a [`miette::Diagnostic`]: the label sits on the finding's
 /// span, `help` says what to write (then the fix, if any: `fix (safe): ...`), the note gives
-/// provenance and version, and the URL is the rule's page under `docs/rules/`.
+/// provenance and version, and a last line names the command that explains the rule
+/// (`kubeharden explain CODE`: an installed binary has no `docs/` to point at).
 pub struct FindingDiagnostic<'a> {
     file: &'a SourceFile,
     finding: &'a Finding,
@@ -68,23 +69,17 @@ impl Diagnostic for FindingDiagnostic<'_> {
             .note
             .as_ref()
             .map(|note| format!("note: {note}"));
+        let explain = format!("docs: `kubeharden explain {}`", self.finding.code);
         let lines: Vec<&str> = [
             self.finding.help.as_deref(),
             fix.as_deref(),
             note.as_deref(),
+            Some(explain.as_str()),
         ]
         .into_iter()
         .flatten()
         .collect();
-        if lines.is_empty() {
-            None
-        } else {
-            Some(Box::new(lines.join("\n")))
-        }
-    }
-
-    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("docs/rules/{}.md", self.finding.code)))
+        Some(Box::new(lines.join("\n")))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -56,6 +56,9 @@ struct JsonSpan {
 struct JsonFix<'a> {
     applicability: &'static str,
     title: &'a str,
+    /// The file the edits apply to: the finding's, or the one that holds the flag (an
+    /// environment file a unit loads).
+    file: String,
     edits: Vec<JsonEdit<'a>>,
 }
 
@@ -117,6 +120,7 @@ fn finding<'a>(report: &Report, finding: &'a Finding) -> JsonFinding<'a> {
         fix: finding.fix.as_ref().map(|fix| JsonFix {
             applicability: fix.applicability.as_str(),
             title: &fix.title,
+            file: report.file(fix.file).path().display().to_string(),
             edits: fix
                 .edits
                 .iter()

@@ -1,9 +1,10 @@
 //! SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers).
 //!
 //! - `tool.driver.rules`: every rule, from the same metadata as `kubeharden rules`: summary,
-//!   full documentation (`help.markdown`), default level, section and category as tags, and
-//!   `helpUri` — the rule's page, `docs/rules/CODE.md`, under the repository URL (SARIF wants
-//!   an absolute URI there; there is no base-id mechanism for it).
+//!   full documentation (`help.text` and `help.markdown`), default level, section and category
+//!   as tags, and — only when the build names the project's repository
+//!   (`KUBEHARDEN_REPOSITORY_URL` at build time) — `helpUri`, the rule's page under it (SARIF
+//!   wants an absolute URI there), and the driver's `informationUri`.
 //! - Results point at files by `artifactLocation.uri`: a relative path stays relative with
 //!   `uriBaseId: "%SRCROOT%"`, which `originalUriBaseIds` maps to the working directory (code
 //!   scanning maps it to the checkout); an absolute path is a `file://` URI.
@@ -26,16 +27,19 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let rules: Vec<Value> = metas
         .iter()
         .map(|meta| {
-            json!({
+            let mut rule = json!({
                 "id": meta.code,
                 "name": meta.name,
                 "shortDescription": {"text": meta.summary},
                 "fullDescription": {"text": meta.summary},
                 "help": {"text": docs::body(meta), "markdown": docs::body(meta)},
-                "helpUri": help_uri(meta.code),
                 "defaultConfiguration": {"level": level(meta.default_severity())},
                 "properties": {"tags": [meta.section().as_str(), meta.category.as_str()]},
-            })
+            });
+            if let Some(uri) = help_uri(meta.code) {
+                rule["helpUri"] = json!(uri);
+            }
+            rule
         })
         .collect();
     let results: Vec<Value> = report
@@ -61,12 +65,14 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 }],
             });
             if let Some(fix) = &finding.fix {
+                // The file the fix edits, which is not always the finding's.
+                let fixed = report.file(fix.file);
                 result["fixes"] = json!([{
                     "description": {"text": fix.title},
                     "artifactChanges": [{
-                        "artifactLocation": artifact(file.path()),
+                        "artifactLocation": artifact(fixed.path()),
                         "replacements": fix.edits.iter().map(|edit| {
-                            let mut replacement = json!({"deletedRegion": region(file, edit.span)});
+                            let mut replacement = json!({"deletedRegion": region(fixed, edit.span)});
                             if !edit.replacement.is_empty() {
                                 replacement["insertedContent"] = json!({"text": edit.replacement});
                             }
@@ -94,7 +100,6 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             "driver": {
                 "name": "kubeharden",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }
         },
@@ -105,6 +110,9 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
+    if let Some(repository) = REPOSITORY {
+        run["tool"]["driver"]["informationUri"] = json!(repository);
+    }
     if let Some(cwd) = std::env::current_dir().ok().and_then(|d| file_uri(&d)) {
         run["originalUriBaseIds"] = json!({SRCROOT: {"uri": format!("{cwd}/")}});
     }
@@ -117,11 +125,14 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(out)
 }
 
-fn help_uri(code: &str) -> String {
-    format!(
-        "{}/blob/main/docs/rules/{code}.md",
-        env!("CARGO_PKG_REPOSITORY")
-    )
+/// The project's repository, when the build names one: no link is better than a dead one.
+const REPOSITORY: Option<&str> = match option_env!("KUBEHARDEN_REPOSITORY_URL") {
+    Some(url) if !url.is_empty() => Some(url),
+    _ => None,
+};
+
+fn help_uri(code: &str) -> Option<String> {
+    REPOSITORY.map(|repository| format!("{repository}/blob/main/docs/rules/{code}.md"))
 }
 
 fn level(severity: Severity) -> &'static str {
