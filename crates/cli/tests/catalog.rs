@@ -131,3 +131,30 @@ fn no_placeholder_links_in_the_repository() {
     visit(&root, &mut found);
     assert!(found.is_empty(), "placeholder links in {found:?}");
 }
+
+/// README's set-up section holds exactly two commands: one that runs the real binary on the
+/// bundled fixtures, one that runs the tests.
+#[test]
+fn readme_has_two_set_up_commands() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
+    )
+    .unwrap();
+    let set_up = readme
+        .split("## Set up")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    let commands: Vec<&str> = set_up
+        .split("```sh\n")
+        .skip(1)
+        .map(|block| block.split("```").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "cargo run -p kubeharden --release -- check --root fixtures/nodes/kubeadm-v1.30 --fail-on error",
+            "cargo test --workspace --locked",
+        ]
+    );
+}
