@@ -129,7 +129,7 @@ fn edits_outside_the_text_or_inside_a_character_are_refused() {
 }
 
 /// Lints `paths`, with the fixed texts in place: what `check --fix` does.
-fn plan_for(paths: &[PathBuf], edit: impl Fn(&mut Vec<Finding>)) -> kubeharden_rules::apply::Plan {
+fn plan_for(paths: &[PathBuf], edit: impl Fn(&mut Vec<Finding>)) -> Plan {
     let linter = Linter::new(Settings::default());
     let mut report = linter.lint_paths(paths);
     edit(&mut report.findings);
@@ -454,9 +454,7 @@ fn each_fix_applies_to_its_own_file_across_an_etcd_pod_and_its_config_file() {
         "{:?}",
         report.findings
     );
-    let count = |r: &kubeharden_rules::Report, code: &str| {
-        r.findings.iter().filter(|f| f.code == code).count()
-    };
+    let count = |r: &Report, code: &str| r.findings.iter().filter(|f| f.code == code).count();
     let mut problems = Vec::new();
     for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
         let fix = finding.fix.as_ref().unwrap();
