@@ -2,6 +2,7 @@
 //! must be left as they were. The engine itself is tested in crates/rules/tests/apply.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
@@ -153,6 +154,106 @@ fn fix_refuses_standard_input() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("standard input"));
+}
+
+/// A copy of fixtures/legacy-v1.18 in `legacy/` of a temporary directory: flags that fixes
+/// add at the same place, which one round of non-overlapping edits cannot all add.
+fn legacy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/legacy-v1.18");
+    std::fs::create_dir(dir.path().join("legacy")).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("legacy").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// The files of `legacy/`, by name.
+fn texts(dir: &Path) -> BTreeMap<String, String> {
+    entries(&dir.join("legacy"))
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join("legacy").join(&name)).unwrap();
+            (name, text)
+        })
+        .collect()
+}
+
+/// The diff `--diff` shows for one file, from `before` to `after`.
+fn file_diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/legacy/{name}"), &format!("b/legacy/{name}"))
+        .to_string()
+}
+
+/// The applicability of each fix left in `check --format json` output.
+fn fixes_left(json: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(json).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["fix"]["applicability"].as_str())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One `--fix` run applies the fixes round after round until none is left (legacy-v1.18
+/// took five runs with `--unsafe-fixes` when each run was one round): a second run changes
+/// nothing, and the `--diff` of the first run is the whole change, original to final.
+#[test]
+fn one_fix_run_leaves_nothing_to_fix() {
+    for unsafe_fixes in [false, true] {
+        let flags = |args: &[&'static str]| {
+            let mut all = if unsafe_fixes {
+                vec!["--unsafe-fixes"]
+            } else {
+                vec![]
+            };
+            all.extend_from_slice(args);
+            all
+        };
+        let dir = legacy();
+        let original = texts(dir.path());
+        let diff = kubeharden(dir.path(), &flags(&["--diff", "legacy"]));
+        assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
+        assert_eq!(texts(dir.path()), original);
+
+        let fix = kubeharden(dir.path(), &flags(&["--fix", "--format", "json", "legacy"]));
+        let err = stderr(&fix);
+        assert!(err.contains("kubeharden: fixed "), "{err}");
+        assert!(
+            !err.contains("not fixing") && !err.contains("rounds"),
+            "{err}"
+        );
+        let left = fixes_left(&stdout(&fix));
+        if unsafe_fixes {
+            assert!(left.is_empty(), "{left:?}");
+        } else {
+            assert!(left.iter().all(|a| a == "unsafe"), "{left:?}");
+        }
+        let fixed = texts(dir.path());
+        let whole: String = original
+            .iter()
+            .map(|(name, before)| file_diff(name, before, &fixed[name]))
+            .collect();
+        assert!(!whole.is_empty());
+        assert_eq!(stdout(&diff), whole, "unsafe fixes: {unsafe_fixes}");
+
+        let again = kubeharden(dir.path(), &flags(&["--diff", "legacy"]));
+        assert_eq!(stdout(&again), "", "unsafe fixes: {unsafe_fixes}");
+        assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+        let again = kubeharden(dir.path(), &flags(&["--fix", "legacy"]));
+        assert!(!stderr(&again).contains("fixed"), "{}", stderr(&again));
+        assert_eq!(texts(dir.path()), fixed);
+    }
 }
 
 fn is_root() -> bool {

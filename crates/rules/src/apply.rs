@@ -1,5 +1,5 @@
-//! Applying fixes: all edits of one file at once, no overlaps; checking the result;
-//! and writing it back without ever losing the original.
+//! Applying fixes: all edits of one file at once, no overlaps; checking the result; round
+//! after round until no fix is left; and writing it back without ever losing the original.
 //!
 //! ```
 //! use std::path::Path;
@@ -248,19 +248,27 @@ pub fn verify(outcome: &FixOutcome, fixed: &[&Finding], after: &[&Finding]) -> O
     None
 }
 
+/// Rounds of fixes [`plan_fixes`] is given by `check --fix`: enough for the fixes of one file
+/// that wait for each other (several flags added at the same place go in one per round), few
+/// enough to end fixes that undo each other.
+pub const MAX_ROUNDS: usize = 10;
+
 /// One file the fixes change, checked.
 #[derive(Debug)]
 pub struct Planned {
     pub path: PathBuf,
     pub original: String,
+    /// The text after the last round of fixes accepted for this file.
     pub new_text: String,
-    /// Findings the fixes cure.
+    /// Findings the fixes cure, over all rounds.
     pub fixed: usize,
 }
 
+/// The fixes of one file in one round.
 struct Candidate {
     path: PathBuf,
-    original: String,
+    /// The file's text before this round.
+    text: String,
     outcome: FixOutcome,
     fixed: Vec<Finding>,
 }
@@ -269,21 +277,74 @@ struct Candidate {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub files: Vec<Planned>,
-    /// Files left as they are, and why.
+    /// Files whose fixes were refused in some round, and why. Such a file is left as it was,
+    /// or, when it is also in `files`, as the rounds before the refusal left it.
     pub refused: Vec<(PathBuf, String)>,
+    /// Whether fixes were still left to apply after the last round allowed.
+    pub unsettled: bool,
 }
 
-/// What `check --fix` does before writing: applies the fixes of `report` file by file (see
-/// [`apply_fixes`]), then re-lints the run with the fixed texts in
-/// place of the originals (`relint`) and drops every file whose fixed text does not parse or
-/// still has a fixed finding, until what is left passes.
+/// What `check --fix` does before writing, round by round until nothing is left to fix (as
+/// `ruff --fix` does), at most `max_rounds` rounds: applies the fixes of the current texts
+/// file by file (see [`apply_fixes`]; a fix that overlaps another waits for the next round),
+/// then re-lints the run with the fixed texts in place of the originals (`relint`) and
+/// refuses every file whose fixed text does not parse or still has a fixed finding, until
+/// what is left passes. A refused file keeps the text of its last accepted round and is not
+/// fixed further.
 pub fn plan_fixes(
     report: &Report,
     unsafe_allowed: bool,
+    max_rounds: usize,
     relint: impl Fn(&HashMap<PathBuf, String>) -> Report,
 ) -> Plan {
+    let mut plan = Plan::default();
+    // The accepted texts of the files changed so far, and the lint of the run with them.
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let mut current: Option<Report> = None;
+    for round in 0..=max_rounds {
+        let candidates = candidates(current.as_ref().unwrap_or(report), unsafe_allowed, &plan);
+        if candidates.is_empty() {
+            break;
+        }
+        if round == max_rounds {
+            plan.unsettled = true;
+            break;
+        }
+        let Some((accepted, after)) = verify_round(candidates, &texts, &relint, &mut plan.refused)
+        else {
+            break;
+        };
+        for candidate in accepted {
+            let new_text = candidate.outcome.new_text;
+            texts.insert(candidate.path.clone(), new_text.clone());
+            match plan.files.iter_mut().find(|p| p.path == candidate.path) {
+                Some(planned) => {
+                    planned.new_text = new_text;
+                    planned.fixed += candidate.fixed.len();
+                }
+                None => plan.files.push(Planned {
+                    path: candidate.path,
+                    original: candidate.text,
+                    new_text,
+                    fixed: candidate.fixed.len(),
+                }),
+            }
+        }
+        current = Some(after);
+    }
+    // Fixes that undid each other leave nothing to write.
+    plan.files.retain(|p| p.new_text != p.original);
+    plan
+}
+
+/// The files of `report` whose fixes change them, applied; files refused earlier stay as
+/// they are.
+fn candidates(report: &Report, unsafe_allowed: bool, plan: &Plan) -> Vec<Candidate> {
     let mut candidates = Vec::new();
     for (id, file) in report.files() {
+        if plan.refused.iter().any(|(path, _)| path == file.path()) {
+            continue;
+        }
         // Fixes apply to their own file, which is not always the finding's.
         let findings: Vec<&Finding> = report
             .findings
@@ -304,19 +365,31 @@ pub fn plan_fixes(
             .collect();
         candidates.push(Candidate {
             path: file.path().to_path_buf(),
-            original: file.text().to_owned(),
+            text: file.text().to_owned(),
             outcome,
             fixed,
         });
     }
+    candidates
+}
 
-    let mut refused = Vec::new();
-    // Each round either accepts every candidate left or refuses at least one.
+/// Re-lints the run with the `accepted` texts and the candidates' fixed texts, moving every
+/// candidate [`verify`] rejects to `refused`, until the rest pass. Returns them with the lint
+/// of the run as they leave it; `None` when every candidate was refused.
+fn verify_round(
+    mut candidates: Vec<Candidate>,
+    accepted: &HashMap<PathBuf, String>,
+    relint: impl Fn(&HashMap<PathBuf, String>) -> Report,
+    refused: &mut Vec<(PathBuf, String)>,
+) -> Option<(Vec<Candidate>, Report)> {
+    // Each pass either accepts every candidate left or refuses at least one.
     while !candidates.is_empty() {
-        let texts: HashMap<PathBuf, String> = candidates
-            .iter()
-            .map(|c| (c.path.clone(), c.outcome.new_text.clone()))
-            .collect();
+        let mut texts = accepted.clone();
+        texts.extend(
+            candidates
+                .iter()
+                .map(|c| (c.path.clone(), c.outcome.new_text.clone())),
+        );
         let after = relint(&texts);
         let before = refused.len();
         candidates.retain(|candidate| {
@@ -338,21 +411,10 @@ pub fn plan_fixes(
             }
         });
         if refused.len() == before {
-            break;
+            return Some((candidates, after));
         }
     }
-    Plan {
-        files: candidates
-            .into_iter()
-            .map(|c| Planned {
-                path: c.path,
-                original: c.original,
-                fixed: c.fixed.len(),
-                new_text: c.outcome.new_text,
-            })
-            .collect(),
-        refused,
-    }
+    None
 }
 
 /// Why a fixed file was not written. The file is as it was in every case.

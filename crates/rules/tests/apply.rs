@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use kubeharden_core::Span;
 use kubeharden_rules::apply::{
-    SkipReason, WriteError, apply_fixes, plan_fixes, write_fixed, write_fixed_with,
+    MAX_ROUNDS, Plan, SkipReason, WriteError, apply_fixes, plan_fixes, write_fixed,
+    write_fixed_with,
 };
-use kubeharden_rules::{Applicability, Edit, Finding, Fix, Linter, Settings};
+use kubeharden_rules::{Applicability, Edit, Finding, Fix, Linter, Report, Settings};
 
 /// Two unused suppressions: KGEN007 findings with safe fixes.
 const SUPPRESSED: &str = "\
@@ -128,13 +129,16 @@ fn edits_outside_the_text_or_inside_a_character_are_refused() {
 }
 
 /// Lints `paths`, with the fixed texts in place: what `check --fix` does.
-fn plan_for(paths: &[PathBuf], edit: impl Fn(&mut Vec<Finding>)) -> kubeharden_rules::apply::Plan {
+fn plan_for(paths: &[PathBuf], edit: impl Fn(&mut Vec<Finding>)) -> Plan {
     let linter = Linter::new(Settings::default());
     let mut report = linter.lint_paths(paths);
     edit(&mut report.findings);
-    plan_fixes(&report, false, |texts: &HashMap<PathBuf, String>| {
-        linter.lint_paths_with_texts(paths, texts)
-    })
+    plan_fixes(
+        &report,
+        false,
+        MAX_ROUNDS,
+        |texts: &HashMap<PathBuf, String>| linter.lint_paths_with_texts(paths, texts),
+    )
 }
 
 #[test]
@@ -193,6 +197,74 @@ fn a_good_plan_is_the_fixed_text() {
     assert_eq!(plan.files[0].fixed, 2);
     assert_eq!(plan.files[0].original, SUPPRESSED);
     assert!(!plan.files[0].new_text.contains("kubeharden:"));
+}
+
+/// A file whose text the linter keeps (a ConfigMap's it would drop).
+const KUBELET: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
+
+/// Plans the fixes of `KUBELET` in a file of its own, where every lint finds (besides
+/// `KGEN001`, the only finding kept) one finding at the end of the file, whose safe fix appends
+/// `line(number of lines)`: fixes that never run out. (Codes alternate, so the finding reported
+/// after a fix is never the one it fixed.)
+fn plan_appending(max_rounds: usize, line: impl Fn(usize) -> String) -> (PathBuf, Plan) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cm.yaml");
+    std::fs::write(&path, KUBELET).unwrap();
+    let paths = [path.clone()];
+    let linter = Linter::new(Settings::default());
+    let template = findings(SUPPRESSED).remove(0);
+    let appending = |mut report: Report| {
+        let (id, file) = report.files().next().unwrap();
+        let end = file.text().len();
+        let lines = file.text().lines().count();
+        let mut finding = template.clone();
+        finding.code = if lines % 2 == 0 { "KTEST02" } else { "KTEST01" };
+        finding.file = id;
+        finding.span = Span::new(end, end);
+        finding.fix = Some(Fix {
+            title: "append a line".to_owned(),
+            applicability: Applicability::Safe,
+            file: id,
+            edits: vec![Edit {
+                span: Span::new(end, end),
+                replacement: line(lines),
+            }],
+        });
+        report.findings.retain(|f| f.code == "KGEN001");
+        report.findings.push(finding);
+        report
+    };
+    let report = appending(linter.lint_paths(&paths));
+    let plan = plan_fixes(&report, false, max_rounds, |texts| {
+        appending(linter.lint_paths_with_texts(&paths, texts))
+    });
+    (path, plan)
+}
+
+#[test]
+fn fixes_go_round_after_round_until_the_bound_and_say_so() {
+    let (_, plan) = plan_appending(3, |n| format!("# {n}\n"));
+    assert!(plan.unsettled, "{plan:?}");
+    assert!(plan.refused.is_empty(), "{plan:?}");
+    assert_eq!(plan.files.len(), 1);
+    assert_eq!(plan.files[0].original, KUBELET);
+    assert_eq!(plan.files[0].new_text, format!("{KUBELET}# 2\n# 3\n# 4\n"));
+    assert_eq!(plan.files[0].fixed, 3);
+}
+
+#[test]
+fn a_file_refused_in_a_later_round_keeps_the_rounds_before() {
+    // The second round's fix leaves an unclosed flow sequence.
+    let (path, plan) = plan_appending(MAX_ROUNDS, |n| {
+        if n == 2 { "# 2\n" } else { "b: [1, 2\n" }.to_owned()
+    });
+    assert!(!plan.unsettled, "{plan:?}");
+    assert_eq!(plan.files.len(), 1);
+    assert_eq!(plan.files[0].new_text, format!("{KUBELET}# 2\n"));
+    assert_eq!(plan.files[0].fixed, 1);
+    assert_eq!(plan.refused.len(), 1);
+    assert_eq!(plan.refused[0].0, path);
+    assert!(plan.refused[0].1.contains("would not parse"), "{plan:?}");
 }
 
 #[test]
@@ -300,9 +372,12 @@ fn a_fix_never_edits_one_file_at_another_file_s_offsets() {
         "{:?}",
         report.findings
     );
-    let plan = plan_fixes(&report, false, |texts: &HashMap<PathBuf, String>| {
-        linter.lint_node_with_texts(root, texts)
-    });
+    let plan = plan_fixes(
+        &report,
+        false,
+        MAX_ROUNDS,
+        |texts: &HashMap<PathBuf, String>| linter.lint_node_with_texts(root, texts),
+    );
     for planned in &plan.files {
         assert_eq!(
             normalized(&planned.new_text, false),
@@ -379,9 +454,7 @@ fn each_fix_applies_to_its_own_file_across_an_etcd_pod_and_its_config_file() {
         "{:?}",
         report.findings
     );
-    let count = |r: &kubeharden_rules::Report, code: &str| {
-        r.findings.iter().filter(|f| f.code == code).count()
-    };
+    let count = |r: &Report, code: &str| r.findings.iter().filter(|f| f.code == code).count();
     let mut problems = Vec::new();
     for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
         let fix = finding.fix.as_ref().unwrap();

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+use kubeharden_rules::apply;
 use kubeharden_rules::{
     CONFIG_FILE_NAME, ConfigError, Linter, NODE_LOCATIONS, Overrides, Report, Settings, Severity,
     UNIT_DIRECTORIES,
@@ -81,8 +82,8 @@ pub fn run(check: &Check) -> u8 {
                 linter.lint_paths_with_texts(&check.paths, texts)
             }
         };
-        let plan = kubeharden_rules::apply::plan_fixes(&report, check.unsafe_fixes, relint);
-        fix::report_refused(&plan);
+        let plan = apply::plan_fixes(&report, check.unsafe_fixes, apply::MAX_ROUNDS, relint);
+        fix::report_unfixed(&plan);
         if check.diff {
             let diffs: String = plan.files.iter().map(fix::diff).collect();
             if let Err(code) = super::print(&diffs) {

@@ -1,5 +1,6 @@
-//! `check --fix` and `check --diff`: which files a fix changes, checked by linting
-//! the fixed texts in the same run, then written or shown as a diff.
+//! `check --fix` and `check --diff`: which files the fixes change, round after round until
+//! none is left, checked by linting the fixed texts in the same run, then written or shown as
+//! a diff of the original against the final text.
 
 use std::io::Write;
 use std::path::Path;
@@ -23,14 +24,29 @@ fn display(path: &Path) -> String {
     shown.strip_prefix('/').unwrap_or(&shown).to_owned()
 }
 
-/// Tells the user which files are left as they are.
-pub fn report_refused(plan: &Plan) {
+/// Tells the user which files are left as they are, or as the rounds of fixes before a
+/// refused one left them, and whether fixes were still left after the last round.
+pub fn report_unfixed(plan: &Plan) {
     let mut stderr = std::io::stderr().lock();
     for (path, reason) in &plan.refused {
+        let further = if plan.files.iter().any(|p| &p.path == path) {
+            " further"
+        } else {
+            ""
+        };
         let _ = writeln!(
             stderr,
-            "kubeharden: not fixing {}: {reason}",
+            "kubeharden: not fixing {}{further}: {reason}",
             path.display()
+        );
+    }
+    if plan.unsettled {
+        let _ = writeln!(
+            stderr,
+            "kubeharden: fixes still left after {} rounds (do two fixes undo each other?); \
+             the files are as the first {} left them",
+            apply::MAX_ROUNDS,
+            apply::MAX_ROUNDS
         );
     }
 }
