@@ -7,6 +7,8 @@ use std::path::Path;
 
 use kubeharden_rules::apply::{self, Plan, Planned};
 
+use crate::output::safe;
+
 /// A unified diff of one planned file, headed `a/PATH` and `b/PATH`.
 pub fn diff(planned: &Planned) -> String {
     let path = display(&planned.path);
@@ -36,8 +38,9 @@ pub fn report_unfixed(plan: &Plan) {
         };
         let _ = writeln!(
             stderr,
-            "kubeharden: not fixing {}{further}: {reason}",
-            path.display()
+            "kubeharden: not fixing {}{further}: {}",
+            safe::path(path),
+            safe::escape(reason)
         );
     }
     if plan.unsettled {
@@ -71,7 +74,7 @@ pub fn write(plan: &Plan) -> bool {
                 let _ = writeln!(
                     stderr,
                     "kubeharden: not fixing {}: {error}",
-                    planned.path.display()
+                    safe::path(&planned.path)
                 );
             }
         }
