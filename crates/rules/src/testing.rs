@@ -390,6 +390,14 @@ pub(crate) fn kubeadm(api_version: &str, extra_args: &str) -> String {
     )
 }
 
+/// A kubeadm v1beta3 `InitConfiguration` whose `nodeRegistration.kubeletExtraArgs` are
+/// `extra_args` (`name: value` lines, indented by four).
+pub(crate) fn kubeadm_kubelet(extra_args: &str) -> String {
+    format!(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n{extra_args}---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.30.4\n"
+    )
+}
+
 /// Rewrites the block lists under `command:` and `args:` as flow lists.
 pub(crate) fn flow(text: &str) -> String {
     let mut out = String::new();

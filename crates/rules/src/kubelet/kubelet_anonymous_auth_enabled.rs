@@ -110,7 +110,7 @@ impl Rule for KubeletAnonymousAuthEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{
+    use crate::testing::{kubeadm_kubelet, 
         KUBELET_CONFIG_PATH, Tester, files, flow, kubelet_config, kubelet_flags,
         kubelet_with_config,
     };
@@ -140,6 +140,9 @@ mod tests {
                 kubelet_with_config(&[], ""),
             ])
             .fail([
+                // kubeadm passes `kubeletExtraArgs` as command-line flags: the help names
+                // the entry, not a config field.
+                kubeadm_kubelet("    anonymous-auth: \"true\"\n"),
                 kubelet_flags(&[]),
                 kubelet_flags(&["--anonymous-auth=true"]),
                 kubelet_flags(&["--anonymous-auth"]),

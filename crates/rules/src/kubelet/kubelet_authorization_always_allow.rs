@@ -104,7 +104,7 @@ impl Rule for KubeletAuthorizationAlwaysAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{
+    use crate::testing::{kubeadm_kubelet, 
         KUBELET_CONFIG_PATH, Tester, kubelet_config, kubelet_flags, kubelet_with_config,
     };
 
@@ -131,6 +131,9 @@ mod tests {
                 kubelet_with_config(&[], ""),
             ])
             .fail([
+                // kubeadm passes `kubeletExtraArgs` as command-line flags: the help names
+                // the entry, not a config field.
+                kubeadm_kubelet("    authorization-mode: AlwaysAllow\n"),
                 kubelet_flags(&[]),
                 kubelet_flags(&["--authorization-mode=AlwaysAllow"]),
                 kubelet_flags(&["--authorization-mode", "AlwaysAllow"]),

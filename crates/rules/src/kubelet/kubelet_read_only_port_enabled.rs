@@ -99,7 +99,7 @@ impl Rule for KubeletReadOnlyPortEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{
+    use crate::testing::{kubeadm_kubelet, 
         Case, KUBELET_CONFIG_PATH, Tester, files, flow, kubelet_config, kubelet_flags,
         kubelet_with_config,
     };
@@ -125,6 +125,9 @@ mod tests {
                 kubelet_with_config(&[], ""),
             ])
             .fail([
+                // kubeadm passes `kubeletExtraArgs` as command-line flags: the help names
+                // the entry, not a config field.
+                kubeadm_kubelet("    read-only-port: \"10255\"\n"),
                 kubelet_flags(&[]),
                 kubelet_flags(&["--read-only-port=10255"]),
                 kubelet_flags(&["--read-only-port", "10255"]),

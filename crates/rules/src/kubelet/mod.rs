@@ -43,7 +43,8 @@ impl KubeletSetting {
     /// the flag: where it was written, else whether the kubelet reads a config file.
     fn as_field<T>(self, kubelet: &Kubelet<'_>, setting: &Effective<T>) -> bool {
         match setting.provenance {
-            Provenance::Flag(_) => false,
+            // kubeadm passes `kubeletExtraArgs` on the command line.
+            Provenance::Flag(_) | Provenance::KubeadmExtraArgs(_) => false,
             Provenance::ConfigFile(_) | Provenance::DropIn(_) => true,
             _ => kubelet.uses_config_file(),
         }
@@ -61,7 +62,12 @@ impl KubeletSetting {
     /// What to write: `` add `--flag=value` `` / `` set `--flag=value` ``, or
     /// `` set `field` to `value` `` in a config file.
     fn help<T>(self, kubelet: &Kubelet<'_>, setting: &Effective<T>, value: &str) -> String {
-        if self.as_field(kubelet, setting) {
+        if matches!(setting.provenance, Provenance::KubeadmExtraArgs(_)) {
+            format!(
+                "set the `{}` entry of `kubeletExtraArgs` to `{value}`",
+                self.flag
+            )
+        } else if self.as_field(kubelet, setting) {
             format!("set `{}` to `{value}`", self.field)
         } else if setting.is_default() {
             format!("add `--{}={value}`", self.flag)
@@ -199,6 +205,10 @@ impl KubeletSetting {
                     ),
                 })
             }
+            Provenance::KubeadmExtraArgs(_) => Some(
+                "kubeadm passes `kubeletExtraArgs` to the kubelet as command-line flags (through `/var/lib/kubelet/kubeadm-flags.env`), which override its config file"
+                    .to_owned(),
+            ),
             Provenance::Default(_) if !kubelet.uses_config_file() => config_default.map(|secure| {
                 format!(
                     "without a `--config` file the kubelet runs on its flag defaults; a KubeletConfiguration file defaults to `{secure}`"
