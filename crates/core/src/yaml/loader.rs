@@ -170,6 +170,11 @@ impl<'a> Builder<'a> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(_) => {
                 self.nodes.clear();
+                if self.nodes.capacity() == 0 {
+                    // The previous document took the scratch arena: size one for what is left.
+                    self.nodes
+                        .reserve(self.text.len().saturating_sub(span.start) / BYTES_PER_NODE);
+                }
                 self.weights.clear();
                 self.anchors.clear();
                 self.root = None;
@@ -369,10 +374,15 @@ impl<'a> Builder<'a> {
         let Some(root) = self.root.take() else {
             return;
         };
-        // The document gets an arena of its own size and the scratch one stays for the next
-        // document: handing the scratch arena over would leave every document of a stream
-        // holding room for the rest of the file, memory quadratic in the number of documents.
-        let nodes = self.nodes.drain(..).collect();
+        // A document that fills at least half the scratch arena (a file's only document,
+        // usually) takes it; a smaller one gets a copy of its own size and the scratch arena
+        // stays for the next document. Handing every document the scratch arena would leave
+        // each holding room for the rest of the file: memory quadratic in their number.
+        let nodes = if self.nodes.len() * 2 >= self.nodes.capacity() {
+            std::mem::take(&mut self.nodes)
+        } else {
+            self.nodes.drain(..).collect()
+        };
         let document = Document {
             source: self.text,
             nodes,

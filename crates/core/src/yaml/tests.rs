@@ -111,7 +111,7 @@ fn many_small_documents_take_memory_in_proportion() {
     assert_eq!(stream.documents.len(), count);
     // Each document's arena holds its own nodes, not room for the rest of the file.
     for document in &stream.documents {
-        assert_eq!(document.nodes.capacity(), document.nodes.len());
+        assert!(document.nodes.capacity() <= 2 * document.nodes.len());
     }
     // Plain scalars borrow their text from the source instead of owning a copy.
     let owned = stream
