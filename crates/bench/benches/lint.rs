@@ -96,6 +96,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("many-documents");
     group.throughput(Throughput::Bytes(many_text.len() as u64));
     group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
     let paths = [many_path];
     group.bench_function("lint_paths", |b| {
         b.iter(|| black_box(linter.lint_paths(&paths).findings.len()));
