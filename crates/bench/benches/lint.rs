@@ -3,7 +3,8 @@
 //! - `read`: walk the tree and read every file;
 //! - `saphyr_tree`: saphyr's spanned tree load (`MarkedYaml`) of every file, texts in memory —
 //!   the limit;
-//! - `lint_paths`: kubeharden's whole library run (walk, read, parse, recognize, lint).
+//! - `lint_paths`: kubeharden's whole library run (walk, read, parse, recognize, lint);
+//! - `many-documents/lint_paths`: the same run on one file of 20,000 tiny documents.
 //!
 //! `KUBEHARDEN_BENCH_FILES` sets the corpus size (default 2000), `KUBEHARDEN_BENCH_CORPUS` a
 //! directory to (re)use instead of a fresh temporary one. Throughput is in bytes of YAML.
@@ -83,6 +84,20 @@ fn bench(c: &mut Criterion) {
     });
     let linter = Linter::new(Settings::default());
     let paths = [root.clone()];
+    group.bench_function("lint_paths", |b| {
+        b.iter(|| black_box(linter.lint_paths(&paths).findings.len()));
+    });
+    group.finish();
+
+    let many = tempfile::tempdir().expect("temporary directory");
+    let many_path = many.path().join("many-documents.yaml");
+    let many_text = kubeharden_bench::many_documents(20_000);
+    std::fs::write(&many_path, &many_text).expect("many-documents file written");
+    let mut group = c.benchmark_group("many-documents");
+    group.throughput(Throughput::Bytes(many_text.len() as u64));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    let paths = [many_path];
     group.bench_function("lint_paths", |b| {
         b.iter(|| black_box(linter.lint_paths(&paths).findings.len()));
     });

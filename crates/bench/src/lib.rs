@@ -200,6 +200,19 @@ pub fn generate_file(seed: u64, index: usize) -> GeneratedFile {
     }
 }
 
+/// One file of `documents` tiny ConfigMaps, one per YAML document: the stream whose cost must
+/// grow linearly with its length.
+#[must_use]
+pub fn many_documents(documents: usize) -> String {
+    let mut text = String::new();
+    for i in 0..documents {
+        text.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n");
+        push(&mut text, 2, &format!("name: cm-{i}"));
+        text.push_str("data:\n  k: v\n");
+    }
+    text
+}
+
 /// Writes the corpus of `seed` with `files` files under `root`.
 ///
 /// # Errors

@@ -5,6 +5,7 @@
 //! billions of nodes. Here nesting is capped, aliases stay pointers, and every node an alias
 //! would expand to is charged to one budget.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
@@ -84,8 +85,9 @@ pub fn load(text: &str) -> Result<Stream<'_>, LoadError> {
             span: Span::at(0),
         });
     }
-    // Manifests hold a node per ~20 bytes; sizing the arena once spares the copies of
-    // doubling it (a quarter of the loader's own time on a large repository).
+    // Manifests hold a node per ~20 bytes; sizing the scratch arena once spares the copies of
+    // doubling it (a quarter of the loader's own time on a large repository). Pages it never
+    // reaches are never touched.
     let estimate = text.len() / BYTES_PER_NODE;
     let mut builder = Builder {
         positions: CharToByte::new(text),
@@ -108,7 +110,7 @@ pub fn load(text: &str) -> Result<Stream<'_>, LoadError> {
     Ok(builder.stream)
 }
 
-/// Typical source bytes per node in Kubernetes YAML, for sizing a document's arena.
+/// Typical source bytes per node in Kubernetes YAML, for sizing the scratch arena.
 const BYTES_PER_NODE: usize = 20;
 
 /// A collection whose end event has not come yet.
@@ -122,6 +124,7 @@ struct Builder<'a> {
     text: &'a str,
     positions: CharToByte,
     stream: Stream<'a>,
+    /// The current document's nodes (a scratch arena reused by every document).
     nodes: Vec<Node<'a>>,
     /// Number of nodes each node stands for with aliases expanded, parallel to `nodes`.
     weights: Vec<u64>,
@@ -167,9 +170,11 @@ impl<'a> Builder<'a> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(_) => {
                 self.nodes.clear();
-                // The previous document took the arena: size the next one for what is left.
-                self.nodes
-                    .reserve(self.text.len().saturating_sub(span.start) / BYTES_PER_NODE);
+                if self.nodes.capacity() == 0 {
+                    // The previous document took the scratch arena: size one for what is left.
+                    self.nodes
+                        .reserve(self.text.len().saturating_sub(span.start) / BYTES_PER_NODE);
+                }
                 self.weights.clear();
                 self.anchors.clear();
                 self.root = None;
@@ -179,6 +184,7 @@ impl<'a> Builder<'a> {
             Event::DocumentEnd => self.finish_document(),
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.scalar_span(span, style);
+                let value = self.source_if_verbatim(value, span);
                 let tag = tag.map(|t| tag_text(&t));
                 let id = self.push(NodeKind::Scalar(Scalar { value, style, tag }), span, anchor)?;
                 self.attach(id);
@@ -250,6 +256,19 @@ impl<'a> Builder<'a> {
             offset += line.len();
         }
         Span::new(span.start, end.max(span.start))
+    }
+
+    /// saphyr copies plain scalars into a `String`, with room to spare, even when they are
+    /// their source text verbatim (nearly always): borrowing the source instead spares a
+    /// stream of small documents an allocation per scalar.
+    fn source_if_verbatim(&self, value: Cow<'a, str>, span: Span) -> Cow<'a, str> {
+        match value {
+            Cow::Owned(owned) => match self.text.get(span.range()) {
+                Some(source) if source == owned => Cow::Borrowed(source),
+                _ => Cow::Owned(owned),
+            },
+            borrowed @ Cow::Borrowed(_) => borrowed,
+        }
     }
 
     fn push(&mut self, kind: NodeKind<'a>, span: Span, anchor: usize) -> Result<NodeId, LoadError> {
@@ -355,7 +374,15 @@ impl<'a> Builder<'a> {
         let Some(root) = self.root.take() else {
             return;
         };
-        let nodes = std::mem::take(&mut self.nodes);
+        // A document that fills at least half the scratch arena (a file's only document,
+        // usually) takes it; a smaller one gets a copy of its own size and the scratch arena
+        // stays for the next document. Handing every document the scratch arena would leave
+        // each holding room for the rest of the file: memory quadratic in their number.
+        let nodes = if self.nodes.len() * 2 >= self.nodes.capacity() {
+            std::mem::take(&mut self.nodes)
+        } else {
+            self.nodes.drain(..).collect()
+        };
         let document = Document {
             source: self.text,
             nodes,

@@ -1,5 +1,7 @@
 use std::time::{Duration, Instant};
 
+use std::borrow::Cow;
+
 use super::*;
 use crate::source::{LineCol, SourceFile};
 
@@ -97,6 +99,30 @@ fn multi_document_streams() {
         stream.documents[2].root().is_null(),
         "`---` then nothing is a null document"
     );
+}
+
+#[test]
+fn many_small_documents_take_memory_in_proportion() {
+    let count = 2_000;
+    let text: String = (0..count)
+        .map(|i| format!("---\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n"))
+        .collect();
+    let stream = load(&text).unwrap();
+    assert_eq!(stream.documents.len(), count);
+    // Each document's arena holds its own nodes, not room for the rest of the file.
+    for document in &stream.documents {
+        assert!(document.nodes.capacity() <= 2 * document.nodes.len());
+    }
+    // Plain scalars borrow their text from the source instead of owning a copy.
+    let owned = stream
+        .documents
+        .iter()
+        .flat_map(|d| &d.nodes)
+        .filter(
+            |node| matches!(&node.kind, NodeKind::Scalar(s) if matches!(s.value, Cow::Owned(_))),
+        )
+        .count();
+    assert_eq!(owned, 0);
 }
 
 #[test]
