@@ -263,3 +263,58 @@ fn components_not_evaluated_are_counted_and_listed_with_verbose() {
         "kubeharden: not evaluated: kubelet at ./kubelet.service.d/10-kubeadm.conf:4:1: not read: EnvironmentFile=/var/lib/kubelet/kubeadm-flags.env\n"
     );
 }
+
+/// `--output-file` writes the report there (uncoloured unless asked for) and nothing to
+/// standard output; the exit code is the run's; a file that cannot be written is exit 2.
+#[test]
+fn output_file_takes_the_report() {
+    let dir = tree(&[("broken.yaml", BROKEN.as_bytes())]);
+    let compact = "broken.yaml:4:15: KGEN001 [error] invalid YAML: while parsing a node, did not find expected node content\n";
+    let output = kubeharden(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "compact",
+            "-o",
+            "report.txt",
+            "broken.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.txt")).unwrap(),
+        compact
+    );
+    let output = kubeharden(
+        dir.path(),
+        &[
+            "check",
+            "--color",
+            "auto",
+            "--output-file",
+            "report.txt",
+            "broken.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let human = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(human.contains("KGEN001(invalid-yaml)"), "{human}");
+    assert!(!human.contains('\u{1b}'), "{human}");
+    let output = kubeharden(
+        dir.path(),
+        &[
+            "check",
+            "--output-file",
+            "missing-dir/report.txt",
+            "broken.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("kubeharden: cannot write missing-dir/report.txt: "),
+        "{stderr}"
+    );
+}

@@ -107,7 +107,11 @@ pub fn run(check: &Check) -> u8 {
 
     let mut rendered = Vec::new();
     let options = output::Options {
-        color: color(check.color),
+        // A report written to a file is coloured only when asked for.
+        color: match check.output_file {
+            Some(_) => check.color == ColorChoice::Always,
+            None => color(check.color),
+        },
         quiet: check.quiet,
     };
     let written = if check.statistics {
@@ -118,7 +122,18 @@ pub fn run(check: &Check) -> u8 {
     if written.is_err() {
         return EXIT_TROUBLE;
     }
-    if let Err(code) = super::print(&String::from_utf8_lossy(&rendered)) {
+    let delivered = match &check.output_file {
+        Some(path) => std::fs::write(path, &rendered).map_err(|error| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "kubeharden: cannot write {}: {error}",
+                safe::path(path)
+            );
+            EXIT_TROUBLE
+        }),
+        None => super::print(&String::from_utf8_lossy(&rendered)),
+    };
+    if let Err(code) = delivered {
         return code;
     }
 
