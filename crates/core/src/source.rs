@@ -174,13 +174,6 @@ impl<T> Located<T> {
     }
 }
 
-impl Located<&str> {
-    #[must_use]
-    pub fn to_owned(&self) -> Located<String> {
-        Located::new(self.value.to_owned(), self.location)
-    }
-}
-
 /// In core's own tests every value is read from file 0: compare by value and span.
 #[cfg(test)]
 impl<T: PartialEq> PartialEq<Spanned<T>> for Located<T> {

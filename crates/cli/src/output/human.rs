@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use kubeharden_core::SourceFile;
+use kubeharden_core::{FileId, SourceFile};
+
+use super::safe;
 use kubeharden_rules::{Finding, FindingDiagnostic, Report, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
@@ -11,8 +13,15 @@ const WIDTH: usize = 100;
 
 pub fn write(out: &mut impl Write, report: &Report, options: super::Options) -> io::Result<()> {
     let handler = handler(options.color);
+    // Findings come sorted by file: each file's text is scanned for what to escape once.
+    let mut escaped: Option<(FileId, Option<safe::EscapedText>)> = None;
     for finding in &report.findings {
-        let rendered = render(&handler, report.file(finding.file), finding);
+        let file = report.file(finding.file);
+        if escaped.as_ref().is_none_or(|(id, _)| *id != finding.file) {
+            escaped = Some((finding.file, safe::EscapedText::new(file.text())));
+        }
+        let escaped_text = escaped.as_ref().and_then(|(_, text)| text.as_ref());
+        let rendered = render(&handler, file, escaped_text, finding);
         out.write_all(rendered.as_bytes())?;
         writeln!(out)?;
     }
@@ -35,8 +44,13 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
 
 /// One finding as miette renders it, control characters of the file, its path and the
 /// finding's words shown escaped (`super::safe`).
-pub fn render(handler: &GraphicalReportHandler, file: &SourceFile, finding: &Finding) -> String {
-    let escaped = super::safe::displayable(file, finding);
+pub fn render(
+    handler: &GraphicalReportHandler,
+    file: &SourceFile,
+    escaped_text: Option<&safe::EscapedText>,
+    finding: &Finding,
+) -> String {
+    let escaped = safe::displayable(file, escaped_text, finding);
     let (file, finding) = match &escaped {
         Some((file, finding)) => (file, finding),
         None => (file, finding),

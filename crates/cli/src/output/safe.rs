@@ -60,7 +60,7 @@ pub fn path(path: &std::path::Path) -> String {
 
 /// A file's text with its unsafe characters escaped but its lines kept (`\n`, and `\r` before
 /// it), and the map from the original byte offsets to the escaped text's.
-struct EscapedText {
+pub struct EscapedText {
     text: String,
     /// `(original offset after an escaped character, bytes added so far)`, ascending.
     shifts: Vec<(usize, usize)>,
@@ -68,7 +68,7 @@ struct EscapedText {
 
 impl EscapedText {
     /// `None` when the text has nothing to escape.
-    fn new(text: &str) -> Option<Self> {
+    pub fn new(text: &str) -> Option<Self> {
         let keeps_layout = |i: usize, c: char| {
             c == '\n' || (c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
         };
@@ -103,9 +103,13 @@ impl EscapedText {
 
 /// A finding and its file as they can be shown: the file's text and path escaped, the span
 /// moved to the same characters in the escaped text, and the finding's words escaped. `None`
-/// when there is nothing to escape (the common case: no copy is made).
-pub fn displayable(file: &SourceFile, finding: &Finding) -> Option<(SourceFile, Finding)> {
-    let escaped_text = EscapedText::new(file.text());
+/// when there is nothing to escape (the common case: no copy is made). `escaped_text` is
+/// [`EscapedText::new`] of the file's text, computed once per file by the caller.
+pub fn displayable(
+    file: &SourceFile,
+    escaped_text: Option<&EscapedText>,
+    finding: &Finding,
+) -> Option<(SourceFile, Finding)> {
     let words = [
         Some(&finding.message),
         finding.label.as_ref(),
@@ -130,7 +134,7 @@ pub fn displayable(file: &SourceFile, finding: &Finding) -> Option<(SourceFile, 
                 escaped.offset(finding.span.start),
                 escaped.offset(finding.span.end),
             );
-            escaped.text
+            escaped.text.clone()
         }
         None => file.text().to_owned(),
     };
