@@ -32,6 +32,7 @@ pub const CONFIG_FILE_NAME: &str = ".kubeharden.yaml";
 /// assert!(Selector::parse("KXYZ").is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum Selector {
     All,
     /// An upper-case code or code prefix that starts at least one rule's code.
@@ -145,6 +146,7 @@ impl PathPattern {
 
 /// `per-file-ignores`: rules turned off for the files a glob matches.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct PerFileIgnore {
     pub pattern: PathPattern,
     pub rules: Vec<Selector>,
@@ -152,6 +154,7 @@ pub struct PerFileIgnore {
 
 /// `severity`: the severity findings of the selected rules are reported at.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SeverityOverride {
     pub rules: Selector,
     pub severity: Severity,
@@ -162,6 +165,7 @@ pub struct SeverityOverride {
 /// Rule selection: a rule runs when `select` is `None` or one of its selectors matches it,
 /// and no `ignore` selector matches it (ignore beats select).
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Settings {
     /// Judge every component as this Kubernetes version, whatever its image says.
     pub kubernetes_version: Option<KubeVersion>,
@@ -187,6 +191,7 @@ pub struct Settings {
 
 /// Command-line choices laid over a config file by [`Settings::with_overrides`].
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Overrides {
     /// Replaces the config file's `select` *and* `ignore`: what is asked for on the command
     /// line is what runs.
@@ -210,7 +215,8 @@ impl Settings {
     /// let config = Settings::from_config(".kubeharden.yaml".as_ref(), "ignore: [KLET005]\n").unwrap();
     /// let kubelet = registry::find("KLET005").unwrap();
     /// assert!(!config.is_selected(kubelet));
-    /// let cli = Overrides { select: Some(vec![Selector::parse("KLET").unwrap()]), ..Overrides::default() };
+    /// let mut cli = Overrides::default();
+    /// cli.select = Some(vec![Selector::parse("KLET").unwrap()]);
     /// assert!(config.with_overrides(cli).is_selected(kubelet));
     /// ```
     #[must_use]
@@ -441,6 +447,7 @@ fn without_dot(path: &Path) -> PathBuf {
 /// A `.kubeharden.yaml` that cannot be used: where and why.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
+#[non_exhaustive]
 pub struct ConfigError {
     pub path: PathBuf,
     /// The config file's text, for showing the span.

@@ -223,14 +223,14 @@ fn settings(check: &Check) -> Result<Settings, u8> {
             Some(path) => read_config(&path)?,
         }
     };
-    Ok(base.with_overrides(Overrides {
-        select: check.select.clone(),
-        ignore: check.ignore.clone(),
-        exclude: check.exclude.clone(),
-        kubernetes_version: check.kubernetes_version,
-        root: check.root.clone(),
-        follow_links: check.follow_links,
-    }))
+    let mut overrides = Overrides::default();
+    overrides.select.clone_from(&check.select);
+    overrides.ignore.clone_from(&check.ignore);
+    overrides.exclude.clone_from(&check.exclude);
+    overrides.kubernetes_version = check.kubernetes_version;
+    overrides.root.clone_from(&check.root);
+    overrides.follow_links = check.follow_links;
+    Ok(base.with_overrides(overrides))
 }
 
 /// `.kubeharden.yaml` in `dir` or the nearest directory above it.

@@ -154,10 +154,10 @@ fn region(file: &SourceFile, span: Span) -> Value {
 }
 
 fn artifact(path: &Path) -> Value {
-    if path.is_absolute() {
-        if let Some(uri) = file_uri(path) {
-            return json!({"uri": uri});
-        }
+    if path.is_absolute()
+        && let Some(uri) = file_uri(path)
+    {
+        return json!({"uri": uri});
     }
     let relative: Vec<String> = path
         .components()

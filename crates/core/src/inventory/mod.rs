@@ -70,6 +70,7 @@ struct ItemMarks([usize; 13]);
 
 /// Options that change how files are read.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct InventoryOptions {
     /// `--kubernetes-version`: overrides what image tags say.
     pub kubernetes_version: Option<KubeVersion>,
@@ -93,6 +94,7 @@ impl Default for InventoryOptions {
 
 /// A file, or a part of one, that could not be read as intended.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InputProblem {
     pub location: Location,
     pub kind: InputProblemKind,
@@ -122,6 +124,9 @@ impl InputProblem {
 
 /// Why a file was not linted at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum SkipReason {
     /// A Helm chart template or a file with Go-template `{{ ... }}` markup.
     Template,

@@ -64,6 +64,7 @@ impl fmt::Display for LoadErrorKind {
 
 /// A problem that does not stop the file from being read.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoadProblem {
     /// The same key twice in one mapping. Kubernetes' strict decoders reject the object; the
     /// lenient ones keep the last value, and so do we.
