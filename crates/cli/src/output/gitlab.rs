@@ -4,8 +4,9 @@
 //! - `description` is `CODE (name): message`; `check_name` the code.
 //! - `severity`: `critical` for an error from a security rule, `major` for any other error,
 //!   `minor` for a warning (docs/decisions/0010-output-formats.md).
-//! - `location.path` is the path as given (GitLab wants it relative to the repository: run
-//!   from the checkout with relative paths); `location.lines.begin` the finding's first line.
+//! - `location.path` is the path as given, without `./` (GitLab wants it relative to the
+//!   repository: run from the checkout with relative paths); `location.lines.begin` the
+//!   finding's first line.
 //! - `fingerprint` identifies the finding across runs, so that GitLab can tell new issues from
 //!   old ones: a SHA-256 of the code, the path, the message, the flagged text and the
 //!   occurrence (the how-many-th finding with those four in the file), and no line number, so
@@ -13,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 
 use kubeharden_rules::{Category, Finding, Report, Severity};
 use serde::Serialize;
@@ -46,7 +48,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         .iter()
         .map(|finding| {
             let file = report.file(finding.file);
-            let path = file.path().display().to_string();
+            let path = repository_path(file.path());
             let identity = identity(finding, &path, file.slice(finding.span));
             let occurrence = seen.entry(identity).or_insert(0);
             let fingerprint = fingerprint(identity, *occurrence);
@@ -67,6 +69,16 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         .collect();
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
+}
+
+/// The path as given without `.` parts, which GitLab does not match to the repository's files
+/// (`./manifests/a.yaml` is `manifests/a.yaml`).
+fn repository_path(path: &Path) -> String {
+    let path: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    path.display().to_string()
 }
 
 /// GitLab's severity (`info`, `minor`, `major`, `critical`, `blocker`) of a finding.

@@ -136,17 +136,24 @@ fn help_uri(code: &str) -> Option<String> {
 }
 
 /// `security` for the rules about attack surface (code scanning counts those as security
-/// alerts), then the section, the category and the component judged.
+/// alerts), then the section, the category and the components judged, each once (SARIF wants
+/// tags unique; the kubelet section judges the kubelet).
 fn tags(meta: &Meta) -> Vec<&'static str> {
     let security = matches!(meta.category, Category::Security | Category::Hardening);
     // `etcd, kube-apiserver` for a rule about both.
     let components = meta.target.split(", ").filter(|target| *target != "any");
-    security
+    let mut tags = Vec::new();
+    for tag in security
         .then_some("security")
         .into_iter()
         .chain([meta.section().as_str(), meta.category.as_str()])
         .chain(components)
-        .collect()
+    {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 /// The CVSS-like score code scanning ranks alerts by (`9.0`+ critical, `7.0`+ high, `4.0`+
