@@ -472,3 +472,33 @@ fn junit_lists_clean_files_as_passing_and_unreadable_paths_as_errors() {
         (2, 0, 1)
     );
 }
+
+#[test]
+fn every_format_exits_with_the_same_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("clean.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let legacy = repo().join("fixtures/legacy-v1.18");
+    let node = repo().join("fixtures/nodes/kubeadm-v1.30");
+    let (legacy, node) = (legacy.to_str().unwrap(), node.to_str().unwrap());
+    let cases: [(&[&str], i32); 6] = [
+        (&["clean.yaml"], 0),
+        (&[legacy], 1),
+        (&["--fail-on", "error", "--root", node], 0),
+        (&["--exit-zero", legacy], 0),
+        (&["clean.yaml", "missing.yaml"], 2),
+        (&["empty"], 2),
+    ];
+    for format in [
+        "human", "json", "sarif", "github", "compact", "junit", "gitlab",
+    ] {
+        for (args, code) in cases {
+            let output = kubeharden(dir.path(), &[&["check", "--format", format], args].concat());
+            assert_eq!(output.status.code(), Some(code), "{format} {args:?}");
+        }
+    }
+}
