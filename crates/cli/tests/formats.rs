@@ -234,13 +234,27 @@ fn gitlab_is_valid_code_quality_with_unique_stable_fingerprints() {
         let unique: HashSet<&str> = fingerprints.iter().copied().collect();
         assert_eq!(unique.len(), fingerprints.len(), "{issues:#}");
     }
-    assert!(first.iter().any(|issues| {
-        issues
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|issue| issue["severity"] == "critical")
-    }));
+    // Security errors are critical, other errors major (KGEN001: broken YAML), warnings minor.
+    let severities: HashSet<(&str, &str)> = first
+        .iter()
+        .flat_map(|issues| issues.as_array().unwrap())
+        .map(|issue| {
+            (
+                issue["check_name"].as_str().unwrap(),
+                issue["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("KAPI001", "critical"),
+        ("KGEN001", "major"),
+        ("KGEN007", "minor"),
+    ] {
+        assert!(
+            severities.contains(&expected),
+            "{expected:?}: {severities:?}"
+        );
+    }
     let broken = json!([{"description": "d", "check_name": "KAPI001", "fingerprint": "f",
         "severity": "error", "location": {"path": "a.yaml", "lines": {"begin": 1}}}]);
     assert!(!validator(&schema).is_valid(&broken));
