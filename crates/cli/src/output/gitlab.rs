@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use kubeharden_rules::{Category, Finding, Report, Severity};
+use kubeharden_rules::{Category, Finding, Report, Severity, registry};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -83,11 +83,17 @@ fn repository_path(path: &Path) -> String {
 
 /// GitLab's severity (`info`, `minor`, `major`, `critical`, `blocker`) of a finding.
 fn severity(finding: &Finding) -> &'static str {
-    match (finding.severity, super::category(finding)) {
+    match (finding.severity, category(finding)) {
         (Severity::Error, Category::Security) => "critical",
         (Severity::Error, Category::Hardening | Category::Correctness) => "major",
         (Severity::Warning, _) => "minor",
     }
+}
+
+/// The category of the finding's rule; every finding comes from a registered rule, and a code
+/// that is not one (never the case) counts as correctness, the mildest.
+fn category(finding: &Finding) -> Category {
+    registry::find(finding.code).map_or(Category::Correctness, |meta| meta.category)
 }
 
 /// What makes a finding the same one in the next run: a hash of its code, path, message and

@@ -12,7 +12,7 @@ mod statistics;
 
 use std::io::{self, Write};
 
-use kubeharden_rules::{Category, Finding, Report, registry};
+use kubeharden_rules::{Finding, Report};
 
 use crate::args::Format;
 
@@ -58,10 +58,4 @@ fn message_with_help(finding: &Finding, note: bool) -> String {
         }
     }
     text
-}
-
-/// The category of the finding's rule; every finding comes from a registered rule, and a code
-/// that is not one (never the case) counts as correctness, the mildest.
-fn category(finding: &Finding) -> Category {
-    registry::find(finding.code).map_or(Category::Correctness, |meta| meta.category)
 }

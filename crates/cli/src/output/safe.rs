@@ -5,6 +5,8 @@
 //! controls and DEL as `\x1b` / `\u{9b}`, the bidi embedding, override and isolate controls
 //! (U+202A-U+202E, U+2066-U+2069) as `\u{202e}`. Tab stays; line breaks stay where the layout
 //! needs them (a file's lines), and are escaped inside one-line items (a path, a message).
+//! JUnit XML goes through the same escaping, plus U+FFFE and U+FFFF: XML 1.0 cannot hold those
+//! or most C0 controls at all.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
