@@ -9,7 +9,12 @@ use kubeharden_rules::{PathPattern, Selector};
 /// Lint Kubernetes control-plane configuration: kube-apiserver, kubelet, etcd and the
 /// Dashboard.
 #[derive(Debug, Parser)]
-#[command(name = "kubeharden", version, about, propagate_version = true)]
+#[command(
+    name = "kubeharden",
+    version = env!("KUBEHARDEN_VERSION"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -23,6 +28,16 @@ pub enum Command {
     Rules(Rules),
     /// Show one rule's documentation.
     Explain(Explain),
+    /// Print the completion script for a shell (`kubeharden completions bash`).
+    Completions(Completions),
+    /// Print the manual page, in roff (`kubeharden man | man -l -`).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct Completions {
+    /// The shell the script is for.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
