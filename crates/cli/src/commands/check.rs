@@ -113,6 +113,11 @@ pub fn run(check: &Check) -> u8 {
             None => color(check.color),
         },
         quiet: check.quiet,
+        width: match check.output_file {
+            Some(_) => output::WIDTH,
+            None => width(),
+        },
+        fixable: !check.fix,
     };
     let written = if check.statistics {
         output::write_statistics(&mut rendered, &report, check.format)
@@ -283,4 +288,11 @@ fn color(choice: ColorChoice) -> bool {
             }
         }
     }
+}
+
+/// Columns human output is wrapped at: standard output's terminal's, or [`output::WIDTH`]
+/// when it is not a terminal.
+fn width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map_or(output::WIDTH, |(width, _)| usize::from(width.0))
 }
