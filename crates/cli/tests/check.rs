@@ -300,7 +300,7 @@ fn output_file_takes_the_report() {
     );
     assert_eq!(output.status.code(), Some(1));
     let human = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
-    assert!(human.contains("KGEN001(invalid-yaml)"), "{human}");
+    assert!(human.contains("error[KGEN001]: invalid-yaml"), "{human}");
     assert!(!human.contains('\u{1b}'), "{human}");
     let output = kubeharden(
         dir.path(),

@@ -8,7 +8,8 @@ use std::process::Output;
 use assert_cmd::Command;
 
 /// An unused suppression: a warning with a safe fix.
-const CONFIGMAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}  # kubeharden: ignore[KAPI002]\n";
+const CONFIGMAP: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}  # kubeharden: ignore[KAPI002]\n";
 
 /// `--anonymous-auth=true` (a warning) and no kubelet client certificate (an error), both
 /// with unsafe fixes.
@@ -118,12 +119,16 @@ fn wrapping_never_splits_a_flag_or_a_path() {
         "`--peer-trusted-ca-file=<path>`",
         "`--kubelet-client-certificate`",
     ] {
-        assert!(out.lines().any(|l| l.contains(whole)), "{whole} split in\n{out}");
+        assert!(
+            out.lines().any(|l| l.contains(whole)),
+            "{whole} split in\n{out}"
+        );
     }
     for line in out.lines() {
         let text = line.trim_end();
         // Source lines are shown as they are; the words around them are wrapped.
-        if text.starts_with("  help:") || text.starts_with("        ") || text.starts_with("  × ") {
+        if text.starts_with("  help:") || text.starts_with("        ") || text.starts_with("  × ")
+        {
             assert!(text.chars().count() <= 100, "too long: {text:?}");
             assert!(
                 !text.ends_with('-') && !text.ends_with('/'),
@@ -137,10 +142,20 @@ fn wrapping_never_splits_a_flag_or_a_path() {
 /// `file:line:col` is the file's own: the one compact output gives.
 #[test]
 fn the_column_shown_is_the_file_s_own_when_an_escaped_character_precedes_the_span() {
-    let unit = "[Service]\nExecStart=/usr/bin/kubelet --node-labels=a\u{1b}b --anonymous-auth=true\n";
+    let unit =
+        "[Service]\nExecStart=/usr/bin/kubelet --node-labels=a\u{1b}b --anonymous-auth=true\n";
     let dir = tree(&[("kubelet.service", unit)]);
-    let compact = stdout(&kubeharden(dir.path(), &["--format", "compact", "kubelet.service"]));
-    let column = unit.lines().nth(1).unwrap().find("--anonymous-auth").unwrap() + 1;
+    let compact = stdout(&kubeharden(
+        dir.path(),
+        &["--format", "compact", "kubelet.service"],
+    ));
+    let column = unit
+        .lines()
+        .nth(1)
+        .unwrap()
+        .find("--anonymous-auth")
+        .unwrap()
+        + 1;
     assert_eq!(column, 46);
     assert!(
         compact.contains("kubelet.service:2:46: KLET001"),

@@ -122,7 +122,11 @@ fn write_fixable(out: &mut impl Write, report: &Report) -> io::Result<()> {
         report
             .findings
             .iter()
-            .filter(|f| f.fix.as_ref().is_some_and(|fix| fix.applicability == applicability))
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == applicability)
+            })
             .count()
     };
     match (count(Applicability::Safe), count(Applicability::Unsafe)) {
