@@ -115,7 +115,7 @@ fn write_summary(out: &mut impl Write, report: &Report) -> io::Result<()> {
     }
 }
 
-/// What `--fix` would do: `7 fixable with `--fix`, 3 more with `--unsafe-fixes`.`, each
+/// What `--fix` would do: ``7 fixable with `--fix`, 3 more with `--unsafe-fixes`.``, each
 /// clause only when it counts something.
 fn write_fixable(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let count = |applicability: Applicability| {
