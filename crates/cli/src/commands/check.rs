@@ -294,5 +294,8 @@ fn color(choice: ColorChoice) -> bool {
 /// when it is not a terminal.
 fn width() -> usize {
     terminal_size::terminal_size_of(std::io::stdout())
-        .map_or(output::WIDTH, |(width, _)| usize::from(width.0))
+        .map(|(width, _)| usize::from(width.0))
+        // A terminal that reports no size (a serial console) says 0.
+        .filter(|&width| width > 0)
+        .unwrap_or(output::WIDTH)
 }
