@@ -178,3 +178,27 @@ fn the_column_shown_is_the_file_s_own_when_an_escaped_character_precedes_the_spa
         ]
     );
 }
+
+/// miette counts columns in bytes; the header counts characters, as compact and JSON output
+/// do.
+#[test]
+fn the_column_shown_counts_characters_not_bytes() {
+    let unit =
+        "[Service]\nExecStart=/usr/bin/kubelet --node-labels=zone=süd --anonymous-auth=true\n";
+    let dir = tree(&[("kubelet.service", unit)]);
+    let compact = stdout(&kubeharden(
+        dir.path(),
+        &["--format", "compact", "kubelet.service"],
+    ));
+    assert!(
+        compact.contains("kubelet.service:2:51: KLET001"),
+        "{compact}"
+    );
+    let human = stdout(&kubeharden(dir.path(), &["kubelet.service"]));
+    let finding = &human[human.find("error[KLET001]").unwrap()..];
+    assert_eq!(
+        finding.lines().nth(3),
+        Some("   ╭─[kubelet.service:2:51]"),
+        "{human}"
+    );
+}
