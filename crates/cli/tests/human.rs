@@ -138,31 +138,34 @@ fn wrapping_never_splits_a_flag_or_a_path() {
     }
 }
 
+/// Lints `kubelet.service` holding `unit`: the compact output, and the human output from the
+/// KLET001 finding (`--anonymous-auth=true`) on.
+fn kubelet_unit(unit: &str) -> (String, String) {
+    let dir = tree(&[("kubelet.service", unit)]);
+    let compact = stdout(&kubeharden(
+        dir.path(),
+        &["--format", "compact", "kubelet.service"],
+    ));
+    let human = stdout(&kubeharden(dir.path(), &["kubelet.service"]));
+    let finding = human[human.find("error[KLET001]").unwrap()..].to_owned();
+    (compact, finding)
+}
+
 /// An escape character before a flagged flag is shown as four characters (`\x1b`), but the
 /// `file:line:col` is the file's own: the one compact output gives.
 #[test]
 fn the_column_shown_is_the_file_s_own_when_an_escaped_character_precedes_the_span() {
     let unit =
         "[Service]\nExecStart=/usr/bin/kubelet --node-labels=a\u{1b}b --anonymous-auth=true\n";
-    let dir = tree(&[("kubelet.service", unit)]);
-    let compact = stdout(&kubeharden(
-        dir.path(),
-        &["--format", "compact", "kubelet.service"],
-    ));
-    let column = unit
-        .lines()
-        .nth(1)
-        .unwrap()
-        .find("--anonymous-auth")
-        .unwrap()
-        + 1;
-    assert_eq!(column, 46);
+    let (compact, finding) = kubelet_unit(unit);
+    assert_eq!(
+        unit.find("--anonymous-auth").unwrap() - unit.find("ExecStart").unwrap(),
+        45
+    );
     assert!(
         compact.contains("kubelet.service:2:46: KLET001"),
         "{compact}"
     );
-    let human = stdout(&kubeharden(dir.path(), &["kubelet.service"]));
-    let finding = &human[human.find("error[KLET001]").unwrap()..];
     let lines: Vec<&str> = finding.lines().take(8).collect();
     assert_eq!(
         lines,
@@ -185,20 +188,14 @@ fn the_column_shown_is_the_file_s_own_when_an_escaped_character_precedes_the_spa
 fn the_column_shown_counts_characters_not_bytes() {
     let unit =
         "[Service]\nExecStart=/usr/bin/kubelet --node-labels=zone=süd --anonymous-auth=true\n";
-    let dir = tree(&[("kubelet.service", unit)]);
-    let compact = stdout(&kubeharden(
-        dir.path(),
-        &["--format", "compact", "kubelet.service"],
-    ));
+    let (compact, finding) = kubelet_unit(unit);
     assert!(
         compact.contains("kubelet.service:2:51: KLET001"),
         "{compact}"
     );
-    let human = stdout(&kubeharden(dir.path(), &["kubelet.service"]));
-    let finding = &human[human.find("error[KLET001]").unwrap()..];
     assert_eq!(
         finding.lines().nth(3),
         Some("   ╭─[kubelet.service:2:51]"),
-        "{human}"
+        "{finding}"
     );
 }
