@@ -1,0 +1,214 @@
+//! Finding config files as ruff does: each file is judged by the closest `.kubeharden.yaml`
+//! (or `.kubeharden.yml`) in its directory or above, and settings that shape the whole run
+//! (the Kubernetes version, the node's root) come from one config for the run.
+//!
+//! [`discover`] finds the config that governs a path; [`crate::Linter::with_discovery`] makes
+//! a linter look one up for every file it reads.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::settings::{ConfigError, Overrides, Settings, normalize};
+
+/// The names a config file may have; one directory holds at most one of them.
+pub const FILE_NAMES: [&str; 2] = [".kubeharden.yaml", ".kubeharden.yml"];
+
+/// The config that governs `path`: the closest config file in `path` (a directory) or in the
+/// directory holding it (a file), or in the nearest directory above, with its settings.
+/// `Ok(None)` when there is none up to the file system's root.
+///
+/// ```
+/// use kubeharden_rules::config;
+///
+/// let repo = tempfile::tempdir().unwrap();
+/// std::fs::create_dir_all(repo.path().join("clusters/lab")).unwrap();
+/// std::fs::write(repo.path().join(".kubeharden.yaml"), "ignore: [KETC]\n").unwrap();
+/// std::fs::write(repo.path().join("clusters/lab/.kubeharden.yml"), "select: [KLET]\n").unwrap();
+///
+/// let (path, settings) = config::discover(&repo.path().join("clusters/prod/etcd.yaml")).unwrap().unwrap();
+/// assert_eq!(path, repo.path().join(".kubeharden.yaml"));
+/// assert_eq!(settings.ignore.len(), 1);
+/// let (path, _) = config::discover(&repo.path().join("clusters/lab")).unwrap().unwrap();
+/// assert_eq!(path, repo.path().join("clusters/lab/.kubeharden.yml"));
+///
+/// std::fs::write(repo.path().join(".kubeharden.yml"), "").unwrap();
+/// let error = config::discover(&repo.path().join("a.yaml")).unwrap_err();
+/// assert!(error.message.contains(".kubeharden.yaml") && error.message.contains(".kubeharden.yml"));
+/// ```
+///
+/// # Errors
+/// [`ConfigError`] when the closest config cannot be read or is not valid, or when one
+/// directory on the way holds both names.
+pub fn discover(path: &Path) -> Result<Option<(PathBuf, Settings)>, ConfigError> {
+    for dir in absolute(&start_dir(path)).ancestors() {
+        if let Some(file) = find_in(dir)? {
+            let settings = load(&file)?;
+            return Ok(Some((file, settings)));
+        }
+    }
+    Ok(None)
+}
+
+/// The config file in `dir` itself, if there is one.
+///
+/// # Errors
+/// [`ConfigError`] naming both files when `dir` holds `.kubeharden.yaml` and
+/// `.kubeharden.yml`.
+pub fn find_in(dir: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    let mut found = FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|p| p.is_file());
+    let Some(first) = found.next() else {
+        return Ok(None);
+    };
+    match found.next() {
+        None => Ok(Some(first)),
+        Some(second) => Err(ConfigError {
+            message: format!(
+                "two config files in one directory: {} and {}",
+                first.display(),
+                second.display()
+            ),
+            help: Some(
+                "keep one of them: kubeharden reads one config file per directory".to_owned(),
+            ),
+            path: first,
+            text: String::new(),
+            span: None,
+        }),
+    }
+}
+
+/// Reads and parses the config file at `path`.
+///
+/// # Errors
+/// [`ConfigError`] when it cannot be read or is not valid.
+pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+        message: format!("cannot read config file {}: {error}", path.display()),
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: None,
+        help: None,
+    })?;
+    Settings::from_config(path, &text)
+}
+
+/// Where discovery starts for `path`: itself when it is a directory, else its directory (the
+/// working directory for a bare file name).
+fn start_dir(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `path` made absolute against the working directory, without `.` and `..` (and without
+/// asking the file system, so a symbolic link stays where it is named).
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).map_or_else(|_| path.to_path_buf(), |p| normalize(&p))
+}
+
+/// The directory whose config governs a run over `paths`: the deepest directory holding
+/// every one of them (a file counts as its directory).
+///
+/// ```
+/// use std::path::PathBuf;
+/// use kubeharden_rules::config;
+///
+/// let paths = [PathBuf::from("/repo/clusters/a/kubelet.yaml"), PathBuf::from("/repo/clusters/b/etcd.yaml")];
+/// assert_eq!(config::common_dir(&paths), Some(PathBuf::from("/repo/clusters")));
+/// assert_eq!(config::common_dir(&[]), None);
+/// ```
+#[must_use]
+pub fn common_dir(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut dirs = paths.iter().map(|p| absolute(&start_dir(p)));
+    let first = dirs.next()?;
+    Some(dirs.fold(first, |common, dir| {
+        common
+            .components()
+            .zip(dir.components())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    }))
+}
+
+/// Each file's settings in one lint: the run's, or with discovery the closest config's with
+/// the command line on top. Configs are read once per lint and remembered by directory.
+#[derive(Debug)]
+pub(crate) struct Resolver {
+    run: Arc<Settings>,
+    /// The command line, laid over every config found; `None` turns discovery off.
+    discovery: Option<Overrides>,
+    /// Absolute directory → the settings for the files in it.
+    by_dir: RefCell<HashMap<PathBuf, Arc<Settings>>>,
+    errors: RefCell<Vec<ConfigError>>,
+}
+
+impl Resolver {
+    pub(crate) fn new(run: Arc<Settings>, discovery: Option<Overrides>) -> Self {
+        Self {
+            run,
+            discovery,
+            by_dir: RefCell::new(HashMap::new()),
+            errors: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The settings that decide the run as a whole.
+    pub(crate) fn run(&self) -> &Settings {
+        &self.run
+    }
+
+    /// The settings the file at `path` is judged by.
+    pub(crate) fn for_file(&self, path: &Path) -> Arc<Settings> {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => self.for_dir(parent),
+            _ => self.for_dir(Path::new(".")),
+        }
+    }
+
+    /// The settings for the entries of `dir`: the closest config in it or above, else the
+    /// run's. A config that cannot be used is recorded once, and its files get the run's.
+    pub(crate) fn for_dir(&self, dir: &Path) -> Arc<Settings> {
+        let Some(overrides) = &self.discovery else {
+            return Arc::clone(&self.run);
+        };
+        let dir = absolute(dir);
+        let mut by_dir = self.by_dir.borrow_mut();
+        let mut visited = Vec::new();
+        let mut found = None;
+        for ancestor in dir.ancestors() {
+            if let Some(settings) = by_dir.get(ancestor) {
+                found = Some(Arc::clone(settings));
+                break;
+            }
+            visited.push(ancestor.to_path_buf());
+            match find_in(ancestor).and_then(|file| file.map(|f| load(&f)).transpose()) {
+                Ok(None) => continue,
+                Ok(Some(settings)) => {
+                    found = Some(Arc::new(settings.with_overrides(overrides.clone())));
+                }
+                Err(error) => self.errors.borrow_mut().push(error),
+            }
+            break;
+        }
+        let settings = found.unwrap_or_else(|| Arc::clone(&self.run));
+        for dir in visited {
+            by_dir.insert(dir, Arc::clone(&settings));
+        }
+        settings
+    }
+
+    /// The config files that could not be used.
+    pub(crate) fn into_errors(self) -> Vec<ConfigError> {
+        self.errors.into_inner()
+    }
+}
