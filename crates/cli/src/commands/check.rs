@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kubeharden_rules::{
     ConfigError, Linter, NODE_LOCATIONS, Overrides, Report, Settings, Severity, UNIT_DIRECTORIES,
@@ -214,7 +214,8 @@ fn exit_code(check: &Check, report: &Report) -> u8 {
 /// The linter for this run, with the command line over the config files: none with
 /// `--no-config`; `--config FILE` for every file; otherwise each file's closest config, and
 /// for the run as a whole (and files no config governs) the config closest to the directory
-/// holding every PATH (the working directory when there is none: a node, bare stdin).
+/// holding every PATH, or failing that the one closest to the working directory (the only
+/// place looked at for a node or bare standard input).
 fn linter(check: &Check) -> Result<Linter, u8> {
     let overrides = Overrides {
         select: check.select.clone(),
@@ -237,11 +238,15 @@ fn linter(check: &Check) -> Result<Linter, u8> {
     } else {
         check.paths.clone()
     };
-    let anchor = config::common_dir(&named).unwrap_or_else(|| PathBuf::from("."));
-    let run = config::discover(&anchor)
-        .map_err(|error| print_config_error(&error))?
-        .map(|(_, settings)| settings)
-        .unwrap_or_default();
+    let working_dir = Path::new(".");
+    let anchor = config::common_dir(&named).unwrap_or_else(|| working_dir.to_path_buf());
+    let run = match config::discover(&anchor) {
+        Ok(None) => config::discover(working_dir),
+        found => found,
+    }
+    .map_err(|error| print_config_error(&error))?
+    .map(|(_, settings)| settings)
+    .unwrap_or_default();
     Ok(Linter::new(run.with_overrides(overrides.clone())).with_discovery(overrides))
 }
 
