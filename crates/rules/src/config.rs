@@ -212,3 +212,142 @@ impl Resolver {
         self.errors.into_inner()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Selector;
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn found(path: &Path) -> Option<PathBuf> {
+        discover(path).unwrap().map(|(file, _)| file)
+    }
+
+    #[test]
+    fn the_closest_config_in_or_above_the_path() {
+        let dir = tree(&[
+            (".kubeharden.yaml", "ignore: [KETC]\n"),
+            ("a/.kubeharden.yml", "select: [KLET]\n"),
+            ("a/b/c/kubelet.yaml", ""),
+        ]);
+        let root = dir.path();
+        assert_eq!(
+            found(&root.join("a/b/c/kubelet.yaml")),
+            Some(root.join("a/.kubeharden.yml"))
+        );
+        assert_eq!(
+            found(&root.join("a/b")),
+            Some(root.join("a/.kubeharden.yml"))
+        );
+        assert_eq!(found(&root.join("a")), Some(root.join("a/.kubeharden.yml")));
+        // A file that does not exist yet is looked up from its directory.
+        assert_eq!(
+            found(&root.join("new.yaml")),
+            Some(root.join(".kubeharden.yaml"))
+        );
+        assert_eq!(
+            found(&root.join("x/../a/b")),
+            Some(root.join("a/.kubeharden.yml"))
+        );
+        let (_, settings) = discover(&root.join("a")).unwrap().unwrap();
+        assert_eq!(settings.select, Some(vec![Selector::Prefix("KLET".into())]));
+        assert_eq!(settings.base_dir, Some(root.join("a")));
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(found(empty.path()), None);
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let dir = tree(&[
+            ("both/.kubeharden.yaml", ""),
+            ("both/.kubeharden.yml", ""),
+            ("bad/.kubeharden.yml", "select: [KXYZ]\n"),
+        ]);
+        let error = discover(&dir.path().join("both/sub/x.yaml")).unwrap_err();
+        let both = dir.path().join("both");
+        assert_eq!(
+            error.message,
+            format!(
+                "two config files in one directory: {} and {}",
+                both.join(".kubeharden.yaml").display(),
+                both.join(".kubeharden.yml").display()
+            )
+        );
+        assert_eq!(error.span, None);
+        let error = discover(&dir.path().join("bad")).unwrap_err();
+        assert_eq!(error.path, dir.path().join("bad/.kubeharden.yml"));
+        assert_eq!(error.span.map(|s| &error.text[s.range()]), Some("KXYZ"));
+        let error = load(&dir.path().join("missing.yaml")).unwrap_err();
+        assert!(
+            error.message.starts_with("cannot read config file "),
+            "{}",
+            error.message
+        );
+        assert!(error.message.contains("missing.yaml"), "{}", error.message);
+    }
+
+    #[test]
+    fn the_resolver_lays_the_command_line_over_each_config_and_falls_back_to_the_run() {
+        let dir = tree(&[
+            ("lab/.kubeharden.yaml", "select: [KLET]\n"),
+            ("bad/.kubeharden.yaml", "selct: []\n"),
+        ]);
+        let root = dir.path();
+        let run = Arc::new(Settings {
+            ignore: vec![Selector::Prefix("KAPI".into())],
+            ..Settings::default()
+        });
+        let overrides = Overrides {
+            ignore: vec![Selector::Prefix("KLET005".into())],
+            ..Overrides::default()
+        };
+        let resolver = Resolver::new(Arc::clone(&run), Some(overrides));
+        let lab = resolver.for_file(&root.join("lab/deep/kubelet.yaml"));
+        assert_eq!(lab.select, Some(vec![Selector::Prefix("KLET".into())]));
+        assert_eq!(lab.ignore, vec![Selector::Prefix("KLET005".into())]);
+        // Remembered by directory: the same settings, not a second read.
+        assert!(Arc::ptr_eq(&lab, &resolver.for_dir(&root.join("lab/deep"))));
+        assert!(Arc::ptr_eq(&lab, &resolver.for_dir(&root.join("lab"))));
+        // No config above: the run's settings.
+        assert!(Arc::ptr_eq(&run, &resolver.for_dir(root)));
+        // A broken config: its files get the run's settings, and it is reported once.
+        assert!(Arc::ptr_eq(
+            &run,
+            &resolver.for_file(&root.join("bad/a.yaml"))
+        ));
+        assert!(Arc::ptr_eq(
+            &run,
+            &resolver.for_file(&root.join("bad/b/c.yaml"))
+        ));
+        let errors = resolver.into_errors();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, root.join("bad/.kubeharden.yaml"));
+        // Without discovery, every file gets the run's settings.
+        let fixed = Resolver::new(Arc::clone(&run), None);
+        assert!(Arc::ptr_eq(
+            &run,
+            &fixed.for_file(&root.join("lab/kubelet.yaml"))
+        ));
+    }
+
+    #[test]
+    fn the_common_directory_of_a_run() {
+        let dir = tree(&[("a/b/x.yaml", ""), ("a/c/y.yaml", "")]);
+        let root = dir.path();
+        let common =
+            |paths: &[&str]| common_dir(&paths.iter().map(|p| root.join(p)).collect::<Vec<_>>());
+        assert_eq!(common(&["a/b/x.yaml", "a/c/y.yaml"]), Some(root.join("a")));
+        assert_eq!(common(&["a/b", "a/b/x.yaml"]), Some(root.join("a/b")));
+        assert_eq!(common(&["a/b"]), Some(root.join("a/b")));
+        assert_eq!(common(&["a/b/x.yaml"]), Some(root.join("a/b")));
+    }
+}
