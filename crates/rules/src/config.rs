@@ -240,24 +240,17 @@ mod tests {
             ("a/b/c/kubelet.yaml", ""),
         ]);
         let root = dir.path();
-        assert_eq!(
-            found(&root.join("a/b/c/kubelet.yaml")),
-            Some(root.join("a/.kubeharden.yml"))
-        );
-        assert_eq!(
-            found(&root.join("a/b")),
-            Some(root.join("a/.kubeharden.yml"))
-        );
-        assert_eq!(found(&root.join("a")), Some(root.join("a/.kubeharden.yml")));
-        // A file that does not exist yet is looked up from its directory.
-        assert_eq!(
-            found(&root.join("new.yaml")),
-            Some(root.join(".kubeharden.yaml"))
-        );
-        assert_eq!(
-            found(&root.join("x/../a/b")),
-            Some(root.join("a/.kubeharden.yml"))
-        );
+        let cases = [
+            ("a/b/c/kubelet.yaml", "a/.kubeharden.yml"),
+            ("a/b", "a/.kubeharden.yml"),
+            ("a", "a/.kubeharden.yml"),
+            // A file that does not exist yet is looked up from its directory.
+            ("new.yaml", ".kubeharden.yaml"),
+            ("x/../a/b", "a/.kubeharden.yml"),
+        ];
+        for (path, config) in cases {
+            assert_eq!(found(&root.join(path)), Some(root.join(config)), "{path}");
+        }
         let (_, settings) = discover(&root.join("a")).unwrap().unwrap();
         assert_eq!(settings.select, Some(vec![Selector::Prefix("KLET".into())]));
         assert_eq!(settings.base_dir, Some(root.join("a")));

@@ -103,8 +103,8 @@ impl Linter {
     }
 
     /// This linter, judging each file by the closest config file in its directory or above
-    /// ([`crate::config::discover`]) with `overrides` on top, as the command line does. A file with
-    /// no config above it is judged by the linter's own settings, which also decide what
+    /// ([`crate::config::discover`]) with `overrides` on top, as the command line does. A file
+    /// with no config above it is judged by the linter's own settings, which also decide what
     /// shapes the run as a whole: [`Settings::kubernetes_version`], [`Settings::root`] and
     /// [`Settings::follow_links`] (rules compare files, so one run is one set of components).
     /// Config files that cannot be used are listed in [`Report::config_errors`].
