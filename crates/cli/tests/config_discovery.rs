@@ -267,3 +267,34 @@ fn the_working_directory_config_applies_to_files_no_config_governs() {
         )
     );
 }
+
+#[test]
+fn a_nested_kubernetes_version_is_not_used_and_says_so() {
+    let dir = tree(&[
+        (
+            "repo/.kubeharden.yaml",
+            "ignore: [KLET005]\nkubernetes-version: \"1.30\"\n",
+        ),
+        (
+            "repo/lab/.kubeharden.yaml",
+            "kubernetes-version: \"1.28\"\n",
+        ),
+        (
+            "repo/prod/.kubeharden.yaml",
+            "kubernetes-version: \"1.30\"\n",
+        ),
+    ]);
+    // The closest config wins whole: neither lab's nor prod's ignores KLET005.
+    let (code, out, err) = check(&dir, &["../repo"]);
+    assert_eq!((code, out), (Some(1), format!("{LAB_ALL}{PROD_ALL}")));
+    assert_eq!(
+        err,
+        "kubeharden: warning: `kubernetes-version: v1.28` in [dir]/repo/lab/.kubeharden.yaml is not used: one run judges all its files as v1.30; lint that directory on its own to use it\n"
+    );
+    // Linted on its own, the directory's config is the run's.
+    let (_, _, err) = check(&dir, &["../repo/lab"]);
+    assert_eq!(err, "");
+    // The command line's version is every config's.
+    let (_, _, err) = check(&dir, &["--kubernetes-version", "1.29", "../repo"]);
+    assert_eq!(err, "");
+}

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use kubeharden_core::version::KubeVersion;
+
 use crate::settings::{ConfigError, Overrides, Settings, normalize};
 
 /// The names a config file may have; one directory holds at most one of them.
@@ -150,6 +152,8 @@ pub(crate) struct Resolver {
     /// Absolute directory → the settings for the files in it.
     by_dir: RefCell<HashMap<PathBuf, Arc<Settings>>>,
     errors: RefCell<Vec<ConfigError>>,
+    /// Configs whose `kubernetes-version` is not the run's, which decides it for every file.
+    ignored_versions: RefCell<Vec<(PathBuf, KubeVersion)>>,
 }
 
 impl Resolver {
@@ -159,6 +163,7 @@ impl Resolver {
             discovery,
             by_dir: RefCell::new(HashMap::new()),
             errors: RefCell::new(Vec::new()),
+            ignored_versions: RefCell::new(Vec::new()),
         }
     }
 
@@ -191,10 +196,19 @@ impl Resolver {
                 break;
             }
             visited.push(ancestor.to_path_buf());
-            match find_in(ancestor).and_then(|file| file.map(|f| load(&f)).transpose()) {
+            let loaded = find_in(ancestor)
+                .and_then(|file| file.map(|f| load(&f).map(|s| (f, s))).transpose());
+            match loaded {
                 Ok(None) => continue,
-                Ok(Some(settings)) => {
-                    found = Some(Arc::new(settings.with_overrides(overrides.clone())));
+                Ok(Some((file, settings))) => {
+                    let settings = settings.with_overrides(overrides.clone());
+                    if let Some(version) = settings
+                        .kubernetes_version
+                        .filter(|v| Some(*v) != self.run.kubernetes_version)
+                    {
+                        self.ignored_versions.borrow_mut().push((file, version));
+                    }
+                    found = Some(Arc::new(settings));
                 }
                 Err(error) => self.errors.borrow_mut().push(error),
             }
@@ -207,9 +221,9 @@ impl Resolver {
         settings
     }
 
-    /// The config files that could not be used.
-    pub(crate) fn into_errors(self) -> Vec<ConfigError> {
-        self.errors.into_inner()
+    /// The config files that could not be used, and those whose `kubernetes-version` was not.
+    pub(crate) fn into_findings(self) -> (Vec<ConfigError>, Vec<(PathBuf, KubeVersion)>) {
+        (self.errors.into_inner(), self.ignored_versions.into_inner())
     }
 }
 
@@ -291,7 +305,10 @@ mod tests {
     #[test]
     fn the_resolver_lays_the_command_line_over_each_config_and_falls_back_to_the_run() {
         let dir = tree(&[
-            ("lab/.kubeharden.yaml", "select: [KLET]\n"),
+            (
+                "lab/.kubeharden.yaml",
+                "select: [KLET]\nkubernetes-version: \"1.28\"\n",
+            ),
             ("bad/.kubeharden.yaml", "selct: []\n"),
         ]);
         let root = dir.path();
@@ -321,9 +338,18 @@ mod tests {
             &run,
             &resolver.for_file(&root.join("bad/b/c.yaml"))
         ));
-        let errors = resolver.into_errors();
+        let (errors, ignored_versions) = resolver.into_findings();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].path, root.join("bad/.kubeharden.yaml"));
+        // The run decides the version: lab's is not used, and that is said.
+        let versions: Vec<_> = ignored_versions
+            .into_iter()
+            .map(|(path, version)| (path, version.to_string()))
+            .collect();
+        assert_eq!(
+            versions,
+            [(root.join("lab/.kubeharden.yaml"), "v1.28".to_owned())]
+        );
         // Without discovery, every file gets the run's settings.
         let fixed = Resolver::new(Arc::clone(&run), None);
         assert!(Arc::ptr_eq(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kubeharden_core::inventory::SkipReason;
+use kubeharden_core::version::KubeVersion;
 use kubeharden_core::{FileId, Inventory, InventoryBuilder, SourceFile};
 
 use crate::config::Resolver;
@@ -29,6 +30,9 @@ pub struct Report {
     /// Config files found by [`Linter::with_discovery`] that could not be used; the files
     /// they would govern were judged by the linter's own settings.
     pub config_errors: Vec<ConfigError>,
+    /// Config files found by [`Linter::with_discovery`] whose `kubernetes-version` was not
+    /// used, with that version: the linter's own settings decide it for every file.
+    pub ignored_kubernetes_versions: Vec<(PathBuf, KubeVersion)>,
 }
 
 impl Report {
@@ -318,11 +322,13 @@ impl Linter {
                 .then(a.span.start.cmp(&b.span.start))
                 .then(a.code.cmp(b.code))
         });
+        let (config_errors, ignored_kubernetes_versions) = resolver.into_findings();
         Report {
             inventory,
             findings,
             read_errors,
-            config_errors: resolver.into_errors(),
+            config_errors,
+            ignored_kubernetes_versions,
         }
     }
 }

@@ -75,6 +75,21 @@ pub fn run(check: &Check) -> u8 {
         }
         return EXIT_TROUBLE;
     }
+    for (path, version) in report
+        .ignored_kubernetes_versions
+        .iter()
+        .filter(|_| !check.quiet)
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "kubeharden: warning: `kubernetes-version: {version}` in {} is not used: one run judges all its files {}; lint that directory on its own to use it",
+            safe::path(path),
+            linter.settings().kubernetes_version.map_or_else(
+                || "by the version each component's image names".to_owned(),
+                |run| format!("as {run}")
+            ),
+        );
+    }
 
     let mut trouble = false;
     if check.fix || check.diff {
