@@ -46,10 +46,8 @@ fn each_file_is_judged_by_its_closest_config() {
         "ignore: [KLET001, KLET007]\nseverity:\n  KLET005: warning\nexclude: [vendor]\n",
     );
     write(root, "prod/.kubeharden.yml", "select: [KLET, KGEN]\n");
-    let overrides = Overrides {
-        ignore: vec![Selector::parse("KLET007").unwrap()],
-        ..Overrides::default()
-    };
+    let mut overrides = Overrides::default();
+    overrides.ignore.push(Selector::parse("KLET007").unwrap());
     let linter = Linter::new(Settings::default()).with_discovery(overrides);
     let report = linter.lint_paths(&[root.to_path_buf()]);
     assert!(report.config_errors.is_empty());
@@ -79,10 +77,10 @@ fn a_broken_config_is_reported_and_its_files_get_the_linters_settings() {
     let root = dir.path();
     write(root, "lab/kubelet.yaml", KUBELET);
     write(root, "lab/.kubeharden.yaml", "ignore: [KLET005\n");
-    let run = Settings {
-        select: Some(vec![Selector::parse("KLET005").unwrap()]),
-        ..Settings::default()
-    };
+    let mut run = Settings::default();
+    run.select
+        .get_or_insert_default()
+        .push(Selector::parse("KLET005").unwrap());
     let report = Linter::new(run)
         .with_discovery(Overrides::default())
         .lint_paths(&[root.to_path_buf()]);

@@ -232,14 +232,13 @@ fn exit_code(check: &Check, report: &Report) -> u8 {
 /// holding every PATH, or failing that the one closest to the working directory (the only
 /// place looked at for a node or bare standard input).
 fn linter(check: &Check) -> Result<Linter, u8> {
-    let overrides = Overrides {
-        select: check.select.clone(),
-        ignore: check.ignore.clone(),
-        exclude: check.exclude.clone(),
-        kubernetes_version: check.kubernetes_version,
-        root: check.root.clone(),
-        follow_links: check.follow_links,
-    };
+    let mut overrides = Overrides::default();
+    overrides.select.clone_from(&check.select);
+    overrides.ignore.clone_from(&check.ignore);
+    overrides.exclude.clone_from(&check.exclude);
+    overrides.kubernetes_version = check.kubernetes_version;
+    overrides.root.clone_from(&check.root);
+    overrides.follow_links = check.follow_links;
     if check.no_config {
         return Ok(Linter::new(Settings::default().with_overrides(overrides)));
     }
