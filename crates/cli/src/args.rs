@@ -175,6 +175,10 @@ pub enum Format {
     Github,
     /// `file:line:col: CODE [severity] message`, one per line.
     Compact,
+    /// JUnit XML: a test suite per file, a failed test case per finding, for CI dashboards.
+    Junit,
+    /// GitLab Code Quality JSON, for merge request widgets.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -130,6 +130,47 @@ fn json_and_sarif_escape_as_json_requires() {
     }
 }
 
+/// Whether XML 1.0 can hold `c` at all (its `Char` production): not even a character
+/// reference can write the others.
+fn is_xml_1_0_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+#[test]
+fn junit_and_gitlab_hold_no_character_xml_1_0_forbids() {
+    let dir = hostile_tree();
+    // A value that decodes to NUL, U+FFFF and a bell, and a binary file named `.yaml`.
+    std::fs::write(
+        dir.path().join("etcd.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: etcd}\nspec:\n  containers:\n  - name: etcd\n    image: registry.k8s.io/etcd:3.5.15-0\n    command: [etcd, \"--client-cert-auth=\\0\\uFFFF\\a\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("blob.yaml"), b"\x00\x01\x1b[2J: \x0b\n").unwrap();
+    let xml = run(dir.path(), "junit");
+    assert_no_raw_controls("junit", &xml);
+    let forbidden: Vec<char> = xml.chars().filter(|c| !is_xml_1_0_char(*c)).collect();
+    assert!(forbidden.is_empty(), "{forbidden:?} in\n{xml}");
+    // The file name's ESC and the value's NUL and U+FFFF, shown escaped.
+    assert!(xml.contains("kube-apiserver-\\x1b[1m.yaml"), "{xml}");
+    assert!(xml.contains("\\x00\\u{ffff}\\x07"), "{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(error) => panic!("{error} in\n{xml}"),
+        }
+    }
+    // GitLab's JSON escapes controls as JSON requires.
+    let json = run(dir.path(), "gitlab");
+    assert!(
+        !json.contains('\u{1b}') && !json.contains('\u{0}'),
+        "{json}"
+    );
+    let issues: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(issues.as_array().is_some_and(|a| !a.is_empty()));
+}
+
 #[test]
 fn a_binary_file_named_yaml_is_not_printed_raw() {
     let dir = tempfile::tempdir().unwrap();

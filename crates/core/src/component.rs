@@ -4,6 +4,7 @@ use std::fmt;
 
 /// A program whose configuration kubeharden reads.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[non_exhaustive]
 pub enum Component {
     ApiServer,
     Kubelet,
@@ -82,4 +83,12 @@ impl fmt::Display for Component {
 #[must_use]
 pub fn basename(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
+}
+
+/// As its binary's name (`kube-apiserver`), the name the JSON output uses.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }

@@ -7,6 +7,7 @@ use crate::version::KubeVersion;
 
 /// Where an effective value came from.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum Provenance {
     /// A command-line flag (in a container's `command`/`args`, or a flag file).
     Flag(Location),
@@ -24,6 +25,7 @@ pub enum Provenance {
 
 /// Why a default applies, and for which version.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub struct DefaultReason {
     /// The version whose default this is; `None` when it does not depend on the version.
     pub version: Option<KubeVersion>,

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 /// A half-open byte range `start..end` into one source text.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -98,6 +99,8 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 
 /// Index of a file in one run's inventory.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct FileId(pub u32);
 
 /// A place in one of the run's files: a file and a byte span in it.
@@ -108,6 +111,7 @@ pub struct FileId(pub u32);
 /// [`crate::Effective`]) and, for the edits of a fix, narrowed within its own file
 /// ([`Location::within`]).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Location {
     file: FileId,
     span: Span,
@@ -219,6 +223,7 @@ pub enum DecodeErrorKind {
 /// bytes it happened at, so the error carries the (lossily decoded) file itself.
 #[derive(Debug, thiserror::Error)]
 #[error("{kind}")]
+#[non_exhaustive]
 pub struct DecodeError {
     pub file: SourceFile,
     pub kind: DecodeErrorKind,
@@ -228,6 +233,7 @@ pub struct DecodeError {
 
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

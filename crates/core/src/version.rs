@@ -37,6 +37,14 @@ pub struct KubeVersion {
     pub patch: Option<u32>,
 }
 
+/// As written by [`fmt::Display`]: `v1.30`, `v1.30.2`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for KubeVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl KubeVersion {
     /// A release without a patch number (`v1.30`).
     #[must_use]
@@ -164,6 +172,7 @@ impl FromStr for Semver {
 
 /// Why a text is not a version.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseVersionError {
     #[error("the version is empty")]
     Empty,

@@ -285,10 +285,9 @@ mod apiserver {
         assert_eq!(version.source, VersionSource::Assumed);
         assert_eq!(version.known(), None);
 
-        let mut builder = InventoryBuilder::new(InventoryOptions {
-            kubernetes_version: Some(KubeVersion::new(1, 18)),
-            ..InventoryOptions::default()
-        });
+        let mut options = InventoryOptions::default();
+        options.kubernetes_version = Some(KubeVersion::new(1, 18));
+        let mut builder = InventoryBuilder::new(options);
         builder.add_file(SourceFile::new("a.yaml", apiserver("v1.30.0", &[])));
         let inventory = builder.build();
         let api = inventory.api_servers().next().unwrap();

@@ -484,3 +484,49 @@ kubeadmConfigPatches:
     assert!(inventory.processes().is_empty());
     assert!(inventory.kubelets().is_empty());
 }
+
+/// Documents are read as they load; a file that fails to load after its kubeadm documents and
+/// a static pod adds none of them (no half-read node), only the error where loading stopped.
+#[test]
+fn a_file_that_fails_to_load_halfway_adds_nothing_but_the_error() {
+    let pod = common::apiserver("v1.30.4", &["--anonymous-auth=true"]);
+    let text = format!(
+        "{pod}---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n---\nkey: [unclosed\n"
+    );
+    let inventory = inventory(&text);
+    assert!(
+        inventory.processes().is_empty(),
+        "{:?}",
+        inventory.processes()
+    );
+    let [problem] = inventory.problems() else {
+        panic!("{:?}", inventory.problems());
+    };
+    assert!(matches!(
+        problem.kind,
+        kubeharden_core::inventory::InputProblemKind::Load(_)
+    ));
+    assert_eq!(problem.location.file(), FileId(0));
+}
+
+/// The kubeadm documents of a file are read together even when a static pod sits between
+/// them: the `InitConfiguration` after the pod still gives the apiserver its address.
+#[test]
+fn kubeadm_documents_apart_in_a_file_are_read_together() {
+    let pod = common::apiserver("v1.30.4", &["--anonymous-auth=false"]);
+    let text = format!(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.29.0\n---\n{pod}---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.7\n"
+    );
+    let inventory = inventory(&text);
+    let api_servers: Vec<_> = inventory.processes_of(Component::ApiServer).collect();
+    assert_eq!(api_servers.len(), 2, "{api_servers:?}");
+    let kubeadm = api_servers
+        .iter()
+        .find(|p| p.origin == Origin::Kubeadm)
+        .expect("the kubeadm apiserver");
+    let address = kubeadm
+        .flags
+        .last("advertise-address")
+        .expect("--advertise-address");
+    assert_eq!(address.value.as_ref().unwrap().text, "10.0.0.7");
+}

@@ -10,10 +10,9 @@ use kubeharden_core::{
 };
 
 fn inventory(files: &[(&str, &str)], node_root: bool) -> Inventory {
-    let mut builder = InventoryBuilder::new(InventoryOptions {
-        node_root,
-        ..InventoryOptions::default()
-    });
+    let mut options = InventoryOptions::default();
+    options.node_root = node_root;
+    let mut builder = InventoryBuilder::new(options);
     for (path, text) in files {
         builder.add_file(SourceFile::new(*path, *text));
     }
@@ -220,10 +219,9 @@ fn docker_run_in_a_unit() {
 
 #[test]
 fn references_see_services_before_build_and_files_keep_the_kind_they_are_read_as() {
-    let mut builder = InventoryBuilder::new(InventoryOptions {
-        node_root: true,
-        ..InventoryOptions::default()
-    });
+    let mut options = InventoryOptions::default();
+    options.node_root = true;
+    let mut builder = InventoryBuilder::new(options);
     builder.add_file(SourceFile::new(
         "node/etc/systemd/system/kubelet.service",
         "[Service]\nEnvironmentFile=/etc/kubernetes/kubelet\nExecStart=/usr/bin/kubelet $KUBELET_ARGS\n",

@@ -25,6 +25,7 @@ use crate::linter::Report;
 
 /// Why a fix was not applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SkipReason {
     /// An unsafe fix, and unsafe fixes were not allowed.
     Unsafe,
@@ -52,6 +53,7 @@ impl fmt::Display for SkipReason {
 
 /// What [`apply_fixes`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FixOutcome {
     pub new_text: String,
     /// Indexes (into the findings given) of the findings whose fixes were applied.
@@ -255,6 +257,7 @@ pub const MAX_ROUNDS: usize = 10;
 
 /// One file the fixes change, checked.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Planned {
     pub path: PathBuf,
     pub original: String,
@@ -275,6 +278,7 @@ struct Candidate {
 
 /// What the fixes would do.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Plan {
     pub files: Vec<Planned>,
     /// Files whose fixes were refused in some round, and why. Such a file is left as it was,
@@ -419,6 +423,7 @@ fn verify_round(
 
 /// Why a fixed file was not written. The file is as it was in every case.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum WriteError {
     #[error("the file changed on disk since it was read")]
     Changed,

@@ -26,6 +26,8 @@ const REFERENCE_ROUNDS: usize = 4;
 
 /// A path that could not be read. The run goes on without it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ReadError {
     pub path: PathBuf,
     pub message: String,
@@ -33,12 +35,12 @@ pub struct ReadError {
 
 /// How a run's files are read into its inventory.
 pub(crate) fn options(settings: &Settings, node_root: bool) -> InventoryOptions {
-    InventoryOptions {
-        kubernetes_version: settings.kubernetes_version,
-        node_root,
-        // A file with a suppression comment keeps its text: an unused one is reported.
-        retain_text: suppression::may_hold_suppressions,
-    }
+    let mut options = InventoryOptions::default();
+    options.kubernetes_version = settings.kubernetes_version;
+    options.node_root = node_root;
+    // A file with a suppression comment keeps its text: an unused one is reported.
+    options.retain_text = suppression::may_hold_suppressions;
+    options
 }
 
 /// A node: the standard locations under `root` (its `/`), and every file they name.

@@ -6,6 +6,8 @@ use crate::rule::{Meta, Severity};
 
 /// Whether a fix can be applied without a human's decision.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Applicability {
     /// Changes only the offending value; nothing that works today stops working.
     Safe,
@@ -23,8 +25,15 @@ impl Applicability {
     }
 }
 
+impl std::fmt::Display for Applicability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One byte edit on the original text.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
@@ -33,6 +42,8 @@ pub struct Edit {
 /// A fix: edits in one file (which need not be the finding's: a flag reported where the
 /// command line is assembled may be fixed in the environment file that holds it).
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Fix {
     pub title: String,
     pub applicability: Applicability,
@@ -41,12 +52,32 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+impl Fix {
+    /// A fix of `file` made of `edits` (byte edits on its original text, not overlapping).
+    #[must_use]
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        file: FileId,
+        edits: Vec<Edit>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            applicability,
+            file,
+            edits,
+        }
+    }
+}
+
 /// One problem found in one file.
 ///
 /// `span` is a byte range into the file ([`crate::Report::file`]); for a setting nobody wrote
 /// it covers the place the setting belongs (a container's `command:` key, a
 /// `KubeletConfiguration`'s `kind:`), and `message` says which default applies.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Finding {
     pub code: &'static str,
     pub name: &'static str,

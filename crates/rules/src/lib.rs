@@ -41,7 +41,12 @@ registry::sections! {
 pub use diagnostic::FindingDiagnostic;
 pub use discover::ReadError;
 pub use finding::{Applicability, Edit, Finding, FindingBuilder, Findings, Fix};
-pub use kubeharden_core::inventory::{NODE_LOCATIONS, UNIT_DIRECTORIES, UNIT_NAMES};
+pub use kubeharden_core::inventory::{NODE_LOCATIONS, SkipReason, UNIT_DIRECTORIES, UNIT_NAMES};
+// What an embedder handles when it reads a report, so that it needs no second dependency (the
+// whole model is `kubeharden_rules::kubeharden_core`).
+pub use kubeharden_core;
+pub use kubeharden_core::version::KubeVersion;
+pub use kubeharden_core::{Component, FileId, Inventory, LineCol, Location, SourceFile, Span};
 pub use linter::{Linter, Report};
 use rule::declare_rule;
 pub use rule::{Category, Meta, Rule, Severity};

@@ -61,6 +61,34 @@ impl Report {
     }
 }
 
+/// A report as data: `files` lists every file read (a finding's `file` is an index into it),
+/// then `findings`, `read_errors` and `skipped` (`{path, reason}`). Spans are byte offsets
+/// into the files' text; the command's `kubeharden/v1` JSON adds lines and columns.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        #[derive(serde::Serialize)]
+        struct Skipped<'a> {
+            path: &'a Path,
+            reason: &'a SkipReason,
+        }
+
+        let files: Vec<&Path> = self.files().map(|(_, file)| file.path()).collect();
+        let skipped: Vec<Skipped<'_>> = self
+            .skipped()
+            .map(|(path, reason)| Skipped { path, reason })
+            .collect();
+        let mut report = serializer.serialize_struct("Report", 4)?;
+        report.serialize_field("files", &files)?;
+        report.serialize_field("findings", &self.findings)?;
+        report.serialize_field("read_errors", &self.read_errors)?;
+        report.serialize_field("skipped", &skipped)?;
+        report.end()
+    }
+}
+
 /// Lints control-plane files.
 ///
 /// A `Linter` holds only its [`Settings`]: no global state, no printing, no exits. Build one

@@ -10,6 +10,8 @@ use crate::finding::Findings;
 
 /// What kind of problem a rule finds; decides its default severity.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Category {
     /// The cluster is open to attack as configured.
     Security,
@@ -40,6 +42,8 @@ impl Category {
 
 /// How bad a finding is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Severity {
     Warning,
     Error,
@@ -63,6 +67,7 @@ impl fmt::Display for Severity {
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Meta {
     /// Stable code, `KAPI001`; never reused.
     pub code: &'static str,

@@ -30,6 +30,7 @@ use crate::rule::{Meta, Severity};
 /// assert!(Selector::parse("KXYZ").is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum Selector {
     All,
     /// An upper-case code or code prefix that starts at least one rule's code.
@@ -143,6 +144,7 @@ impl PathPattern {
 
 /// `per-file-ignores`: rules turned off for the files a glob matches.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct PerFileIgnore {
     pub pattern: PathPattern,
     pub rules: Vec<Selector>,
@@ -150,6 +152,7 @@ pub struct PerFileIgnore {
 
 /// `severity`: the severity findings of the selected rules are reported at.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SeverityOverride {
     pub rules: Selector,
     pub severity: Severity,
@@ -160,6 +163,7 @@ pub struct SeverityOverride {
 /// Rule selection: a rule runs when `select` is `None` or one of its selectors matches it,
 /// and no `ignore` selector matches it (ignore beats select).
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Settings {
     /// Judge every component as this Kubernetes version, whatever its image says.
     pub kubernetes_version: Option<KubeVersion>,
@@ -185,6 +189,7 @@ pub struct Settings {
 
 /// Command-line choices laid over a config file by [`Settings::with_overrides`].
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Overrides {
     /// Replaces the config file's `select` *and* `ignore`: what is asked for on the command
     /// line is what runs.
@@ -208,7 +213,8 @@ impl Settings {
     /// let config = Settings::from_config(".kubeharden.yaml".as_ref(), "ignore: [KLET005]\n").unwrap();
     /// let kubelet = registry::find("KLET005").unwrap();
     /// assert!(!config.is_selected(kubelet));
-    /// let cli = Overrides { select: Some(vec![Selector::parse("KLET").unwrap()]), ..Overrides::default() };
+    /// let mut cli = Overrides::default();
+    /// cli.select = Some(vec![Selector::parse("KLET").unwrap()]);
     /// assert!(config.with_overrides(cli).is_selected(kubelet));
     /// ```
     #[must_use]
@@ -442,6 +448,7 @@ fn without_dot(path: &Path) -> PathBuf {
 /// A config file that cannot be used: where and why.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
+#[non_exhaustive]
 pub struct ConfigError {
     pub path: PathBuf,
     /// The config file's text, for showing the span (empty when it could not be read).

@@ -34,18 +34,14 @@ fn findings(text: &str) -> Vec<Finding> {
 /// A finding of `text` (its first) carrying `fix` instead of its own.
 fn with_fix(text: &str, edits: &[(usize, usize, &str)], applicability: Applicability) -> Finding {
     let mut finding = findings(text).remove(0);
-    finding.fix = Some(Fix {
-        title: "hand-made".to_owned(),
-        applicability,
-        file: finding.file,
-        edits: edits
-            .iter()
-            .map(|&(start, end, replacement)| Edit {
-                span: Span::new(start, end),
-                replacement: replacement.to_owned(),
-            })
-            .collect(),
-    });
+    let edits = edits
+        .iter()
+        .map(|&(start, end, replacement)| Edit {
+            span: Span::new(start, end),
+            replacement: replacement.to_owned(),
+        })
+        .collect();
+    finding.fix = Some(Fix::new("hand-made", applicability, finding.file, edits));
     finding
 }
 
@@ -221,15 +217,11 @@ fn plan_appending(max_rounds: usize, line: impl Fn(usize) -> String) -> (PathBuf
         finding.code = if lines % 2 == 0 { "KTEST02" } else { "KTEST01" };
         finding.file = id;
         finding.span = Span::new(end, end);
-        finding.fix = Some(Fix {
-            title: "append a line".to_owned(),
-            applicability: Applicability::Safe,
-            file: id,
-            edits: vec![Edit {
-                span: Span::new(end, end),
-                replacement: line(lines),
-            }],
-        });
+        let edits = vec![Edit {
+            span: Span::new(end, end),
+            replacement: line(lines),
+        }];
+        finding.fix = Some(Fix::new("append a line", Applicability::Safe, id, edits));
         report.findings.retain(|f| f.code == "KGEN001");
         report.findings.push(finding);
         report

@@ -749,10 +749,10 @@ fn render_service(
                 let i = *i % envs.len();
                 let spec = &case.env_files[i];
                 let out = &mut envs[i];
-                if !out.words.is_empty() {
-                    if let Some(between) = &spec.between {
-                        out.line(between);
-                    }
+                if !out.words.is_empty()
+                    && let Some(between) = &spec.between
+                {
+                    out.line(between);
                 }
                 let start = out.text.len();
                 if spec.export {

@@ -19,11 +19,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = finding.message.clone();
-        if let Some(help) = &finding.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
+        let message = super::message_with_help(finding, false);
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

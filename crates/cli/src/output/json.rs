@@ -1,4 +1,5 @@
-//! The JSON document (`schema: kubeharden/v1`).
+//! The JSON document (`schema: kubeharden/v1`), described by
+//! docs/schemas/kubeharden-v1.schema.json.
 
 use std::io::{self, Write};
 
@@ -36,7 +37,11 @@ struct JsonFinding<'a> {
     severity: &'static str,
     component: Option<&'static str>,
     message: &'a str,
+    /// What is under the span.
+    label: Option<&'a str>,
     help: Option<&'a str>,
+    /// Where the value came from and why the rule applies (provenance, version).
+    note: Option<&'a str>,
     file: String,
     span: JsonSpan,
     fix: Option<JsonFix<'a>>,
@@ -107,7 +112,9 @@ fn finding<'a>(report: &Report, finding: &'a Finding) -> JsonFinding<'a> {
         severity: finding.severity.as_str(),
         component: finding.component.map(|c| c.name()),
         message: &finding.message,
+        label: finding.label.as_deref(),
         help: finding.help.as_deref(),
+        note: finding.note.as_deref(),
         file: file.path().display().to_string(),
         span: JsonSpan {
             offset: finding.span.start,

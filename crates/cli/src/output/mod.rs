@@ -2,15 +2,17 @@
 
 mod compact;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 pub mod safe;
 mod sarif;
 mod statistics;
 
 use std::io::{self, Write};
 
-use kubeharden_rules::Report;
+use kubeharden_rules::{Finding, Report};
 
 use crate::args::Format;
 
@@ -37,5 +39,23 @@ pub fn write_report(
         Format::Sarif => sarif::write(out, report),
         Format::Github => github::write(out, report),
         Format::Compact => compact::write(out, report),
+        Format::Junit => junit::write(out, report),
+        Format::Gitlab => gitlab::write(out, report),
     }
+}
+
+/// The message, then `help: ...` and (with `note`) `note: ...` lines when the finding has
+/// them: the finding in words, for formats with a single text field.
+fn message_with_help(finding: &Finding, note: bool) -> String {
+    let mut text = finding.message.clone();
+    let note = finding.note.as_deref().filter(|_| note);
+    for (prefix, part) in [("help", finding.help.as_deref()), ("note", note)] {
+        if let Some(part) = part {
+            text.push('\n');
+            text.push_str(prefix);
+            text.push_str(": ");
+            text.push_str(part);
+        }
+    }
+    text
 }

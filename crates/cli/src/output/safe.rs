@@ -5,6 +5,8 @@
 //! controls and DEL as `\x1b` / `\u{9b}`, the bidi embedding, override and isolate controls
 //! (U+202A-U+202E, U+2066-U+2069) as `\u{202e}`. Tab stays; line breaks stay where the layout
 //! needs them (a file's lines), and are escaped inside one-line items (a path, a message).
+//! JUnit XML goes through the same escaping, plus U+FFFE and U+FFFF: XML 1.0 cannot hold those
+//! or most C0 controls at all.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -15,6 +17,13 @@ use kubeharden_rules::Finding;
 /// Whether `c` is shown escaped (line breaks aside).
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` is shown escaped in XML: XML 1.0 has no way to write most C0 controls, U+FFFE
+/// or U+FFFF (not even as character references), so they must go, and the rest of the unsafe
+/// characters are shown escaped as on a terminal (a CI dashboard is read by people too).
+fn is_unsafe_in_xml(c: char) -> bool {
+    is_unsafe(c) || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -29,17 +38,27 @@ fn push_escaped(out: &mut String, c: char) {
 /// A one-line item (a path, a message, a value): every unsafe character escaped, line breaks
 /// included.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_keeping(text, |_| false)
+    escape_where(text, is_unsafe)
 }
 
 /// A text whose own line breaks (`\n`) are layout, such as a message with its help.
 pub fn escape_lines(text: &str) -> Cow<'_, str> {
-    escape_keeping(text, |c| c == '\n')
+    escape_where(text, |c| is_unsafe(c) && c != '\n')
 }
 
-fn escape_keeping(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
-    let needs = |c: char| is_unsafe(c) && !keep(c);
-    if !text.chars().any(needs) {
+/// A one-line item for an XML attribute: every character XML 1.0 cannot hold or a reader
+/// should not be shown raw, escaped, line breaks included.
+pub fn escape_xml(text: &str) -> Cow<'_, str> {
+    escape_where(text, is_unsafe_in_xml)
+}
+
+/// A text for an XML element, its own line breaks (`\n`) kept.
+pub fn escape_xml_lines(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| is_unsafe_in_xml(c) && c != '\n')
+}
+
+fn escape_where(text: &str, needs: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&needs) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -168,6 +187,19 @@ mod tests {
         assert_eq!(escape("c1\u{9b}2J"), "c1\\u{9b}2J");
         assert_eq!(escape("two\nlines\r"), "two\\x0alines\\x0d");
         assert_eq!(escape_lines("two\nlines\r"), "two\nlines\\x0d");
+    }
+
+    #[test]
+    fn xml_text_has_no_character_xml_1_0_forbids() {
+        assert_eq!(
+            escape_xml("a\u{0}b\u{1b}c\u{fffe}\u{ffff}\nd"),
+            "a\\x00b\\x1bc\\u{fffe}\\u{ffff}\\x0ad"
+        );
+        assert_eq!(escape_xml_lines("a\nb\u{202e}c\r"), "a\nb\\u{202e}c\\x0d");
+        assert_eq!(
+            escape_xml("<&\"> stay for the writer"),
+            "<&\"> stay for the writer"
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers).
 //!
 //! - `tool.driver.rules`: every rule, from the same metadata as `kubeharden rules`: summary,
-//!   full documentation (`help.text` and `help.markdown`), default level, section and category
-//!   as tags, and — only when the build names the project's repository
+//!   full documentation (`help.text` and `help.markdown`), default level, tags (`security` for
+//!   security and hardening rules, section, category, component), a `security-severity` for
+//!   code scanning's ranking, and — only when the build names the project's repository
 //!   (`KUBEHARDEN_REPOSITORY_URL` at build time) — `helpUri`, the rule's page under it (SARIF
 //!   wants an absolute URI there), and the driver's `informationUri`.
 //! - Results point at files by `artifactLocation.uri`: a relative path stays relative with
@@ -16,7 +17,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use kubeharden_core::{SourceFile, Span};
-use kubeharden_rules::{Report, Severity, docs, registry};
+use kubeharden_rules::{Category, Meta, Report, Severity, docs, registry};
 use serde_json::{Value, json};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -34,7 +35,10 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 "fullDescription": {"text": meta.summary},
                 "help": {"text": docs::body(meta), "markdown": docs::body(meta)},
                 "defaultConfiguration": {"level": level(meta.default_severity())},
-                "properties": {"tags": [meta.section().as_str(), meta.category.as_str()]},
+                "properties": {
+                    "tags": tags(meta),
+                    "security-severity": security_severity(meta.category),
+                },
             });
             if let Some(uri) = help_uri(meta.code) {
                 rule["helpUri"] = json!(uri);
@@ -47,11 +51,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         .iter()
         .map(|finding| {
             let file = report.file(finding.file);
-            let mut message = finding.message.clone();
-            if let Some(help) = &finding.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
+            let message = super::message_with_help(finding, false);
             let mut result = json!({
                 "ruleId": finding.code,
                 "ruleIndex": metas.iter().position(|m| m.code == finding.code),
@@ -135,6 +135,37 @@ fn help_uri(code: &str) -> Option<String> {
     REPOSITORY.map(|repository| format!("{repository}/blob/main/docs/rules/{code}.md"))
 }
 
+/// `security` for the rules about attack surface (code scanning counts those as security
+/// alerts), then the section, the category and the components judged, each once (SARIF wants
+/// tags unique; the kubelet section judges the kubelet).
+fn tags(meta: &Meta) -> Vec<&'static str> {
+    let security = matches!(meta.category, Category::Security | Category::Hardening);
+    // `etcd, kube-apiserver` for a rule about both.
+    let components = meta.target.split(", ").filter(|target| *target != "any");
+    let mut tags = Vec::new();
+    for tag in security
+        .then_some("security")
+        .into_iter()
+        .chain([meta.section().as_str(), meta.category.as_str()])
+        .chain(components)
+    {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// The CVSS-like score code scanning ranks alerts by (`9.0`+ critical, `7.0`+ high, `4.0`+
+/// medium, below low), by category (docs/decisions/0010-output-formats.md).
+fn security_severity(category: Category) -> &'static str {
+    match category {
+        Category::Security => "8.0",
+        Category::Hardening => "5.0",
+        Category::Correctness => "2.0",
+    }
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -154,10 +185,10 @@ fn region(file: &SourceFile, span: Span) -> Value {
 }
 
 fn artifact(path: &Path) -> Value {
-    if path.is_absolute() {
-        if let Some(uri) = file_uri(path) {
-            return json!({"uri": uri});
-        }
+    if path.is_absolute()
+        && let Some(uri) = file_uri(path)
+    {
+        return json!({"uri": uri});
     }
     let relative: Vec<String> = path
         .components()

@@ -564,32 +564,29 @@ fn parse_flag(component: Component, words: &[Word], i: usize) -> Flag {
     let body = &text[usize::from(dashes)..];
 
     // pflag shorthand: `-v=2`, `-v2`, `-v 2`, `-h`.
-    if dashes == 1 {
-        if let Some(long) = body
+    if dashes == 1
+        && let Some(long) = body
             .chars()
             .next()
             .and_then(|c| spec::shorthand(component, c))
-        {
-            let kind = flag_kind(component, long);
-            let rest = &body[1..];
-            let inline = match rest.strip_prefix('=') {
-                Some(_) => Some(3..text.len()),
-                None if !rest.is_empty() && !kind.is_some_and(FlagKind::is_bool) => {
-                    Some(2..text.len())
-                }
-                None => None,
+    {
+        let kind = flag_kind(component, long);
+        let rest = &body[1..];
+        let inline = match rest.strip_prefix('=') {
+            Some(_) => Some(3..text.len()),
+            None if !rest.is_empty() && !kind.is_some_and(FlagKind::is_bool) => Some(2..text.len()),
+            None => None,
+        };
+        // `-hv`-style groups of boolean shorthands are rare enough to treat as one name.
+        if inline.is_some() || rest.is_empty() {
+            let head = FlagHead {
+                name: long,
+                kind,
+                dashes: 1,
+                name_location: word.location_of(0..2),
+                inline,
             };
-            // `-hv`-style groups of boolean shorthands are rare enough to treat as one name.
-            if inline.is_some() || rest.is_empty() {
-                let head = FlagHead {
-                    name: long,
-                    kind,
-                    dashes: 1,
-                    name_location: word.location_of(0..2),
-                    inline,
-                };
-                return finish_flag(component, words, i, head);
-            }
+            return finish_flag(component, words, i, head);
         }
     }
 

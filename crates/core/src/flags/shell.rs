@@ -862,7 +862,7 @@ mod tests {
                     2 => script.push_str(rng.pick(QUOTED)),
                     _ => script.push_str(rng.pick(ESCAPED)),
                 }
-                if part + 1 < parts && rng.next() % 4 == 0 {
+                if part + 1 < parts && rng.next().is_multiple_of(4) {
                     // A continuation in the middle of a word.
                     script.push_str("\\\n");
                 }

@@ -36,6 +36,7 @@ pub struct Reference {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReferenceKind {
     /// A unit's `EnvironmentFile=`.
     EnvironmentFile,
@@ -123,10 +124,8 @@ impl InventoryBuilder {
         let keep = self.inventory.item_count() != items_before
             || (self.inventory.options.retain_text)(shared.text());
         drop(shared);
-        if !keep {
-            if let Some(file) = Arc::get_mut(&mut self.inventory.files[id.0 as usize]) {
-                file.release_text();
-            }
+        if !keep && let Some(file) = Arc::get_mut(&mut self.inventory.files[id.0 as usize]) {
+            file.release_text();
         }
         id
     }

@@ -31,8 +31,46 @@ use crate::source::{DecodeErrorKind, Location, SourceFile, Span};
 use crate::version::KubeVersion;
 use crate::yaml::{LoadError, LoadErrorKind};
 
+/// `body` once for each of the inventory's lists of items, in field order, with the list bound
+/// to `list`: an array of the results. Every field is named, so a new kind of item cannot be
+/// forgotten by what goes over all of them.
+macro_rules! item_lists {
+    ($inventory:expr, $list:ident => $body:expr) => {{
+        let Inventory {
+            options: _,
+            files: _,
+            kinds: _,
+            problems,
+            skipped,
+            workloads,
+            processes,
+            kubelet_configs,
+            services,
+            ingresses,
+            bindings,
+            roles,
+            service_accounts,
+            units,
+            env_files,
+            etcd_configs,
+        } = $inventory;
+        item_lists!(@each $list => $body; problems, skipped, workloads, processes, kubelet_configs,
+            services, ingresses, bindings, roles, service_accounts, units, env_files, etcd_configs)
+    }};
+    (@each $list:ident => $body:expr; $($field:ident),*) => {
+        [$({
+            let $list = $field;
+            $body
+        }),*]
+    };
+}
+
+/// The lengths of an inventory's lists of items at one moment ([`Inventory::item_marks`]).
+struct ItemMarks([usize; 13]);
+
 /// Options that change how files are read.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct InventoryOptions {
     /// `--kubernetes-version`: overrides what image tags say.
     pub kubernetes_version: Option<KubeVersion>,
@@ -56,6 +94,7 @@ impl Default for InventoryOptions {
 
 /// A file, or a part of one, that could not be read as intended.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InputProblem {
     pub location: Location,
     pub kind: InputProblemKind,
@@ -85,6 +124,9 @@ impl InputProblem {
 
 /// Why a file was not linted at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
 pub enum SkipReason {
     /// A Helm chart template or a file with Go-template `{{ ... }}` markup.
     Template,
@@ -136,40 +178,22 @@ impl Inventory {
         }
     }
 
-    /// How many things that can carry a finding the inventory holds. Every field is named, so
-    /// a new kind of item cannot be forgotten here (texts of files without items are dropped).
+    /// How many things that can carry a finding the inventory holds (texts of files without
+    /// items are dropped).
     fn item_count(&self) -> usize {
-        let Self {
-            options: _,
-            files: _,
-            kinds: _,
-            problems,
-            skipped,
-            workloads,
-            processes,
-            kubelet_configs,
-            services,
-            ingresses,
-            bindings,
-            roles,
-            service_accounts,
-            units,
-            env_files,
-            etcd_configs,
-        } = self;
-        problems.len()
-            + skipped.len()
-            + workloads.len()
-            + processes.len()
-            + kubelet_configs.len()
-            + services.len()
-            + ingresses.len()
-            + bindings.len()
-            + roles.len()
-            + service_accounts.len()
-            + units.len()
-            + env_files.len()
-            + etcd_configs.len()
+        item_lists!(self, list => list.len()).iter().sum()
+    }
+
+    /// How far each list of items reaches now, to undo a file's items with
+    /// [`Inventory::truncate_items`] when the file turns out not to load after all.
+    fn item_marks(&self) -> ItemMarks {
+        ItemMarks(item_lists!(self, list => list.len()))
+    }
+
+    /// Drops every item added since `marks` were taken.
+    fn truncate_items(&mut self, marks: &ItemMarks) {
+        let mut lengths = marks.0.iter();
+        item_lists!(self, list => list.truncate(lengths.next().copied().unwrap_or(usize::MAX)));
     }
 
     #[must_use]

@@ -6,6 +6,7 @@ use crate::yaml::NodeRef;
 
 /// `metadata` fields every object has.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Meta {
     pub name: Option<Located<String>>,
     pub namespace: Option<String>,
@@ -49,6 +50,7 @@ fn located_strings(file: FileId, node: Option<NodeRef<'_, '_>>) -> Vec<Located<S
 
 /// A `Service`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Service {
     pub file: FileId,
     pub kind_location: Location,
@@ -80,6 +82,7 @@ impl Service {
 
 /// An `Ingress`, with the services its rules and default backend send traffic to.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Ingress {
     pub file: FileId,
     pub kind_location: Location,
@@ -125,6 +128,7 @@ impl Ingress {
 
 /// One subject of a binding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Subject {
     pub kind: String,
     pub name: String,
@@ -134,6 +138,7 @@ pub struct Subject {
 
 /// A `ClusterRoleBinding` or `RoleBinding`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Binding {
     pub file: FileId,
     pub kind: String,
@@ -175,6 +180,7 @@ impl Binding {
 
 /// One rule of a role.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct PolicyRule {
     pub location: Location,
     pub api_groups: Vec<Located<String>>,
@@ -184,6 +190,7 @@ pub struct PolicyRule {
 
 /// A `ClusterRole` or `Role`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Role {
     pub file: FileId,
     pub kind: String,
@@ -217,6 +224,7 @@ impl Role {
 
 /// A `ServiceAccount`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ServiceAccount {
     pub file: FileId,
     pub kind_location: Location,

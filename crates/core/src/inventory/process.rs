@@ -9,6 +9,7 @@ use crate::version::KubeVersion;
 
 /// Where a process's command line is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Origin {
     /// A container of a Pod or of a workload's pod template.
     Container {
@@ -27,6 +28,7 @@ pub enum Origin {
 
 /// A control-plane component's process (or any container, classified or not).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Process {
     /// The file holding the command line (the manifest, the unit or drop-in with the winning
     /// `ExecStart=`, the kubeadm config).

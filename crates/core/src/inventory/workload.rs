@@ -11,6 +11,7 @@ use crate::yaml::NodeRef;
 
 /// A Pod, or a workload with a pod template.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Workload {
     pub file: FileId,
     /// `Pod`, `Deployment`, `DaemonSet`, ...
@@ -25,6 +26,7 @@ pub struct Workload {
 
 /// How a container's component was recognized.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum Detection {
     /// `command[0]` (or the first `args` word) is the component's binary.
     Binary,
@@ -40,6 +42,7 @@ pub enum Detection {
 
 /// One `env` entry of a container or `Environment=` assignment of a service.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct EnvVar {
     /// The name, in the file it is written in.
     pub name: Located<String>,

@@ -120,19 +120,19 @@ impl<'i> ApiServer<'i> {
     #[must_use]
     pub fn anonymous_requests(&self) -> Effective<bool> {
         let authorization = self.authorization();
-        if let Authorization::Modes(modes) = &authorization.value {
-            if let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow") {
-                let provenance = if authorization.is_default() {
-                    Provenance::defaulted(
-                        "kube-apiserver (no anonymous requests next to the default AlwaysAllow authorizer)",
-                        None,
-                    )
-                } else {
-                    self.reader()
-                        .item_provenance("authorization-mode", always_allow)
-                };
-                return Effective::new(false, provenance);
-            }
+        if let Authorization::Modes(modes) = &authorization.value
+            && let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow")
+        {
+            let provenance = if authorization.is_default() {
+                Provenance::defaulted(
+                    "kube-apiserver (no anonymous requests next to the default AlwaysAllow authorizer)",
+                    None,
+                )
+            } else {
+                self.reader()
+                    .item_provenance("authorization-mode", always_allow)
+            };
+            return Effective::new(false, provenance);
         }
         if let Some(flag) = self.reader().bool("anonymous-auth") {
             return flag;

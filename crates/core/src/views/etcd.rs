@@ -186,14 +186,14 @@ impl<'i> Etcd<'i> {
         if let Some(value) = self.reader().bool(flag) {
             return Some(value);
         }
-        if let Some(var) = self.env(flag) {
-            if let Some(Ok(parsed)) = var.value.as_ref().map(|v| parse_go_bool(&v.text)) {
-                let location = var
-                    .value
-                    .as_ref()
-                    .map_or(var.name.location(), |v| var.name.location().within(v.span));
-                return Some(Effective::new(parsed, Provenance::Env(location)));
-            }
+        if let Some(var) = self.env(flag)
+            && let Some(Ok(parsed)) = var.value.as_ref().map(|v| parse_go_bool(&v.text))
+        {
+            let location = var
+                .value
+                .as_ref()
+                .map_or(var.name.location(), |v| var.name.location().within(v.span));
+            return Some(Effective::new(parsed, Provenance::Env(location)));
         }
         Some(Effective::defaulted(false, ETCD_DEFAULT, None))
     }
@@ -245,10 +245,10 @@ impl<'i> Etcd<'i> {
                 .then(|| Effective::new(urls, Provenance::ConfigFile(leaf.location)));
         }
         let urls = self.urls(flag);
-        if let Some(last) = self.process.flags.last(flag) {
-            if !urls.is_empty() {
-                return Some(Effective::new(urls, self.reader().provenance(last)));
-            }
+        if let Some(last) = self.process.flags.last(flag)
+            && !urls.is_empty()
+        {
+            return Some(Effective::new(urls, self.reader().provenance(last)));
         }
         let var = self.env(flag)?;
         let value = var.value.as_ref()?;

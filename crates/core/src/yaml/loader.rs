@@ -64,6 +64,7 @@ impl fmt::Display for LoadErrorKind {
 
 /// A problem that does not stop the file from being read.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoadProblem {
     /// The same key twice in one mapping. Kubernetes' strict decoders reject the object; the
     /// lenient ones keep the last value, and so do we.
@@ -79,6 +80,26 @@ pub enum LoadProblem {
 /// # Errors
 /// A [`LoadError`] with the position of the first syntax error or exceeded limit.
 pub fn load(text: &str) -> Result<Stream<'_>, LoadError> {
+    let mut documents = Vec::new();
+    let problems = load_each(text, |document| documents.push(document))?;
+    Ok(Stream {
+        documents,
+        problems,
+    })
+}
+
+/// Parses `text`, handing each document to `each` as soon as it is complete, so that a stream
+/// of many documents never holds more than one tree at a time (unless `each` keeps them).
+/// Returns the problems that did not stop loading.
+///
+/// # Errors
+/// A [`LoadError`] with the position of the first syntax error or exceeded limit. The
+/// documents before it have already been handed over: a caller that wants all or nothing
+/// undoes what it did with them.
+pub fn load_each<'a>(
+    text: &'a str,
+    each: impl FnMut(Document<'a>),
+) -> Result<Vec<LoadProblem>, LoadError> {
     if text.len() > MAX_FILE_SIZE {
         return Err(LoadError {
             kind: LoadErrorKind::TooLarge { size: text.len() },
@@ -92,7 +113,8 @@ pub fn load(text: &str) -> Result<Stream<'_>, LoadError> {
     let mut builder = Builder {
         positions: CharToByte::new(text),
         text,
-        stream: Stream::default(),
+        each,
+        problems: Vec::new(),
         nodes: Vec::with_capacity(estimate),
         weights: Vec::with_capacity(estimate),
         open: Vec::new(),
@@ -107,7 +129,7 @@ pub fn load(text: &str) -> Result<Stream<'_>, LoadError> {
         let span = builder.span(span);
         builder.event(event, span)?;
     }
-    Ok(builder.stream)
+    Ok(builder.problems)
 }
 
 /// Typical source bytes per node in Kubernetes YAML, for sizing the scratch arena.
@@ -120,10 +142,12 @@ struct Open {
     pending_key: Option<NodeId>,
 }
 
-struct Builder<'a> {
+struct Builder<'a, F> {
     text: &'a str,
     positions: CharToByte,
-    stream: Stream<'a>,
+    /// Where each complete document goes.
+    each: F,
+    problems: Vec<LoadProblem>,
     /// The current document's nodes (a scratch arena reused by every document).
     nodes: Vec<Node<'a>>,
     /// Number of nodes each node stands for with aliases expanded, parallel to `nodes`.
@@ -136,7 +160,7 @@ struct Builder<'a> {
     doc_start: Span,
 }
 
-impl<'a> Builder<'a> {
+impl<'a, F: FnMut(Document<'a>)> Builder<'a, F> {
     fn span(&self, span: saphyr_parser::Span) -> Span {
         Span::new(
             self.positions.byte(span.start.index()),
@@ -389,8 +413,8 @@ impl<'a> Builder<'a> {
             root,
             start: self.doc_start,
         };
-        self.stream.problems.extend(duplicate_keys(&document));
-        self.stream.documents.push(document);
+        self.problems.extend(duplicate_keys(&document));
+        (self.each)(document);
     }
 }
 

@@ -10,7 +10,9 @@ pub mod scalar;
 use std::borrow::Cow;
 use std::fmt;
 
-pub use loader::{LoadError, LoadErrorKind, LoadProblem, MAX_ALIAS_EXPANSION, MAX_DEPTH, load};
+pub use loader::{
+    LoadError, LoadErrorKind, LoadProblem, MAX_ALIAS_EXPANSION, MAX_DEPTH, load, load_each,
+};
 pub use saphyr_parser::ScalarStyle;
 
 use crate::source::{FileId, Located, Location, MappedText, Span, Spanned, TextMap};

@@ -318,3 +318,24 @@ mod mapped_text {
         assert_eq!(item.span_of(4..5), item.span);
     }
 }
+
+#[test]
+fn documents_are_handed_over_one_at_a_time_until_an_error() {
+    let text = "a: 1\n---\nb: 2\n---\nc: [3\n";
+    let mut seen = Vec::new();
+    let error = load_each(text, |document| {
+        seen.push(
+            document
+                .root()
+                .entries()
+                .next()
+                .map(|(k, _)| k.as_str().map(str::to_owned)),
+        );
+    })
+    .unwrap_err();
+    assert_eq!(
+        seen,
+        [Some(Some("a".to_owned())), Some(Some("b".to_owned()))]
+    );
+    assert!(matches!(error.kind, LoadErrorKind::Syntax(_)));
+}

@@ -27,10 +27,10 @@ pub(crate) fn set_config_value(
         .checked_sub(1)
         .and_then(|i| bytes.get(i))
         .copied();
-    if let (Some(q @ (b'"' | b'\'')), Some(&e)) = (before, bytes.get(span.end)) {
-        if e == q {
-            span = Span::new(span.start - 1, span.end + 1);
-        }
+    if let (Some(q @ (b'"' | b'\'')), Some(&e)) = (before, bytes.get(span.end))
+        && e == q
+    {
+        span = Span::new(span.start - 1, span.end + 1);
     }
     let edit = Edit {
         span,

@@ -12,6 +12,7 @@ use crate::sources::systemd::Assignment;
 
 /// An environment file.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct EnvFileDoc {
     pub file: FileId,
     pub vars: Vec<Assignment>,

@@ -9,6 +9,7 @@ use crate::yaml;
 
 /// An etcd `--config-file`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct EtcdConfigDoc {
     pub file: FileId,
     pub fields: ConfigFields,

@@ -8,6 +8,7 @@ use crate::yaml::NodeRef;
 
 /// A `KubeletConfiguration` document.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct KubeletConfigDoc {
     pub file: FileId,
     /// The `kind: KubeletConfiguration` line's value: missing fields are reported here.

@@ -13,7 +13,7 @@ use crate::inventory::{
     ServiceAccount, SkipReason,
 };
 use crate::source::{Location, SourceFile};
-use crate::yaml::{self, LoadProblem, NodeRef, Stream};
+use crate::yaml::{self, Document, LoadProblem, NodeRef};
 
 pub(super) const FORMAT: Format = Format {
     // YAML is what no other format claims.
@@ -39,53 +39,66 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
         inventory.skipped.push((id, SkipReason::Template));
         return;
     }
-    let stream = match yaml::load(file.text()) {
-        Ok(stream) => stream,
+    // Documents are read as they load, so a stream of many holds one tree at a time; a file
+    // that fails to load halfway is all or nothing still: what its first documents added is
+    // undone.
+    let marks = inventory.item_marks();
+    let first_config = inventory.kubelet_configs.len();
+    let mut objects = Objects {
+        inventory,
+        file: id,
+        kubeadm_documents: Vec::new(),
+    };
+    let loaded = yaml::load_each(file.text(), |document| {
+        objects.add(document.root());
+        if kubeadm::is_kubeadm_document(&document) {
+            objects.kubeadm_documents.push(document);
+        }
+    });
+    let Objects {
+        kubeadm_documents, ..
+    } = objects;
+    let problems = match loaded {
+        Ok(problems) => problems,
         Err(error) => {
+            inventory.truncate_items(&marks);
             inventory.problems.push(InputProblem::load(id, error));
             return;
         }
     };
-    for problem in &stream.problems {
+    for problem in problems {
         let LoadProblem::DuplicateKey {
             key,
             first,
             duplicate,
         } = problem;
         inventory.problems.push(InputProblem {
-            location: Location::new(id, *duplicate),
+            location: Location::new(id, duplicate),
             kind: InputProblemKind::DuplicateKey {
-                key: key.clone(),
-                first: Location::new(id, *first),
+                key,
+                first: Location::new(id, first),
             },
         });
     }
-    let first_config = inventory.kubelet_configs.len();
-    let mut objects = Objects {
-        inventory,
-        file: id,
-        stream: &stream,
-        kubeadm_read: false,
-    };
-    for document in &stream.documents {
-        objects.add(document.root());
+    if kubeadm_documents.is_empty() {
+        return;
     }
-    let in_kubeadm_file = kubeadm::is_kubeadm_file(&stream);
+    // The kubeadm documents describe one node between them: read together, once the file is.
+    kubeadm::read(inventory, id, &kubeadm_documents);
     for config in &mut inventory.kubelet_configs[first_config..] {
-        config.in_kubeadm_file = in_kubeadm_file;
+        config.in_kubeadm_file = true;
     }
 }
 
 /// Reading the objects of one file.
-struct Objects<'i, 's, 'a> {
+struct Objects<'i, 'a> {
     inventory: &'i mut Inventory,
     file: FileId,
-    stream: &'s Stream<'a>,
-    /// The file's kubeadm documents were read (they are read together, once).
-    kubeadm_read: bool,
+    /// Documents of the kubeadm API, kept to be read together when the file has loaded.
+    kubeadm_documents: Vec<Document<'a>>,
 }
 
-impl Objects<'_, '_, '_> {
+impl Objects<'_, '_> {
     /// One Kubernetes object (or a `kind: List` of them).
     fn add(&mut self, object: NodeRef<'_, '_>) {
         let file = self.file;
@@ -123,12 +136,8 @@ impl Objects<'_, '_, '_> {
             "ServiceAccount" => inventory
                 .service_accounts
                 .extend(ServiceAccount::read(file, object)),
-            k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {
-                if !self.kubeadm_read {
-                    self.kubeadm_read = true;
-                    kubeadm::read(inventory, file, self.stream);
-                }
-            }
+            // Read with the file's other kubeadm documents once it has loaded.
+            k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {}
             _ => read_workload(inventory, file, kind_name, kind.location_in(file), object),
         }
     }

@@ -42,6 +42,7 @@ pub const NODE_LOCATIONS: &[&str] = &[
 /// How a file is read: decided by its path (and, for `.conf` files, its content), or by the
 /// configuration that names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FileKind {
     /// Kubernetes objects and config documents (`KubeletConfiguration`, kubeadm configs).
     Yaml,

@@ -47,7 +47,7 @@ use crate::flags::{FlagSet, WrittenBy};
 use crate::inventory::{FileId, Inventory, Origin, Process};
 use crate::source::{Located, MappedText, Span, Spanned, TextMap};
 use crate::version::{ASSUMED_CURRENT, KubeVersion};
-use crate::yaml::{NodeKind, NodeRef, Stream};
+use crate::yaml::{Document, NodeKind, NodeRef};
 
 /// The API group of kubeadm's configs, as `apiVersion` starts.
 const API_GROUP: &str = "kubeadm.k8s.io/";
@@ -81,22 +81,19 @@ pub(super) fn is_kubeadm_kind(kind: &str, api_version: Option<&Located<String>>)
     KINDS.contains(&kind) && api_version.is_some_and(|v| v.value.starts_with(API_GROUP))
 }
 
-/// Whether any document of the stream is of the kubeadm API.
-pub(super) fn is_kubeadm_file(stream: &Stream<'_>) -> bool {
-    stream.documents.iter().any(|d| {
-        d.root()
-            .str_at("apiVersion")
-            .is_some_and(|v| v.starts_with(API_GROUP))
-    })
+/// Whether the document is of the kubeadm API.
+pub(super) fn is_kubeadm_document(document: &Document<'_>) -> bool {
+    document
+        .root()
+        .str_at("apiVersion")
+        .is_some_and(|v| v.starts_with(API_GROUP))
 }
 
-/// Adds the processes kubeadm would run from the kubeadm documents of `file`, parsed as
-/// `stream`. The documents describe one node together (the `InitConfiguration` holds the
-/// address the `ClusterConfiguration`'s apiserver advertises), so they are read together,
-/// once per file.
-pub(super) fn read(inventory: &mut Inventory, file: FileId, stream: &Stream<'_>) {
-    let documents: Vec<Doc<'_, '_>> = stream
-        .documents
+/// Adds the processes kubeadm would run from the kubeadm `documents` of `file`. The documents
+/// describe one node together (the `InitConfiguration` holds the address the
+/// `ClusterConfiguration`'s apiserver advertises), so they are read together, once per file.
+pub(super) fn read(inventory: &mut Inventory, file: FileId, documents: &[Document<'_>]) {
+    let documents: Vec<Doc<'_, '_>> = documents
         .iter()
         .filter_map(|d| Doc::read(d.root()))
         .collect();
