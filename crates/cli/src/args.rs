@@ -125,12 +125,12 @@ pub struct Check {
     #[arg(long, value_name = "GLOB", value_parser = parse_pattern)]
     pub exclude: Vec<PathPattern>,
 
-    /// Read settings from FILE instead of the `.kubeharden.yaml` found from the working
-    /// directory upward.
+    /// Read settings from FILE for every file, instead of the `.kubeharden.yaml` (or `.yml`)
+    /// closest to each file.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
-    /// Ignore any `.kubeharden.yaml`.
+    /// Ignore every `.kubeharden.yaml` and `.kubeharden.yml`.
     #[arg(long)]
     pub no_config: bool,
 

@@ -254,7 +254,7 @@ fn config_file_with_per_path_ignores() {
     let manifest =
         std::fs::read_to_string(repo().join("fixtures/legacy-v1.18/kube-apiserver.yaml")).unwrap();
     let config = "\
-# Found from the working directory upward.
+# Found above the files linted.
 select: [KAPI]
 per-file-ignores:
   \"legacy/**\": [KAPI001, insecure-bind-address-set]
