@@ -62,7 +62,8 @@ impl Report {
 }
 
 /// A report as data: `files` lists every file read (a finding's `file` is an index into it),
-/// then `findings`, `read_errors` and `skipped` (`{path, reason}`). Spans are byte offsets
+/// then `findings`, `read_errors`, `skipped` (`{path, reason}`), `config_errors` (`{path,
+/// span, message}`) and `ignored_kubernetes_versions` (`{path, kubernetes_version}`). Spans are byte offsets
 /// into the files' text; the command's `kubeharden/v1` JSON adds lines and columns.
 #[cfg(feature = "serde")]
 impl serde::Serialize for Report {
@@ -74,17 +75,47 @@ impl serde::Serialize for Report {
             path: &'a Path,
             reason: &'a SkipReason,
         }
+        #[derive(serde::Serialize)]
+        struct UnusableConfig<'a> {
+            path: &'a Path,
+            span: Option<kubeharden_core::Span>,
+            message: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct IgnoredVersion<'a> {
+            path: &'a Path,
+            kubernetes_version: KubeVersion,
+        }
 
         let files: Vec<&Path> = self.files().map(|(_, file)| file.path()).collect();
         let skipped: Vec<Skipped<'_>> = self
             .skipped()
             .map(|(path, reason)| Skipped { path, reason })
             .collect();
-        let mut report = serializer.serialize_struct("Report", 4)?;
+        let config_errors: Vec<UnusableConfig<'_>> = self
+            .config_errors
+            .iter()
+            .map(|error| UnusableConfig {
+                path: &error.path,
+                span: error.span,
+                message: &error.message,
+            })
+            .collect();
+        let ignored_versions: Vec<IgnoredVersion<'_>> = self
+            .ignored_kubernetes_versions
+            .iter()
+            .map(|(path, version)| IgnoredVersion {
+                path,
+                kubernetes_version: *version,
+            })
+            .collect();
+        let mut report = serializer.serialize_struct("Report", 6)?;
         report.serialize_field("files", &files)?;
         report.serialize_field("findings", &self.findings)?;
         report.serialize_field("read_errors", &self.read_errors)?;
         report.serialize_field("skipped", &skipped)?;
+        report.serialize_field("config_errors", &config_errors)?;
+        report.serialize_field("ignored_kubernetes_versions", &ignored_versions)?;
         report.end()
     }
 }
