@@ -1,39 +1,14 @@
 //! `kubeharden check`: what a user sees, byte for byte, and the exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::path::Path;
-use std::process::Output;
+mod common;
 
-use assert_cmd::Command;
+use common::{kubeharden, stdout, tree};
+
+use std::path::Path;
 
 const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n";
-
-fn kubeharden(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("kubeharden")
-        .expect("binary built")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(path, content).expect("write");
-    }
-    dir
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
 
 #[test]
 fn broken_file_is_a_finding_and_the_rest_is_still_read() {
@@ -81,7 +56,7 @@ fn unreadable_path_exits_two_and_the_rest_is_still_linted() {
 
 #[test]
 fn usage_errors_exit_two() {
-    let dir = tree(&[]);
+    let dir = tree::<&str>(&[]);
     assert_eq!(kubeharden(dir.path(), &["check"]).status.code(), Some(2));
     assert_eq!(
         kubeharden(dir.path(), &["check", "--format", "xml", "."])
@@ -113,7 +88,10 @@ fn invalid_utf8_and_duplicate_keys() {
     let mut latin1 = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf".to_vec();
     latin1.extend_from_slice(b"\xe9\n");
     let duplicate = b"kind: ConfigMap\ndata:\n  a: 1\n  a: 2\n";
-    let dir = tree(&[("latin1.yaml", &latin1), ("duplicate.yaml", duplicate)]);
+    let dir = tree(&[
+        ("latin1.yaml", latin1.as_slice()),
+        ("duplicate.yaml", duplicate),
+    ]);
     let output = kubeharden(dir.path(), &["check", "--format", "compact", "."]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
@@ -200,7 +178,7 @@ fn env_file_flag_is_reported_where_it_is_written() {
 
 #[test]
 fn empty_root_says_nothing_was_found() {
-    let dir = tree(&[]);
+    let dir = tree::<&str>(&[]);
     let output = kubeharden(dir.path(), &["check", "--root", "."]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -2,10 +2,10 @@
 //! directory, wherever kubeharden is run from; `--config` and `--no-config` over discovery.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
-
-use assert_cmd::Command;
 
 /// A kubelet config with three findings: KLET005 (line 3), KLET007 (line 4), KLET001 (line 6).
 const KUBELET: &str = "\
@@ -47,12 +47,7 @@ fn tree(configs: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn kubeharden(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    Command::cargo_bin("kubeharden")
-        .expect("binary built")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .args(args)
+    common::command(dir, args)
         .write_stdin(stdin)
         .output()
         .expect("runs")

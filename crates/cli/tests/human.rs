@@ -2,10 +2,12 @@
 //! flag or a path, the `file:line:col` of the file itself, and what `--fix` would do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
+use common::{stdout, tree};
+
 use std::path::Path;
 use std::process::Output;
-
-use assert_cmd::Command;
 
 /// An unused suppression: a warning with a safe fix.
 const CONFIGMAP: &str =
@@ -16,27 +18,10 @@ const CONFIGMAP: &str =
 const APISERVER: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.30.4\n    command:\n    - kube-apiserver\n    - --anonymous-auth=true\n    - --authorization-mode=Node,RBAC\n    - --enable-admission-plugins=NodeRestriction\n";
 
 fn kubeharden(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("kubeharden")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .args(["check", "--no-config"])
+    common::command(dir, &["check", "--no-config"])
         .args(args)
         .output()
         .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
 }
 
 #[test]
