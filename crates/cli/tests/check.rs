@@ -296,3 +296,32 @@ fn output_file_takes_the_report() {
         "{stderr}"
     );
 }
+
+/// Placeholders of every style are unknown values: no "invalid value", no "not set" about a
+/// flag set to one; a Go-templated unit is skipped; a unit whose variable no linted file defines
+/// is listed as not evaluated. Written problems and defaults of unwritten flags still count.
+#[test]
+fn placeholders_are_unknown_values() {
+    let output = kubeharden(
+        &common::repo(),
+        &[
+            "check",
+            "--verbose",
+            "--format",
+            "compact",
+            "fixtures/placeholders",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/placeholders/erb-apiserver.yaml:19:7: KAPI001 [error] `--insecure-port` is `8080`\n\
+         fixtures/placeholders/kubelet-config.yaml:5:15: KLET005 [error] `readOnlyPort` is `10255`\n\
+         fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KETC009 [error] `--etcd-certfile` and `--etcd-keyfile` not set; the apiserver shows etcd no client certificate\n"
+    );
+    assert_eq!(
+        common::stderr(&output),
+        "kubeharden: skipped template fixtures/placeholders/kubelet-templated.service\n\
+         kubeharden: not evaluated: kube-apiserver at fixtures/placeholders/kube-apiserver.service:9:1: not read: $AUTHORIZATION_MODES (defined in no file linted)\n"
+    );
+}

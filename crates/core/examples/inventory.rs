@@ -41,10 +41,10 @@ fn main() {
         println!(
             "  apiserver {:?}: anonymous {:?}, insecure port {:?}, authz {:?}, NodeRestriction {:?}",
             api.version().version,
-            api.anonymous_auth().value,
-            api.insecure_port().value,
-            api.authorization().value,
-            api.node_restriction().value
+            api.anonymous_auth().map(|e| e.value),
+            api.insecure_port().map(|e| e.value),
+            api.authorization().map(|e| e.value),
+            api.node_restriction().map(|e| e.value)
         );
     }
     for etcd in inventory.etcds() {
@@ -68,8 +68,8 @@ fn main() {
         println!(
             "  dashboard {:?}: skip-login {:?}, insecure-login {:?}, sa {:?}",
             dashboard.version(),
-            dashboard.enable_skip_login().value,
-            dashboard.enable_insecure_login().value,
+            dashboard.enable_skip_login().map(|e| e.value),
+            dashboard.enable_insecure_login().map(|e| e.value),
             dashboard.service_account().value
         );
     }

@@ -140,7 +140,7 @@ mod apiserver {
     fn authorization_mode_unset_is_always_allow() {
         let inventory = with("v1.30.0", &[]);
         let api = inventory.api_servers().next().unwrap();
-        let authorization = api.authorization();
+        let authorization = api.authorization().unwrap();
         assert_eq!(authorization.value.has_mode("AlwaysAllow"), Some(true));
         assert!(is_default(&authorization, "kube-apiserver default"));
     }
@@ -153,10 +153,13 @@ mod apiserver {
         );
         let api = inventory.api_servers().next().unwrap();
         assert!(matches!(
-            api.authorization().value,
+            api.authorization().unwrap().value,
             Authorization::ConfigFile(_)
         ));
-        assert_eq!(api.authorization().value.has_mode("AlwaysAllow"), None);
+        assert_eq!(
+            api.authorization().unwrap().value.has_mode("AlwaysAllow"),
+            None
+        );
     }
 
     #[test]
@@ -166,7 +169,7 @@ mod apiserver {
             &["--authorization-mode=Node", "--authorization-mode=RBAC"],
         );
         let api = inventory.api_servers().next().unwrap();
-        let authorization = api.authorization().value;
+        let authorization = api.authorization().unwrap().value;
         assert_eq!(authorization.has_mode("Node"), Some(true));
         assert_eq!(authorization.has_mode("RBAC"), Some(true));
         let rbac = authorization.mode("RBAC").unwrap();
@@ -176,7 +179,7 @@ mod apiserver {
     #[test]
     fn node_restriction_sources() {
         let on = with("v1.30.0", &["--enable-admission-plugins=NodeRestriction"]);
-        let setting = on.api_servers().next().unwrap().node_restriction();
+        let setting = on.api_servers().next().unwrap().node_restriction().unwrap();
         assert!(setting.value);
         assert_eq!(
             at(&on, setting.provenance.location().unwrap().span()),
@@ -193,6 +196,7 @@ mod apiserver {
                 .next()
                 .unwrap()
                 .node_restriction()
+                .unwrap()
                 .value
         );
 
@@ -203,6 +207,7 @@ mod apiserver {
                 .next()
                 .unwrap()
                 .node_restriction()
+                .unwrap()
                 .value
         );
 
@@ -219,11 +224,17 @@ mod apiserver {
                 .next()
                 .unwrap()
                 .node_restriction()
+                .unwrap()
                 .value
         );
 
         let default = with("v1.30.0", &[]);
-        let setting = default.api_servers().next().unwrap().node_restriction();
+        let setting = default
+            .api_servers()
+            .next()
+            .unwrap()
+            .node_restriction()
+            .unwrap();
         assert!(!setting.value, "NodeRestriction is not on by default");
         assert!(setting.is_default());
     }
@@ -231,16 +242,31 @@ mod apiserver {
     #[test]
     fn insecure_port_default_depends_on_version() {
         let old = with("v1.19.16", &[]);
-        let port = old.api_servers().next().unwrap().insecure_port();
+        let port = old.api_servers().next().unwrap().insecure_port().unwrap();
         assert_eq!(port.value, 8080);
         assert!(port.is_default());
 
         let newer = with("v1.20.0", &[]);
-        assert_eq!(newer.api_servers().next().unwrap().insecure_port().value, 0);
+        assert_eq!(
+            newer
+                .api_servers()
+                .next()
+                .unwrap()
+                .insecure_port()
+                .unwrap()
+                .value,
+            0
+        );
 
         let explicit = with("v1.19.0", &["--insecure-port=0"]);
         assert_eq!(
-            explicit.api_servers().next().unwrap().insecure_port().value,
+            explicit
+                .api_servers()
+                .next()
+                .unwrap()
+                .insecure_port()
+                .unwrap()
+                .value,
             0
         );
     }
@@ -248,15 +274,30 @@ mod apiserver {
     #[test]
     fn anonymous_auth_bare_and_explicit() {
         let bare = with("v1.30.0", &["--anonymous-auth"]);
-        assert!(bare.api_servers().next().unwrap().anonymous_auth().value);
+        assert!(
+            bare.api_servers()
+                .next()
+                .unwrap()
+                .anonymous_auth()
+                .unwrap()
+                .value
+        );
         let off = with(
             "v1.30.0",
             &["--anonymous-auth=true", "--anonymous-auth=false"],
         );
-        let setting = off.api_servers().next().unwrap().anonymous_auth();
+        let setting = off.api_servers().next().unwrap().anonymous_auth().unwrap();
         assert!(!setting.value, "the last one wins");
         let unset = with("v1.30.0", &[]);
-        assert!(unset.api_servers().next().unwrap().anonymous_auth().value);
+        assert!(
+            unset
+                .api_servers()
+                .next()
+                .unwrap()
+                .anonymous_auth()
+                .unwrap()
+                .value
+        );
     }
 
     #[test]
@@ -292,7 +333,7 @@ mod apiserver {
         let inventory = builder.build();
         let api = inventory.api_servers().next().unwrap();
         assert_eq!(api.version().source, VersionSource::Setting);
-        assert_eq!(api.insecure_port().value, 8080);
+        assert_eq!(api.insecure_port().unwrap().value, 8080);
     }
 }
 

@@ -36,7 +36,7 @@ fn api_server(inventory: &Inventory) -> ApiServer<'_> {
 }
 
 fn modes(api: &ApiServer<'_>) -> Vec<String> {
-    match api.authorization().value {
+    match api.authorization().unwrap().value {
         Authorization::Modes(modes) => modes.into_iter().map(|m| m.value).collect(),
         Authorization::ConfigFile(file) => panic!("authorization config {file:?}"),
     }
@@ -76,10 +76,10 @@ apiServer:
     let api = api_server(&inventory);
     assert_eq!(api.process.origin, Origin::Kubeadm);
 
-    let authorization = api.authorization();
+    let authorization = api.authorization().unwrap();
     assert!(is_kubeadm_default(&authorization));
     assert_eq!(modes(&api), ["Node", "RBAC"]);
-    let node_restriction = api.node_restriction();
+    let node_restriction = api.node_restriction().unwrap();
     assert!(node_restriction.value);
     assert!(is_kubeadm_default(&node_restriction));
     for setting in [
@@ -98,9 +98,9 @@ apiServer:
         "/etc/kubernetes/pki/apiserver-kubelet-client.crt"
     );
     assert_eq!(api.etcd_servers()[0].value, "https://127.0.0.1:2379");
-    assert_eq!(api.insecure_port().value, 0);
+    assert_eq!(api.insecure_port().unwrap().value, 0);
     // kubeadm leaves anonymous requests on: the apiserver's own default.
-    let anonymous = api.anonymous_requests();
+    let anonymous = api.anonymous_requests().unwrap();
     assert!(anonymous.value);
     assert!(
         matches!(&anonymous.provenance, Provenance::Default(r) if r.why == "kube-apiserver default")
@@ -183,7 +183,7 @@ apiServer:
     let api = api_server(&inventory);
 
     // An entry replaces kubeadm's flag of the same name.
-    let authorization = api.authorization();
+    let authorization = api.authorization().unwrap();
     assert_eq!(modes(&api), ["AlwaysAllow"]);
     assert_eq!(
         at(&inventory, extra_args_span(&authorization)),
@@ -196,10 +196,10 @@ apiServer:
     assert_eq!(api.flags().all("authorization-mode").count(), 1);
     // Next to AlwaysAllow the apiserver turns anonymous requests off, whatever the flag says;
     // the reason is the written mode.
-    let anonymous = api.anonymous_requests();
+    let anonymous = api.anonymous_requests().unwrap();
     assert!(!anonymous.value);
     assert_eq!(at(&inventory, extra_args_span(&anonymous)), "AlwaysAllow");
-    let flag = api.anonymous_auth();
+    let flag = api.anonymous_auth().unwrap();
     assert!(flag.value);
     assert_eq!(
         at(&inventory, extra_args_span(&flag)),
@@ -210,13 +210,13 @@ apiServer:
     assert_eq!(at(&inventory, value.unwrap().location().span()), "true");
 
     // AlwaysPullImages replaced kubeadm's NodeRestriction.
-    let node_restriction = api.node_restriction();
+    let node_restriction = api.node_restriction().unwrap();
     assert!(!node_restriction.value);
     assert_eq!(
         at(&inventory, extra_args_span(&node_restriction)),
         "enable-admission-plugins: AlwaysPullImages"
     );
-    let pull = api.admission_plugin("AlwaysPullImages");
+    let pull = api.admission_plugin("AlwaysPullImages").unwrap();
     assert!(pull.value);
     assert_eq!(at(&inventory, extra_args_span(&pull)), "AlwaysPullImages");
 
@@ -269,7 +269,7 @@ etcd:
         .collect();
     assert_eq!(occurrences, ["Node", "RBAC,AlwaysAllow"]);
     assert_eq!(modes(&api), ["Node", "RBAC", "AlwaysAllow"]);
-    let authorization = api.authorization();
+    let authorization = api.authorization().unwrap();
     let Authorization::Modes(items) = &authorization.value else {
         panic!()
     };
@@ -288,7 +288,7 @@ etcd:
     assert_eq!(flag.written_by, WrittenBy::Kubeadm);
     assert!(!flag.is_written());
     // NodeRestriction stays: nothing replaced kubeadm's list.
-    assert!(is_kubeadm_default(&api.node_restriction()));
+    assert!(is_kubeadm_default(&api.node_restriction().unwrap()));
 
     let etcd = inventory.etcds().next().unwrap();
     let client_cert_auth = etcd.client_cert_auth().unwrap();
@@ -411,8 +411,8 @@ apiServer:
     let v1_15 = inventory(text);
     let api = api_server(&v1_15);
     assert_eq!(modes(&api), ["Node", "RBAC"]);
-    assert!(is_kubeadm_default(&api.authorization()));
-    let port = api.insecure_port();
+    assert!(is_kubeadm_default(&api.authorization().unwrap()));
+    let port = api.insecure_port().unwrap();
     assert_eq!(port.value, 0);
     assert!(is_kubeadm_default(&port));
 
@@ -429,7 +429,7 @@ kubernetesVersion: \"stable-1.7\"
     assert!(api.etcd_cafile().is_none());
     assert_eq!(api.etcd_servers()[0].value, "http://127.0.0.1:2379");
     assert!(api.admission_control().is_some());
-    assert!(api.node_restriction().value);
+    assert!(api.node_restriction().unwrap().value);
     assert_eq!(
         at(&inventory, api.missing_anchor().span()),
         "apiServerExtraArgs"

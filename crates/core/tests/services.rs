@@ -262,3 +262,47 @@ fn references_see_services_before_build_and_files_keep_the_kind_they_are_read_as
     assert_eq!(inventory.kind(env_file), &FileKind::EnvFile);
     assert_eq!(inventory.processes_of(Component::Kubelet).count(), 1);
 }
+
+const UNDEFINED_MIDDLE: &str = "[Service]\nExecStart=/usr/local/bin/kube-apiserver --authorization-mode $MODES --anonymous-auth=false\n";
+
+/// Among files from a repository, a variable no linted file defines may be defined by one that
+/// is not in the set: its word keeps its place (the next flag is not taken as the previous
+/// one's value) and the command line is not complete.
+#[test]
+fn an_undefined_variable_among_repository_files_keeps_its_place() {
+    let inventory = inventory(
+        &[(
+            "etc/systemd/system/kube-apiserver.service",
+            UNDEFINED_MIDDLE,
+        )],
+        false,
+    );
+    let process = inventory
+        .processes_of(Component::ApiServer)
+        .next()
+        .expect("apiserver");
+    let mode = process.flags.last("authorization-mode").unwrap();
+    assert_eq!(mode.value.as_ref().unwrap().text, "$MODES");
+    assert!(process.flags.last("anonymous-auth").is_some());
+    assert!(!process.is_complete());
+    assert_eq!(
+        process.unresolved[0].value,
+        "$MODES (defined in no file linted)"
+    );
+    assert_eq!(inventory.api_servers().count(), 0);
+}
+
+/// On a node every file that could define it was read: systemd expands it to nothing.
+#[test]
+fn an_undefined_variable_on_a_node_expands_to_nothing() {
+    let inventory = inventory(
+        &[(
+            "etc/systemd/system/kube-apiserver.service",
+            UNDEFINED_MIDDLE,
+        )],
+        true,
+    );
+    let api = inventory.api_servers().next().expect("apiserver, judged");
+    let mode = api.process.flags.last("authorization-mode").unwrap();
+    assert_eq!(mode.value.as_ref().unwrap().text, "--anonymous-auth=false");
+}

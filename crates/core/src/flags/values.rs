@@ -288,8 +288,10 @@ pub fn kubelet_config_type(path: &str) -> Option<ValueType> {
 }
 
 /// Whether `text` looks like a placeholder of a templating step that runs before the component
-/// does (`${PORT}`, `{{ .port }}`, `{PORT}`, `__PORT__`) or a Kubernetes `$(VAR)` reference:
-/// the real value is unknown, so it is neither accepted nor rejected.
+/// does, or a variable something expands first: the real value is unknown, so it is neither
+/// accepted nor rejected. Recognized anywhere in the text: `${PORT}`, `$(PORT)` (Kubernetes),
+/// `$PORT` (a shell or systemd variable), `{{ .port }}` (Go templates, Jinja), `<%= @port %>`
+/// (ERB), `<node-ip>` (a name to fill in); as the whole text: `{PORT}`, `__PORT__`.
 #[must_use]
 pub fn is_placeholder(text: &str) -> bool {
     let text = text.trim();
@@ -301,6 +303,9 @@ pub fn is_placeholder(text: &str) -> bool {
     text.contains("${")
         || text.contains("$(")
         || text.contains("{{")
+        || text.contains("<%")
+        || has_shell_variable(text)
+        || has_angle_name(text)
         || text
             .strip_prefix('{')
             .and_then(|t| t.strip_suffix('}'))
@@ -310,6 +315,56 @@ pub fn is_placeholder(text: &str) -> bool {
                 .strip_prefix("__")
                 .and_then(|t| t.strip_suffix("__"))
                 .is_some_and(ident))
+}
+
+/// A `$NAME` reference (`$$` is a literal dollar for systemd and make).
+fn has_shell_variable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'$', b'$') => i += 2,
+            (b'$', next) if next.is_ascii_alphabetic() || next == b'_' => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// A `<name to fill in>`: a letter after `<`, then letters, digits, spaces, `_`, `-`, `.` up to
+/// `>` (`<node-ip>`, `<your token>`, `https://<master>:6443`).
+fn has_angle_name(text: &str) -> bool {
+    text.split('<').skip(1).any(|rest| {
+        rest.split_once('>').is_some_and(|(name, _)| {
+            name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-' | b'.'))
+        })
+    })
+}
+
+/// An upper-case token a `sed` step replaces (`AUTHZ_MODES`, `PORT`): a placeholder where a
+/// number or a boolean belongs (no such value is a word), and where a word of a known set
+/// belongs when it has an underscore (a bare `RBAC` or `NODE` is a value, right or wrong).
+#[must_use]
+pub fn is_token_placeholder(value_type: Option<ValueType>, text: &str) -> bool {
+    let token = text.starts_with(|c: char| c.is_ascii_uppercase())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let numeric = matches!(
+        value_type,
+        Some(ValueType::Bool | ValueType::VersionFlag | Int { .. } | Uint { .. } | Port { .. })
+    );
+    token && (numeric || text.contains('_'))
+}
+
+/// Whether `text`, where a value of `value_type` belongs, is a placeholder: [`is_placeholder`],
+/// or an upper-case token ([`is_token_placeholder`]).
+#[must_use]
+pub fn is_placeholder_for(value_type: Option<ValueType>, text: &str) -> bool {
+    is_placeholder(text) || is_token_placeholder(value_type, text.trim())
 }
 
 /// Checks one text against a type. `None` when it is accepted.
@@ -374,12 +429,12 @@ pub fn rejected_values(flags: &FlagSet) -> Vec<RejectedValue> {
         let Some(value) = flag.value.as_ref() else {
             continue;
         };
-        if value.looks_like_flag || is_placeholder(&value.text) {
+        if value.looks_like_flag || is_placeholder_for(Some(value_type), &value.text) {
             continue;
         }
         if let ModeList(_) = value_type {
             for (text, location) in items(value) {
-                if is_placeholder(&text) {
+                if is_placeholder_for(Some(value_type), &text) {
                     continue;
                 }
                 let earlier = seen_modes
@@ -437,7 +492,7 @@ fn items(value: &FlagValue) -> Vec<(String, Location)> {
 #[must_use]
 pub fn check_kubelet_config(path: &str, scalar: &Scalar<'_>) -> Option<Rejection> {
     let value_type = kubelet_config_type(path)?;
-    if scalar.is_null() || is_placeholder(&scalar.value) {
+    if scalar.is_null() || is_placeholder_for(Some(value_type), &scalar.value) {
         return None;
     }
     let quoted = |expected| Some(Rejection::Quoted { expected });
@@ -837,12 +892,48 @@ mod tests {
             "{K8S_VERSION}",
             "__PORT__",
             "https://${HOST}:6443",
+            "$PORT",
+            "https://$MASTER_IP:6443",
+            "<%= @port %>",
+            "<%= node['k8s']['modes'] %>",
+            "<node-ip>",
+            "<your token>",
+            "https://<master>:6443",
         ] {
             assert!(is_placeholder(text), "{text}");
         }
-        for text in ["10255", "{}", "____", "abc", "{a b}", "__init", "1,2"] {
+        for text in [
+            "10255",
+            "{}",
+            "____",
+            "abc",
+            "{a b}",
+            "__init",
+            "1,2",
+            "$$literal",
+            "a$",
+            "<>",
+            "<1>",
+            "a<b",
+            "RBAC",
+            "NODE_PORT",
+        ] {
             assert!(!is_placeholder(text), "{text}");
         }
+    }
+
+    #[test]
+    fn upper_case_tokens_are_placeholders_where_no_word_belongs() {
+        let port = Some(Port { bits: 32 });
+        let modes = Some(ModeList(&["Node", "RBAC"]));
+        assert!(is_placeholder_for(port, "PORT"));
+        assert!(is_placeholder_for(Some(ValueType::Bool), "ANONYMOUS_AUTH"));
+        assert!(is_placeholder_for(modes, "AUTHZ_MODES"));
+        // A word, right or wrong, where a word belongs; a lower-case one is never a token.
+        assert!(!is_placeholder_for(modes, "RBAC"));
+        assert!(!is_placeholder_for(modes, "RBCA"));
+        assert!(!is_placeholder_for(port, "port"));
+        assert!(!is_placeholder_for(None, "TLS"));
     }
 
     #[test]

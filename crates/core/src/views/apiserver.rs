@@ -99,12 +99,12 @@ impl<'i> ApiServer<'i> {
         Location::new(self.process.file, self.process.flags_anchor)
     }
 
-    /// `--anonymous-auth`, default `true`.
+    /// `--anonymous-auth`, default `true`; `None` when its value is a placeholder or invalid.
     #[must_use]
-    pub fn anonymous_auth(&self) -> Effective<bool> {
-        self.reader()
-            .bool("anonymous-auth")
-            .unwrap_or_else(|| Effective::defaulted(true, "kube-apiserver default", None))
+    pub fn anonymous_auth(&self) -> Option<Effective<bool>> {
+        self.reader().bool_or("anonymous-auth", || {
+            Effective::defaulted(true, "kube-apiserver default", None)
+        })
     }
 
     /// Whether the secure port accepts requests without credentials (as `system:anonymous`),
@@ -116,10 +116,11 @@ impl<'i> ApiServer<'i> {
     ///   is not allowed with the AlwaysAllow authorizer"). The provenance is then the
     ///   `AlwaysAllow` item, or a default when `AlwaysAllow` is the default chain.
     ///
-    /// [`Self::anonymous_auth`] is the flag alone.
+    /// [`Self::anonymous_auth`] is the flag alone. `None` when a placeholder or an invalid
+    /// value hides either setting.
     #[must_use]
-    pub fn anonymous_requests(&self) -> Effective<bool> {
-        let authorization = self.authorization();
+    pub fn anonymous_requests(&self) -> Option<Effective<bool>> {
+        let authorization = self.authorization()?;
         if let Authorization::Modes(modes) = &authorization.value
             && let Some(always_allow) = modes.iter().find(|mode| mode.value == "AlwaysAllow")
         {
@@ -132,42 +133,41 @@ impl<'i> ApiServer<'i> {
                 self.reader()
                     .item_provenance("authorization-mode", always_allow)
             };
-            return Effective::new(false, provenance);
+            return Some(Effective::new(false, provenance));
         }
-        if let Some(flag) = self.reader().bool("anonymous-auth") {
-            return flag;
-        }
-        let version = self.version();
-        if version
-            .version
-            .is_before(ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE)
-        {
-            return Effective::defaulted(false, "kube-apiserver default", version.known());
-        }
-        Effective::defaulted(true, "kube-apiserver default", None)
+        self.reader().bool_or("anonymous-auth", || {
+            let version = self.version();
+            if version
+                .version
+                .is_before(ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE)
+            {
+                return Effective::defaulted(false, "kube-apiserver default", version.known());
+            }
+            Effective::defaulted(true, "kube-apiserver default", None)
+        })
     }
 
     /// The port served without TLS, authentication or authorization; `0` is off.
     ///
     /// Unset, it is 8080 before v1.20 and 0 from then on; v1.24 removed it altogether.
+    /// `None` when its value is a placeholder or invalid.
     #[must_use]
-    pub fn insecure_port(&self) -> Effective<i64> {
-        if let Some(port) = self.reader().int("insecure-port") {
-            return port;
-        }
-        let version = self.version();
-        if !version.version.is_before(INSECURE_FLAGS_REMOVED_IN) {
-            return Effective::defaulted(
-                0,
-                "kube-apiserver (no insecure port since v1.24)",
+    pub fn insecure_port(&self) -> Option<Effective<i64>> {
+        self.reader().int_or("insecure-port", || {
+            let version = self.version();
+            if !version.version.is_before(INSECURE_FLAGS_REMOVED_IN) {
+                return Effective::defaulted(
+                    0,
+                    "kube-apiserver (no insecure port since v1.24)",
+                    version.known(),
+                );
+            }
+            Effective::defaulted(
+                i64::from(insecure_port_default(version.version)),
+                "kube-apiserver default",
                 version.known(),
-            );
-        }
-        Effective::defaulted(
-            i64::from(insecure_port_default(version.version)),
-            "kube-apiserver default",
-            version.known(),
-        )
+            )
+        })
     }
 
     /// `--insecure-bind-address`, when set.
@@ -177,32 +177,39 @@ impl<'i> ApiServer<'i> {
     }
 
     /// The authorization chain: `--authorization-mode`, or `--authorization-config`, or the
-    /// default `AlwaysAllow`.
+    /// default `AlwaysAllow`. `None` when a mode is a placeholder or `$(VAR)`: the chain is
+    /// unknown.
     #[must_use]
-    pub fn authorization(&self) -> Effective<Authorization> {
+    pub fn authorization(&self) -> Option<Effective<Authorization>> {
         let reader = self.reader();
+        if !reader.list_is_known("authorization-mode") {
+            return None;
+        }
         let modes = reader.list("authorization-mode");
         if let Some(last) = self.flags().last("authorization-mode") {
-            return Effective::new(Authorization::Modes(modes), reader.provenance(last));
+            return Some(Effective::new(
+                Authorization::Modes(modes),
+                reader.provenance(last),
+            ));
         }
         if let Some(config) = reader.string("authorization-config") {
             let location = config
                 .provenance
                 .location()
                 .unwrap_or_else(|| self.process.missing_anchor());
-            return Effective::new(
+            return Some(Effective::new(
                 Authorization::ConfigFile(Located::new(config.value, location)),
                 config.provenance,
-            );
+            ));
         }
-        Effective::defaulted(
+        Some(Effective::defaulted(
             Authorization::Modes(vec![Located::new(
                 "AlwaysAllow".to_owned(),
                 self.process.missing_anchor(),
             )]),
             "kube-apiserver default",
             None,
-        )
+        ))
     }
 
     /// `--authorization-config`, when set: the authorizer chain then lives in that file, which
@@ -231,14 +238,14 @@ impl<'i> ApiServer<'i> {
     /// The authorizer chain when kubeharden can know it: the modes of `--authorization-mode`
     /// (or the default). `None` with `--authorization-config` (the chain is in a file
     /// kubeharden does not read; with `--authorization-mode` too the apiserver refuses to
-    /// start), with a `$(VAR)` in `--authorization-mode`, and for an empty chain (the
-    /// apiserver refuses to start).
+    /// start), with a placeholder or `$(VAR)` in `--authorization-mode`, and for an empty
+    /// chain (the apiserver refuses to start).
     #[must_use]
     pub fn known_authorization_modes(&self) -> Option<Effective<Vec<Located<String>>>> {
-        if self.authorization_config().is_some() || self.depends_on_env("authorization-mode") {
+        if self.authorization_config().is_some() {
             return None;
         }
-        let authorization = self.authorization();
+        let authorization = self.authorization()?;
         match authorization.value {
             Authorization::Modes(modes) if !modes.is_empty() => {
                 Some(Effective::new(modes, authorization.provenance))
@@ -251,8 +258,9 @@ impl<'i> ApiServer<'i> {
     ///
     /// `--disable-admission-plugins` wins; then `--enable-admission-plugins`; the legacy
     /// `--admission-control` enables exactly what it lists; otherwise the default set applies.
+    /// `None` when a placeholder or `$(VAR)` item of a list that decides it could name it.
     #[must_use]
-    pub fn admission_plugin(&self, plugin: &str) -> Effective<bool> {
+    pub fn admission_plugin(&self, plugin: &str) -> Option<Effective<bool>> {
         let reader = self.reader();
         let item = |flag: &str| {
             reader
@@ -262,17 +270,21 @@ impl<'i> ApiServer<'i> {
                 .find(|item| item.value == plugin)
                 .map(|item| reader.item_provenance(flag, &item))
         };
-        if let Some(provenance) = item("disable-admission-plugins") {
-            return Effective::new(false, provenance);
-        }
-        if let Some(provenance) = item("enable-admission-plugins") {
-            return Effective::new(true, provenance);
-        }
-        if let Some(provenance) = item("admission-control") {
-            return Effective::new(true, provenance);
+        // Each list decides in turn; one with an unknown item could decide either way.
+        for (flag, enables) in [
+            ("disable-admission-plugins", false),
+            ("enable-admission-plugins", true),
+            ("admission-control", true),
+        ] {
+            if let Some(provenance) = item(flag) {
+                return Some(Effective::new(enables, provenance));
+            }
+            if !reader.list_is_known(flag) {
+                return None;
+            }
         }
         if let Some(legacy) = self.flags().last("admission-control") {
-            return Effective::new(false, reader.provenance(legacy));
+            return Some(Effective::new(false, reader.provenance(legacy)));
         }
         if !DEFAULT_ADMISSION_PLUGINS.contains(&plugin) {
             // A kubeadm `extraArgs` entry replaced kubeadm's own list (which names
@@ -282,19 +294,19 @@ impl<'i> ApiServer<'i> {
                 .last("enable-admission-plugins")
                 .filter(|flag| flag.is_written());
             if let Some(enable) = written.filter(|_| self.process.origin == Origin::Kubeadm) {
-                return Effective::new(false, reader.provenance(enable));
+                return Some(Effective::new(false, reader.provenance(enable)));
             }
         }
-        Effective::defaulted(
+        Some(Effective::defaulted(
             DEFAULT_ADMISSION_PLUGINS.contains(&plugin),
             "kube-apiserver default admission plugins",
             None,
-        )
+        ))
     }
 
     /// `NodeRestriction`, which limits each kubelet to its own Node and pods.
     #[must_use]
-    pub fn node_restriction(&self) -> Effective<bool> {
+    pub fn node_restriction(&self) -> Option<Effective<bool>> {
         self.admission_plugin("NodeRestriction")
     }
 
@@ -322,15 +334,6 @@ impl<'i> ApiServer<'i> {
         let reader = self.reader();
         let last = self.flags().last(flag)?;
         Some(Effective::new(reader.list(flag), reader.provenance(last)))
-    }
-
-    /// Whether any occurrence of `--flag` holds an unresolved `$(VAR)` reference: its real
-    /// value is only known once Kubernetes expands it from the container's environment.
-    #[must_use]
-    pub fn depends_on_env(&self, flag: &str) -> bool {
-        self.flags()
-            .all(flag)
-            .any(crate::flags::Flag::has_env_reference)
     }
 
     #[must_use]

@@ -243,34 +243,48 @@ impl<'i> Dashboard<'i> {
     /// Default `false` from v1.10.1; releases v1.7.0 to v1.10.0 always offered Skip and had no
     /// such flag (default `true`). Modules have no Skip at all (`false`; the flag does not
     /// exist there and would stop the module at start-up).
+    /// `None` when the flag's value is a placeholder or invalid.
     #[must_use]
-    pub fn enable_skip_login(&self) -> Effective<bool> {
+    pub fn enable_skip_login(&self) -> Option<Effective<bool>> {
         if !self.has_login_flags() {
-            return Effective::defaulted(false, "Dashboard without a Skip option", None);
+            return Some(Effective::defaulted(
+                false,
+                "Dashboard without a Skip option",
+                None,
+            ));
         }
         if self
             .version()
             .is_some_and(|version| version < DASHBOARD_SKIP_OPT_IN_SINCE)
         {
-            return Effective::defaulted(true, "Dashboard behaviour before v1.10.1", None);
+            return Some(Effective::defaulted(
+                true,
+                "Dashboard behaviour before v1.10.1",
+                None,
+            ));
         }
-        self.reader()
-            .bool("enable-skip-login")
-            .unwrap_or_else(|| Effective::defaulted(false, DASHBOARD_DEFAULT, None))
+        self.reader().bool_or("enable-skip-login", || {
+            Effective::defaulted(false, DASHBOARD_DEFAULT, None)
+        })
     }
 
     /// `--enable-insecure-login`: whether the login page is offered over plain HTTP too,
     /// default `false` (then a Dashboard reached over HTTP offers no login and runs every
     /// request with its own ServiceAccount). Always `false` for modules and for releases
     /// before v1.7.0, which do not have the flag.
+    /// `None` when the flag's value is a placeholder or invalid.
     #[must_use]
-    pub fn enable_insecure_login(&self) -> Effective<bool> {
+    pub fn enable_insecure_login(&self) -> Option<Effective<bool>> {
         if !self.has_login_flags() {
-            return Effective::defaulted(false, "Dashboard without an insecure-login option", None);
+            return Some(Effective::defaulted(
+                false,
+                "Dashboard without an insecure-login option",
+                None,
+            ));
         }
-        self.reader()
-            .bool("enable-insecure-login")
-            .unwrap_or_else(|| Effective::defaulted(false, DASHBOARD_DEFAULT, None))
+        self.reader().bool_or("enable-insecure-login", || {
+            Effective::defaulted(false, DASHBOARD_DEFAULT, None)
+        })
     }
 
     /// `--insecure-bind-address`, the address plain HTTP is served on.
@@ -312,12 +326,12 @@ impl<'i> Dashboard<'i> {
     }
 
     /// `--insecure-port`, default `9090` for the monolith (`0` makes Go pick a free port at
-    /// random; it does not turn HTTP off).
+    /// random; it does not turn HTTP off). `None` when its value is a placeholder or invalid.
     #[must_use]
-    pub fn insecure_port(&self) -> Effective<i64> {
-        self.reader()
-            .int("insecure-port")
-            .unwrap_or_else(|| Effective::defaulted(9090, DASHBOARD_DEFAULT, None))
+    pub fn insecure_port(&self) -> Option<Effective<i64>> {
+        self.reader().int_or("insecure-port", || {
+            Effective::defaulted(9090, DASHBOARD_DEFAULT, None)
+        })
     }
 
     /// `--tls-key-file`, when set.
@@ -333,8 +347,8 @@ impl<'i> Dashboard<'i> {
     #[must_use]
     pub fn https(&self) -> Option<Effective<bool>> {
         let generate = self.auto_generate_certificates();
-        if generate.value {
-            return Some(generate);
+        if let Some(generate) = generate.as_ref().filter(|g| g.value) {
+            return Some(generate.clone());
         }
         let non_empty =
             |setting: Option<Effective<String>>| setting.filter(|s| !s.value.trim().is_empty());
@@ -492,12 +506,13 @@ impl<'i> Dashboard<'i> {
         })
     }
 
-    /// `--auto-generate-certificates`, default `false`.
+    /// `--auto-generate-certificates`, default `false`; `None` when its value is a
+    /// placeholder or invalid.
     #[must_use]
-    pub fn auto_generate_certificates(&self) -> Effective<bool> {
-        self.reader()
-            .bool("auto-generate-certificates")
-            .unwrap_or_else(|| Effective::defaulted(false, DASHBOARD_DEFAULT, None))
+    pub fn auto_generate_certificates(&self) -> Option<Effective<bool>> {
+        self.reader().bool_or("auto-generate-certificates", || {
+            Effective::defaulted(false, DASHBOARD_DEFAULT, None)
+        })
     }
 
     /// `--tls-cert-file`, when set.

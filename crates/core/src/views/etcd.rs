@@ -183,12 +183,13 @@ impl<'i> Etcd<'i> {
                 None => Effective::defaulted(false, ETCD_DEFAULT, None),
             });
         }
-        if let Some(value) = self.reader().bool(flag) {
-            return Some(value);
+        if self.process.flags.last(flag).is_some() {
+            // Written: its value decides, or nothing does when it is a placeholder or invalid.
+            return self.reader().bool(flag);
         }
-        if let Some(var) = self.env(flag)
-            && let Some(Ok(parsed)) = var.value.as_ref().map(|v| parse_go_bool(&v.text))
-        {
+        if let Some(var) = self.env(flag) {
+            // Set, to a value etcd rejects or a placeholder: nothing is decided.
+            let parsed = parse_go_bool(&var.value.as_ref()?.text).ok()?;
             let location = var
                 .value
                 .as_ref()

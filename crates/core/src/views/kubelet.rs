@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::FlagReader;
 use crate::effective::{Effective, Provenance};
+use crate::flags::values::is_placeholder_for;
 use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Origin, Process};
 use crate::source::Location;
 
@@ -166,14 +167,21 @@ impl<'i> Kubelet<'i> {
         self.anchor
     }
 
-    /// Whether the command line has `--name` with a value kubeharden cannot know (an
-    /// unresolved `$(VAR)`) or the kubelet would reject (missing or unparsable): `read` is
-    /// what reading it gave. Such a flag still beats the config file, so nothing is decided.
+    /// Whether the command line has `--name` with a value kubeharden cannot know (a
+    /// placeholder, an unresolved `$(VAR)`) or the kubelet would reject (missing or
+    /// unparsable): `read` is what reading it gave. Such a flag still beats the config file,
+    /// so nothing is decided.
     fn flag_undecided<T>(&self, name: &str, read: Option<&Effective<T>>) -> bool {
         self.sources
             .command_line
             .and_then(|c| c.flags.last(name))
-            .is_some_and(|flag| read.is_none() || flag.has_env_reference())
+            .is_some_and(|flag| {
+                read.is_none()
+                    || flag
+                        .value
+                        .as_ref()
+                        .is_some_and(|v| is_placeholder_for(None, &v.text))
+            })
     }
 
     /// Resolves one setting. `None` when it depends on a `--config` file that was not scanned,

@@ -16,6 +16,7 @@ pub use kubelet::{Kubelet, KubeletSources};
 
 use crate::component::Component;
 use crate::effective::{Effective, Provenance};
+use crate::flags::values::is_placeholder_for;
 use crate::flags::{Flag, FlagSet, WrittenBy};
 use crate::inventory::{Inventory, Origin, Process};
 use crate::source::{Located, Location};
@@ -275,5 +276,42 @@ impl<'i> FlagReader<'i> {
     /// Every item of a list flag, across repeats, each located in its own file.
     pub(crate) fn list(&self, name: &str) -> Vec<Located<String>> {
         self.flags.list(name)
+    }
+
+    /// A boolean setting decided by `--name`: its value, or `default()` when the flag is
+    /// absent. `None` when the flag is written with a value nobody can read here — a
+    /// placeholder a templating step fills in, a `$(VAR)`, or a value the component rejects
+    /// (`invalid-flag-value` reports that one): the flag still decides the setting, so its
+    /// default does not apply either.
+    pub(crate) fn bool_or(
+        &self,
+        name: &str,
+        default: impl FnOnce() -> Effective<bool>,
+    ) -> Option<Effective<bool>> {
+        match self.flags.last(name) {
+            None => Some(default()),
+            Some(_) => self.bool(name),
+        }
+    }
+
+    /// An integer setting decided by `--name` (see [`Self::bool_or`]).
+    pub(crate) fn int_or(
+        &self,
+        name: &str,
+        default: impl FnOnce() -> Effective<i64>,
+    ) -> Option<Effective<i64>> {
+        match self.flags.last(name) {
+            None => Some(default()),
+            Some(_) => self.int(name),
+        }
+    }
+
+    /// Whether every item of word-list flag `--name` is known: none is a placeholder,
+    /// `$(VAR)` or upper-case token that could stand for any items.
+    pub(crate) fn list_is_known(&self, name: &str) -> bool {
+        !self
+            .list(name)
+            .iter()
+            .any(|item| is_placeholder_for(None, &item.value))
     }
 }

@@ -103,7 +103,9 @@ const ANONYMOUS_IN_AUTHENTICATION_CONFIG_SINCE: KubeVersion = KubeVersion::new(1
 impl Rule for ApiserverAnonymousAuthEnabled {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            let anonymous = api.anonymous_requests();
+            let Some(anonymous) = api.anonymous_requests() else {
+                continue;
+            };
             if !anonymous.value {
                 continue;
             }
@@ -172,6 +174,11 @@ mod tests {
         Tester::new(&ApiserverAnonymousAuthEnabled, "kube-apiserver.yaml")
             .pass([
                 apiserver(&[RBAC, "--anonymous-auth=false"]),
+                // Set, to a value a templating step fills in: unknown, not "not set".
+                apiserver(&[RBAC, "--anonymous-auth=${ANONYMOUS_AUTH}"]),
+                apiserver(&[RBAC, "--anonymous-auth=<%= @anonymous_auth %>"]),
+                apiserver(&[RBAC, "--anonymous-auth=ANONYMOUS_AUTH"]),
+                apiserver(&["--authorization-mode=$(MODES)"]),
                 apiserver_args(&["--anonymous-auth=false"]),
                 apiserver(&["--anonymous-auth=true", "--anonymous-auth=false"]),
                 // Next to `AlwaysAllow` the apiserver turns anonymous requests off.

@@ -161,6 +161,7 @@ mod tests {
         Tester::new(&ApiserverAuthorizationAlwaysAllow, "kube-apiserver.yaml")
             .pass([
                 apiserver(&["--authorization-mode=Node,RBAC"]),
+                apiserver(&["--authorization-mode=<authorization modes>"]),
                 apiserver_args(&["--authorization-mode=RBAC"]),
                 apiserver(&["--authorization-mode", "Node,RBAC"]),
                 apiserver(&["--authorization-mode=Node", "--authorization-mode=RBAC"]),

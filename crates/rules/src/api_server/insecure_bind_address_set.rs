@@ -104,7 +104,10 @@ impl Rule for InsecureBindAddressSet {
                 continue;
             }
             let assumed = !version.is_known();
-            let port = api.insecure_port();
+            // A placeholder or invalid port: whether the port is open is unknown.
+            let Some(port) = api.insecure_port() else {
+                continue;
+            };
             let port_closed = !port.is_default() && port.value == 0;
             let message = if port_closed {
                 let before = if assumed {

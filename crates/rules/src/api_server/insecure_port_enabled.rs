@@ -85,7 +85,9 @@ impl Rule for InsecurePortEnabled {
             if !version.version.is_before(INSECURE_PORT_DISABLED_IN) {
                 continue;
             }
-            let port = api.insecure_port();
+            let Some(port) = api.insecure_port() else {
+                continue;
+            };
             if port.value == 0 {
                 continue;
             }
@@ -129,6 +131,8 @@ mod tests {
         Tester::new(&InsecurePortEnabled, "kube-apiserver.yaml")
             .pass([
                 apiserver(&[]),
+                apiserver_at("v1.19.16", &["--insecure-port={{ .InsecurePort }}"]),
+                apiserver_at("v1.19.16", &["--insecure-port=INSECURE_PORT"]),
                 apiserver_at("v1.19.16", &["--insecure-port=0"]),
                 apiserver_at("v1.19.16", &["--insecure-port", "0"]),
                 apiserver_at("v1.19.16", &["--insecure-port=8080", "--insecure-port=0"]),

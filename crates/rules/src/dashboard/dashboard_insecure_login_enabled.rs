@@ -141,15 +141,18 @@ impl Rule for DashboardInsecureLoginEnabled {
                     ));
                 continue;
             }
-            // HTTPS only: no plain-HTTP listener at all.
-            if dashboard.https().is_some() {
+            // HTTPS only: no plain-HTTP listener at all; or unknown, when
+            // `--auto-generate-certificates` is a placeholder.
+            if dashboard.https().is_some() || dashboard.auto_generate_certificates().is_none() {
                 continue;
             }
             // Unknown (an unfamiliar image's entrypoint) or not an address (start-up fails).
             let Some(address) = dashboard.insecure_bind_ip() else {
                 continue;
             };
-            let port = dashboard.insecure_port();
+            let Some(port) = dashboard.insecure_port() else {
+                continue;
+            };
             if address.value.is_loopback() || port.value == 0 {
                 continue;
             }
@@ -158,7 +161,9 @@ impl Rule for DashboardInsecureLoginEnabled {
             } else {
                 format!("{}:{}", address.value, port.value)
             };
-            let insecure_login = dashboard.enable_insecure_login();
+            let Some(insecure_login) = dashboard.enable_insecure_login() else {
+                continue;
+            };
             if insecure_login.value {
                 let fix = fixes::remove_flags(
                     inventory,

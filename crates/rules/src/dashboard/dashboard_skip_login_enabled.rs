@@ -103,7 +103,9 @@ declare_rule! {
 impl Rule for DashboardSkipLoginEnabled {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for dashboard in inventory.dashboards() {
-            let skip = dashboard.enable_skip_login();
+            let Some(skip) = dashboard.enable_skip_login() else {
+                continue;
+            };
             if !skip.value {
                 continue;
             }

@@ -149,6 +149,8 @@ mod tests {
         Tester::new(&RbacAuthorizationDisabled, "kube-apiserver.yaml")
             .pass([
                 apiserver(&["--authorization-mode=Node,RBAC"]),
+                apiserver(&["--authorization-mode=${AUTHORIZATION_MODES}"]),
+                apiserver(&["--authorization-mode=Node,__MODE__"]),
                 apiserver_args(&["--authorization-mode=RBAC"]),
                 apiserver(&["--authorization-mode", "Node,RBAC"]),
                 apiserver(&["--authorization-mode=Node", "--authorization-mode=RBAC"]),

@@ -145,6 +145,7 @@ mod tests {
         Tester::new(&EtcdClientCertAuthDisabled, "etcd.yaml")
             .pass([
                 etcd(&["--client-cert-auth=true", CA]),
+                etcd(&["--client-cert-auth=${CLIENT_CERT_AUTH}", CA]),
                 etcd(&["--client-cert-auth", CA]),
                 etcd(&["--client-cert-auth=false", "--client-cert-auth=true"]),
                 etcd_args(&["--client-cert-auth=true"]),

@@ -1,5 +1,5 @@
 use kubeharden_core::Inventory;
-use kubeharden_core::flags::values::is_placeholder;
+use kubeharden_core::flags::values::is_placeholder_for;
 use kubeharden_core::flags::{Flag, FlagSet};
 use kubeharden_core::views::{ApiServer, Authorization};
 
@@ -147,7 +147,7 @@ fn check_overlapping_plugins(
     let mut reported: Vec<&str> = Vec::new();
     let disabled = flags.list("disable-admission-plugins");
     for plugin in &disabled {
-        if is_placeholder(&plugin.value) || reported.contains(&plugin.value.as_str()) {
+        if is_placeholder_for(None, &plugin.value) || reported.contains(&plugin.value.as_str()) {
             continue;
         }
         let Some(enabled_at) = enabled.iter().find(|e| e.value == plugin.value) else {
@@ -213,13 +213,13 @@ fn check_files_without_modes(
     api: &ApiServer<'_>,
     findings: &mut Findings<'_>,
 ) {
-    let authorization = api.authorization();
+    // Unknown when a mode is a placeholder.
+    let Some(authorization) = api.authorization() else {
+        return;
+    };
     let Authorization::Modes(modes) = &authorization.value else {
         return;
     };
-    if modes.iter().any(|m| is_placeholder(&m.value)) {
-        return;
-    }
     let flags = api.flags();
     for (file_flag, mode) in [
         ("authorization-policy-file", "ABAC"),

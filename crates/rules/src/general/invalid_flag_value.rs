@@ -1,4 +1,4 @@
-use kubeharden_core::flags::values::{self, Rejection, parse_go_int};
+use kubeharden_core::flags::values::{self, Rejection, is_placeholder, parse_go_int};
 use kubeharden_core::flags::{Flag, FlagSet, StopReason};
 use kubeharden_core::inventory::{KubeletConfigDoc, Process};
 use kubeharden_core::version::insecure_port_only_zero;
@@ -335,7 +335,9 @@ fn check_arguments(container: &Process, component: Component, findings: &mut Fin
         .filter(|s| s.reason == StopReason::Terminator)
         .map(|s| s.index);
     for positional in flags.positionals() {
-        if positional.text.is_empty() {
+        // A variable nothing defined in the files linted (it may hold flags) or a template's
+        // placeholder: unknown words, not stray arguments.
+        if positional.text.is_empty() || is_placeholder(&positional.text) {
             continue;
         }
         let after_terminator = terminator.is_some_and(|t| positional.index > t);
@@ -449,7 +451,9 @@ fn check_authorization_files(api: &ApiServer<'_>, findings: &mut Findings<'_>) {
     if has_value("authorization-config") {
         return;
     }
-    let authorization = api.authorization();
+    let Some(authorization) = api.authorization() else {
+        return;
+    };
     if authorization.is_default() {
         return;
     }
@@ -585,6 +589,17 @@ mod tests {
                 apiserver(&["--anonymous-auth", "--version=raw"]),
                 // `$(VAR)` references and template placeholders are unknown, not wrong.
                 apiserver(&["--secure-port=$(PORT)", "--audit-log-maxage={AGE}"]),
+                // Every placeholder style: ERB, `<name>`, a shell variable, `${}`, `__X__`, and
+                // upper-case tokens where a number, a boolean or a mode list belongs.
+                apiserver(&[
+                    "--secure-port=<%= @port %>",
+                    "--anonymous-auth=<anonymous-auth>",
+                    "--profiling=$PROFILING",
+                    "--audit-log-maxage=${AGE}",
+                    "--audit-log-maxbackup=__BACKUPS__",
+                    "--audit-log-maxsize=MAX_SIZE",
+                    "--authorization-mode=AUTHZ_MODES",
+                ]),
                 apiserver(&["--authorization-mode=Node,Webhook", "--authorization-webhook-config-file=/etc/kubernetes/authz.yaml"]),
                 apiserver(&["--authorization-config=/etc/kubernetes/authz.yaml"]),
                 // The conflict is `conflicting-flags`' to report.

@@ -114,6 +114,8 @@ mod tests {
             .pass([
                 // A config file defaults to Webhook.
                 kubelet_config(""),
+                kubelet_flags(&["--authorization-mode=${KUBELET_AUTHZ}"]),
+                kubelet_config("authorization:\n  mode: AUTHZ_MODE\n"),
                 kubelet_config("authorization:\n  mode: Webhook\n"),
                 kubelet_config("authorization:\n  webhook:\n    cacheAuthorizedTTL: 5m0s\n"),
                 // Invented keys are ignored: the file default applies.

@@ -110,6 +110,8 @@ mod tests {
             .pass([
                 // A config file defaults to 0.
                 kubelet_config(""),
+                kubelet_flags(&["--read-only-port=$READ_ONLY_PORT"]),
+                kubelet_config("readOnlyPort: READ_ONLY_PORT\n"),
                 kubelet_config("readOnlyPort: 0\n"),
                 kubelet_flags(&["--read-only-port=0"]),
                 kubelet_flags(&["--read-only-port", "0"]),

@@ -135,6 +135,7 @@ mod tests {
         Tester::new(&NodeAuthorizerMissing, "kube-apiserver.yaml")
             .pass([
                 apiserver(&["--authorization-mode=Node,RBAC"]),
+                apiserver(&["--authorization-mode=$MODES"]),
                 apiserver_args(&["--authorization-mode=Node,RBAC"]),
                 apiserver(&["--authorization-mode", "Node,RBAC"]),
                 // A list flag: repeats accumulate.

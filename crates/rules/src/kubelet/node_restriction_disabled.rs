@@ -97,16 +97,10 @@ const PLUGIN: &str = "NodeRestriction";
 impl Rule for NodeRestrictionDisabled {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            let plugin_flags = [
-                "enable-admission-plugins",
-                "disable-admission-plugins",
-                "admission-control",
-            ];
-            // A `$(VAR)` list is only known once Kubernetes expands it.
-            if plugin_flags.iter().any(|flag| api.depends_on_env(flag)) {
+            // Unknown when a placeholder or `$(VAR)` item could name it.
+            let Some(enabled) = api.node_restriction() else {
                 continue;
-            }
-            let enabled = api.node_restriction();
+            };
             if enabled.value {
                 continue;
             }
@@ -205,6 +199,10 @@ mod tests {
         Tester::new(&NodeRestrictionDisabled, "kube-apiserver.yaml")
             .pass([
                 apiserver(&["--enable-admission-plugins=NodeRestriction"]),
+                // A placeholder item could name it.
+                apiserver(&["--enable-admission-plugins=${ADMISSION_PLUGINS}"]),
+                apiserver(&["--enable-admission-plugins=PodSecurity,<extra plugins>"]),
+                apiserver(&["--enable-admission-plugins=ADMISSION_PLUGINS"]),
                 apiserver_args(&["--enable-admission-plugins=NodeRestriction"]),
                 apiserver(&[
                     "--enable-admission-plugins",

@@ -10,7 +10,7 @@ use super::{CommentSyntax, FileKind, Format, kubeadm, path_names};
 use crate::inventory::workload::read_workload;
 use crate::inventory::{
     Binding, FileId, Ingress, InputProblem, InputProblemKind, Inventory, Role, Service,
-    ServiceAccount, SkipReason,
+    ServiceAccount,
 };
 use crate::source::{Location, SourceFile};
 use crate::yaml::{self, Document, LoadProblem, NodeRef};
@@ -35,10 +35,6 @@ fn walked(path: &Path) -> bool {
 }
 
 fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKind) {
-    if is_template(file) {
-        inventory.skipped.push((id, SkipReason::Template));
-        return;
-    }
     // Documents are read as they load, so a stream of many holds one tree at a time; a file
     // that fails to load halfway is all or nothing still: what its first documents added is
     // undone.
@@ -141,23 +137,4 @@ impl Objects<'_, '_> {
             _ => read_workload(inventory, file, kind_name, kind.location_in(file), object),
         }
     }
-}
-
-/// Helm chart templates and other Go-template files are not YAML until rendered: skip them
-/// rather than report a syntax error on every chart of a repository. A template is a file with
-/// `{{ ... }}` outside comments.
-fn is_template(file: &SourceFile) -> bool {
-    // One fast search over the file spares the line-by-line look at nearly every file.
-    if !file.text().contains("{{") {
-        return false;
-    }
-    file.text().lines().any(|line| {
-        let code = if line.trim_start().starts_with('#') {
-            ""
-        } else {
-            line.split_once(" #").map_or(line, |(before, _)| before)
-        };
-        code.find("{{")
-            .is_some_and(|open| code[open..].contains("}}"))
-    })
 }

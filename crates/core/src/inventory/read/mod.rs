@@ -25,7 +25,7 @@ pub use etcd_config::EtcdConfigDoc;
 pub use kubelet_config::KubeletConfigDoc;
 pub use systemd::{UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc};
 
-use super::{FileId, InputProblem, Inventory, Process};
+use super::{FileId, InputProblem, Inventory, Process, SkipReason};
 use crate::source::SourceFile;
 
 /// Where a node keeps its control-plane configuration, relative to its root (besides the
@@ -127,9 +127,36 @@ impl FileKind {
     }
 }
 
-/// Reads `file` as `kind`.
+/// Reads `file` as `kind`; a Go template is skipped instead.
 pub(super) fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, kind: &FileKind) {
-    (kind.format().read)(inventory, id, file, kind);
+    let format = kind.format();
+    if is_template(file, format.comments) {
+        inventory.skipped.push((id, SkipReason::Template));
+        return;
+    }
+    (format.read)(inventory, id, file, kind);
+}
+
+/// Helm chart templates and other Go-template files (manifests, units, environment files
+/// rendered by a provisioning tool) are not their format until rendered: they are skipped
+/// rather than reported as broken, or read with `{{` and `}}` as command-line words. A
+/// template is a file with `{{ ... }}` outside comments.
+fn is_template(file: &SourceFile, comments: CommentSyntax) -> bool {
+    // One fast search over the file spares the line-by-line look at nearly every file.
+    if !file.text().contains("{{") {
+        return false;
+    }
+    file.text().lines().any(|line| {
+        let trimmed = line.trim_start();
+        let code = match comments {
+            CommentSyntax::Yaml if trimmed.starts_with('#') => "",
+            CommentSyntax::Yaml => line.split_once(" #").map_or(line, |(before, _)| before),
+            CommentSyntax::WholeLines if trimmed.starts_with(['#', ';']) => "",
+            CommentSyntax::WholeLines => line,
+        };
+        code.find("{{")
+            .is_some_and(|open| code[open..].contains("}}"))
+    })
 }
 
 /// What every format assembles from the files read so far.

@@ -219,19 +219,26 @@ fn service_process(
     let command = commands.into_iter().next()?;
     let mut words = Vec::new();
     let mut undefined = Vec::new();
+    // On a node every file that could define a variable was read: systemd expands an
+    // undefined one to nothing. Among files from a repository, a drop-in or an environment
+    // file that defines it may simply not be in the set: the word stays where it is, as an
+    // unknown value, so the words after it keep their places.
+    let node_complete = inventory.options.node_root;
     for word in command.words {
         expand_word(
             Word::written(exec_file, word),
             &lookup,
             &mut words,
             &mut undefined,
+            !node_complete,
         );
     }
-    // An undefined variable expands to nothing, unless an environment file that was not
-    // read could define it: then flags may hide there.
+    // An undefined variable may hold flags when a file that could define it was not read: an
+    // environment file the units name (listed), or else, among files from a repository, any
+    // (the variable is listed).
     let unresolved: Vec<Located<String>> = if undefined.is_empty() {
         Vec::new()
-    } else {
+    } else if !unresolved_files.is_empty() {
         unresolved_files
             .into_iter()
             .map(|(file, path)| {
@@ -240,6 +247,13 @@ fn service_process(
                     Location::new(file, path.span),
                 )
             })
+            .collect()
+    } else if node_complete {
+        Vec::new()
+    } else {
+        undefined
+            .into_iter()
+            .map(|name| name.map(|name| format!("${name} (defined in no file linted)")))
             .collect()
     };
 
@@ -279,12 +293,14 @@ fn find_env_file<'i>(inventory: &'i Inventory, path: &str) -> Option<&'i EnvFile
 
 /// Appends the words `word` stands for: itself, or a variable's value. A variable inside a
 /// word (`--data-dir=${DIR}`) stays as written: it can only change that flag's value. An
-/// undefined whole-word variable is recorded in `undefined`.
+/// undefined whole-word variable is recorded in `undefined`, and kept as a word when
+/// `keep_undefined`.
 fn expand_word<'i>(
     word: Word,
     lookup: &impl Fn(&str) -> Option<Var<'i>>,
     words: &mut Vec<Word>,
-    undefined: &mut Vec<String>,
+    undefined: &mut Vec<Located<String>>,
+    keep_undefined: bool,
 ) {
     let text = word.text.text.as_str();
     let whole = text
@@ -298,7 +314,13 @@ fn expand_word<'i>(
         return;
     };
     let Some(var) = lookup(name) else {
-        undefined.push(name.to_owned());
+        undefined.push(Located::new(
+            name.to_owned(),
+            word.location_of(0..word.text.text.len()),
+        ));
+        if keep_undefined {
+            words.push(word);
+        }
         return;
     };
     if braced {
