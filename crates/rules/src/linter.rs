@@ -11,6 +11,7 @@ use kubeharden_core::{FileId, Inventory, InventoryBuilder, SourceFile};
 use crate::config::Resolver;
 use crate::discover::{self, ReadError};
 use crate::finding::{Finding, Findings};
+use crate::notes;
 use crate::general::UnusedSuppression;
 use crate::registry;
 use crate::rule::Meta;
@@ -349,6 +350,14 @@ impl Linter {
             let meta = rule.meta();
             if runs(meta) {
                 rule.check(&inventory, &mut Findings::new(meta, &mut findings));
+            }
+        }
+        for finding in &mut findings {
+            if let Some(assumed) = notes::assumed_unit(&inventory, finding.file) {
+                finding.note = Some(match finding.note.take() {
+                    Some(note) => format!("{note}; {assumed}"),
+                    None => assumed,
+                });
             }
         }
         let mut findings = drop_disabled(&inventory, findings, settings_of);

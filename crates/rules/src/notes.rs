@@ -1,7 +1,8 @@
 //! Wording shared by findings: where a value came from and which version it was judged as.
 
+use kubeharden_core::inventory::Origin;
 use kubeharden_core::views::{VersionInfo, VersionSource};
-use kubeharden_core::{Effective, Provenance};
+use kubeharden_core::{Effective, FileId, Inventory, Provenance};
 
 /// `` `--flag` is `value` `` or `` `--flag` not set; the kube-apiserver default is `value` ``.
 pub(crate) fn flag_state<T: std::fmt::Display>(flag: &str, setting: &Effective<T>) -> String {
@@ -70,4 +71,33 @@ pub(crate) fn version(component: &str, info: VersionInfo) -> String {
             info.version
         ),
     }
+}
+
+/// For a finding in `file`: the packaged units assumed to load it, when no unit read does
+/// (a Fedora-style `/etc/kubernetes/apiserver` linted alone).
+pub(crate) fn assumed_unit(inventory: &Inventory, file: FileId) -> Option<String> {
+    let mut units: Vec<&str> = Vec::new();
+    for process in inventory.processes() {
+        let Origin::PackagedUnit { unit } = &process.origin else {
+            continue;
+        };
+        let reads_file = process.file == file
+            || process
+                .env
+                .iter()
+                .any(|var| var.name.location().file() == file);
+        if reads_file && !units.contains(&unit.as_str()) {
+            units.push(unit);
+        }
+    }
+    let list = units
+        .iter()
+        .map(|unit| format!("`{unit}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    (!units.is_empty()).then(|| {
+        format!(
+            "no unit read loads this file, so {list} of the Fedora/CentOS `kubernetes` packages is assumed: it loads `/etc/kubernetes/config`, then its own file, and expands their variables in `ExecStart=`"
+        )
+    })
 }

@@ -24,6 +24,13 @@ pub enum Origin {
     },
     /// The static pod kubeadm would write from a kubeadm config.
     Kubeadm,
+    /// A packaging's environment file (`/etc/kubernetes/apiserver` of Fedora's `kubernetes`
+    /// package) read without the unit that loads it: the command line is the one the
+    /// packaged unit's `ExecStart=` would make of its variables, the unit assumed.
+    PackagedUnit {
+        /// The packaged unit's name, `kube-apiserver.service`.
+        unit: String,
+    },
 }
 
 /// A control-plane component's process (or any container, classified or not).

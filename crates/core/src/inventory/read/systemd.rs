@@ -12,7 +12,7 @@ use super::{Assembled, CommentSyntax, EnvFileDoc, FileKind, Format, path_names};
 use crate::flags::{self, FlagSet, Word};
 use crate::inventory::workload::classify_argv;
 use crate::inventory::{
-    EnvVar, FileId, InputProblem, InputProblemKind, Inventory, Origin, Process,
+    EnvVar, FileId, InputProblem, InputProblemKind, Inventory, Origin, Process, shared_components,
 };
 use crate::source::{Located, Location, MappedText, SourceFile};
 use crate::sources::systemd::{ExecStart, UnitFile};
@@ -53,8 +53,9 @@ pub(super) const FORMAT: Format = Format {
     assemble: Some(assemble),
 };
 
-/// `*.service`, a `*.conf` in a `<unit>.service.d` directory, or a `*.conf` with a
-/// `[Service]` section (a drop-in found elsewhere).
+/// `*.service`, a `*.conf` in a `<unit>.service.d` directory, or an extension-less or
+/// `*.conf` file whose content is a unit's (a drop-in found elsewhere, a unit kept under
+/// another name): see [`looks_like_unit`].
 fn detect(path: &Path, text: &str) -> Option<FileKind> {
     let [name, parent, _] = path_names(path);
     if let Some(unit) = name.strip_suffix(".service").filter(|u| !u.is_empty()) {
@@ -63,24 +64,37 @@ fn detect(path: &Path, text: &str) -> Option<FileKind> {
             dropin: false,
         });
     }
-    if !name.ends_with(".conf") {
-        return None;
-    }
-    if let Some(unit) = parent
-        .strip_suffix(".d")
-        .filter(|u| u.ends_with(".service"))
+    if name.ends_with(".conf")
+        && let Some(unit) = parent
+            .strip_suffix(".d")
+            .filter(|u| u.ends_with(".service"))
     {
         return Some(FileKind::Unit {
             unit: Some(unit.to_owned()),
             dropin: true,
         });
     }
+    if !FileKind::may_be_walked_by_content(path) {
+        return None;
+    }
+    // A `.conf` with a `[Service]` section anywhere is a drop-in; an extension-less file must
+    // start like a unit (a cloud-init `user-data` embeds units in YAML strings).
+    let has_service =
+        name.ends_with(".conf") && text.lines().any(|line| line.trim() == "[Service]");
+    (has_service || looks_like_unit(text)).then(|| FileKind::Unit {
+        unit: None,
+        // A whole unit starts with `[Unit]`; a drop-in usually holds only `[Service]`.
+        dropin: !text.lines().any(|line| line.trim() == "[Unit]"),
+    })
+}
+
+/// Whether `text` starts like a unit or drop-in: its first line that is neither blank nor a
+/// comment is a `[Unit]` or `[Service]` section header.
+pub(super) fn looks_like_unit(text: &str) -> bool {
     text.lines()
-        .any(|line| line.trim() == "[Service]")
-        .then_some(FileKind::Unit {
-            unit: None,
-            dropin: true,
-        })
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#') && !line.starts_with(';'))
+        .is_some_and(|line| line == "[Unit]" || line == "[Service]")
 }
 
 fn walked(path: &Path) -> bool {
@@ -121,26 +135,46 @@ struct Var<'i> {
     value: &'i MappedText,
 }
 
-/// The process of every service, from the units, drop-ins and environment files read.
+/// The process of every service, from the units, drop-ins and environment files read. A
+/// drop-in joins the unit of its name in the same directory tree ([`tree_of`]): the files of
+/// two nodes linted in one run stay two services.
 fn assemble(inventory: &Inventory) -> Assembled {
-    let mut services: Vec<(Option<String>, Vec<&UnitDoc>)> = Vec::new();
+    let mut services: Vec<(&Path, Option<String>, Vec<&UnitDoc>)> = Vec::new();
     for unit in &inventory.units {
+        let tree = tree_of(inventory.file(unit.file).path());
         match services
             .iter_mut()
-            .find(|(name, _)| name.is_some() && *name == unit.unit)
+            .find(|(root, name, _)| name.is_some() && *name == unit.unit && *root == tree)
         {
-            Some((_, members)) => members.push(unit),
-            None => services.push((unit.unit.clone(), vec![unit])),
+            Some((_, _, members)) => members.push(unit),
+            None => services.push((tree, unit.unit.clone(), vec![unit])),
         }
     }
     let mut assembled = Assembled::default();
-    for (name, members) in services {
+    for (_, name, members) in services {
         let ordered = order_unit_files(inventory, &members);
         if let Some(process) = service_process(inventory, name, &ordered, &mut assembled.problems) {
             assembled.processes.push(process);
         }
     }
     assembled
+}
+
+/// The directory tree a unit file or drop-in belongs to: what comes before the unit directory
+/// holding it (`node-a` for `node-a/etc/systemd/system/kubelet.service.d/10-kubeadm.conf`),
+/// else the directory holding it, or holding its `*.service.d` directory.
+pub(super) fn tree_of(path: &Path) -> &Path {
+    for ancestor in path.ancestors().skip(1) {
+        if let Some(dir) = UNIT_DIRECTORIES.iter().find(|dir| ancestor.ends_with(dir)) {
+            let depth = Path::new(dir).components().count();
+            return ancestor.ancestors().nth(depth).unwrap_or(Path::new(""));
+        }
+    }
+    let parent = path.parent().unwrap_or(Path::new(""));
+    match parent.file_name().and_then(|n| n.to_str()) {
+        Some(name) if name.ends_with(".service.d") => parent.parent().unwrap_or(Path::new("")),
+        _ => parent,
+    }
 }
 
 /// The unit file systemd uses (the one in the most important directory), then the drop-ins
@@ -188,7 +222,8 @@ fn service_process(
     }
     for unit in ordered {
         for env_file in &unit.parsed.environment_files {
-            match find_env_file(inventory, &env_file.path.value) {
+            let unit_path = inventory.file(unit.file).path();
+            match find_env_file(inventory, unit_path, &env_file.path.value) {
                 Some(doc) => vars.extend(
                     doc.vars
                         .iter()
@@ -268,13 +303,40 @@ fn service_process(
     })
 }
 
-/// The environment file at `path` (as a unit names it), if it was read.
-fn find_env_file<'i>(inventory: &'i Inventory, path: &str) -> Option<&'i EnvFileDoc> {
-    let wanted = Path::new(path.trim_start_matches('/'));
-    inventory
-        .env_files
-        .iter()
-        .find(|doc| inventory.file(doc.file).path().ends_with(wanted))
+/// The environment file a unit at `unit_path` loads as `named` (`/etc/kubernetes/apiserver`),
+/// if it was read: under a node's root, the file at that path; among files from a repository,
+/// the one whose path ends with the longest part of `named` (at least its directory and file
+/// name: `repo/etc/kubernetes/apiserver`), and of those the one closest to the unit.
+pub(super) fn find_env_file<'i>(
+    inventory: &'i Inventory,
+    unit_path: &Path,
+    named: &str,
+) -> Option<&'i EnvFileDoc> {
+    let wanted = Path::new(named.trim_start_matches('/'));
+    let wanted_len = wanted.components().count();
+    let needed = if inventory.options.node_root {
+        wanted_len
+    } else {
+        wanted_len.min(2)
+    };
+    let mut best: Option<((usize, usize), &EnvFileDoc)> = None;
+    for doc in &inventory.env_files {
+        let path = inventory.file(doc.file).path();
+        let suffix = path
+            .components()
+            .rev()
+            .zip(wanted.components().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if suffix == 0 || suffix < needed {
+            continue;
+        }
+        let prefix = shared_components(path, unit_path);
+        if best.is_none_or(|(score, _)| (suffix, prefix) > score) {
+            best = Some(((suffix, prefix), doc));
+        }
+    }
+    best.map(|(_, doc)| doc)
 }
 
 /// Appends the words `word` stands for: itself, or a variable's value. A variable inside a
@@ -305,13 +367,18 @@ fn expand_word<'i>(
         words.push(Word::written(var.file, var.value.clone()));
         return;
     }
-    let value = var.value;
+    value_words(var.file, var.value, words);
+}
+
+/// Appends the words a `$NAME` stands for whose value is `value`, written in `file`: the value
+/// split at whitespace, quotes kept.
+pub(super) fn value_words(file: FileId, value: &MappedText, words: &mut Vec<Word>) {
     let mut start = None;
     for (offset, c) in value.text.char_indices().chain([(value.text.len(), ' ')]) {
         match (c.is_whitespace(), start) {
             (false, None) => start = Some(offset),
             (true, Some(s)) => {
-                words.push(Word::written(var.file, value.slice(s..offset)));
+                words.push(Word::written(file, value.slice(s..offset)));
                 start = None;
             }
             _ => {}
