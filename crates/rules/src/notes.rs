@@ -73,12 +73,13 @@ pub(crate) fn version(component: &str, info: VersionInfo) -> String {
     }
 }
 
-/// For a finding in `file`: the packaged units assumed to load it, when no unit read does
-/// (a Fedora-style `/etc/kubernetes/apiserver` linted alone).
+/// For a finding in `file`: the packaged units assumed to run it, when no unit read does (a
+/// Fedora-style `/etc/kubernetes/apiserver` linted alone, a CoreOS `etcd-member.service`
+/// drop-in without the unit).
 pub(crate) fn assumed_unit(inventory: &Inventory, file: FileId) -> Option<String> {
-    let mut units: Vec<&str> = Vec::new();
+    let mut units: Vec<String> = Vec::new();
     for process in inventory.processes() {
-        let Origin::PackagedUnit { unit } = &process.origin else {
+        let Origin::PackagedUnit { unit, packaging } = &process.origin else {
             continue;
         };
         let reads_file = process.file == file
@@ -86,18 +87,15 @@ pub(crate) fn assumed_unit(inventory: &Inventory, file: FileId) -> Option<String
                 .env
                 .iter()
                 .any(|var| var.name.location().file() == file);
-        if reads_file && !units.contains(&unit.as_str()) {
-            units.push(unit);
+        let described = format!("`{unit}` of {packaging}");
+        if reads_file && !units.contains(&described) {
+            units.push(described);
         }
     }
-    let list = units
-        .iter()
-        .map(|unit| format!("`{unit}`"))
-        .collect::<Vec<_>>()
-        .join(" and ");
     (!units.is_empty()).then(|| {
         format!(
-            "no unit read loads this file, so {list} of the Fedora/CentOS `kubernetes` packages is assumed: it loads `/etc/kubernetes/config`, then its own file, and expands their variables in `ExecStart=`"
+            "no unit read runs this file's settings, so {} is assumed",
+            units.join(" and ")
         )
     })
 }

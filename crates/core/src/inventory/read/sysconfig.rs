@@ -216,6 +216,7 @@ fn packaged_process(
         file: own.file,
         origin: Origin::PackagedUnit {
             unit: packaged.unit.to_owned(),
+            packaging: "the Fedora/CentOS `kubernetes` packages",
         },
         image: None,
         component: Some(packaged.component),

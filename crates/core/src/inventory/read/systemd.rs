@@ -9,12 +9,15 @@
 use std::path::Path;
 
 use super::{Assembled, CommentSyntax, EnvFileDoc, FileKind, Format, path_names};
+use crate::component::{Component, basename};
 use crate::flags::{self, FlagSet, Word};
-use crate::inventory::workload::classify_argv;
+use crate::inventory::workload::{classify_argv, run_image};
 use crate::inventory::{
-    EnvVar, FileId, InputProblem, InputProblemKind, Inventory, Origin, Process, shared_components,
+    Detection, EnvVar, FileId, InputProblem, InputProblemKind, Inventory, Origin, Process,
+    shared_components,
 };
-use crate::source::{Located, Location, MappedText, SourceFile};
+use crate::source::{Located, Location, MappedText, SourceFile, Span, Spanned};
+use crate::version::version_from_image;
 use crate::sources::systemd::{ExecStart, UnitFile};
 
 /// A unit file or drop-in.
@@ -43,6 +46,9 @@ pub const UNIT_NAMES: &[&str] = &[
     "etcd.service",
     "kube-controller-manager.service",
     "kube-scheduler.service",
+    // Container Linux (CoreOS) ran etcd as these.
+    "etcd-member.service",
+    "etcd2.service",
 ];
 
 pub(super) const FORMAT: Format = Format {
@@ -210,30 +216,10 @@ fn service_process(
             exec = line.as_ref().map(|e| (unit.file, e));
         }
     }
-    let (exec_file, exec) = exec?;
-
-    // Variables: Environment= in order, then EnvironmentFile= in order, later wins.
-    let mut vars: Vec<(String, FileId, MappedText)> = Vec::new();
-    let mut unresolved_files = Vec::new();
-    for unit in ordered {
-        for assignment in &unit.parsed.environment {
-            vars.push((assignment.name.clone(), unit.file, assignment.value.clone()));
-        }
-    }
-    for unit in ordered {
-        for env_file in &unit.parsed.environment_files {
-            let unit_path = inventory.file(unit.file).path();
-            match find_env_file(inventory, unit_path, &env_file.path.value) {
-                Some(doc) => vars.extend(
-                    doc.vars
-                        .iter()
-                        .map(|a| (a.name.clone(), doc.file, a.value.clone())),
-                ),
-                None if env_file.optional && inventory.options.node_root => {}
-                None => unresolved_files.push((unit.file, env_file.path.clone())),
-            }
-        }
-    }
+    let (vars, unresolved_files) = variables(inventory, ordered);
+    let Some((exec_file, exec)) = exec else {
+        return shipped_service(name.as_deref()?, ordered, &vars);
+    };
     let lookup = |wanted: &str| {
         vars.iter()
             .rev()
@@ -280,6 +266,16 @@ fn service_process(
 
     let mut shell_problem = None;
     let (component, detection, flag_words) = classify_argv(&words, &mut shell_problem)?;
+    // The version: the tag of the image a runtime runs, or the one CoreOS's kubelet-wrapper
+    // composes from its variables.
+    let image = run_image(&words)
+        .map(|word| Located::new(word.text.text.clone(), Location::new(word.file, word.text.span)))
+        .or_else(|| {
+            let program = words.first()?;
+            (basename(&program.text.text) == "kubelet-wrapper")
+                .then(|| kubelet_wrapper_image(&lookup))
+                .flatten()
+        });
     let env = vars
         .iter()
         .map(|(var_name, file, value)| EnvVar {
@@ -292,15 +288,121 @@ fn service_process(
         origin: Origin::Service {
             unit: name.unwrap_or_else(|| format!("{}.service", component.name())),
         },
-        image: None,
+        image_version: image.as_ref().and_then(|i| version_from_image(&i.value)),
+        image,
         component: Some(component),
         detection: Some(detection),
-        image_version: None,
         flags: FlagSet::parse(component, &flag_words),
         flags_anchor: exec.key_span,
         env,
         unresolved,
     })
+}
+
+/// One variable of a service: its name, the file it is set in, and its value.
+type ServiceVar = (String, FileId, MappedText);
+
+/// A service's variables, `Environment=` in order, then `EnvironmentFile=` in order (later
+/// wins), and the environment files it names that were not read.
+fn variables(
+    inventory: &Inventory,
+    ordered: &[&UnitDoc],
+) -> (Vec<ServiceVar>, Vec<(FileId, Spanned<String>)>) {
+    let mut vars: Vec<ServiceVar> = Vec::new();
+    let mut unresolved_files = Vec::new();
+    for unit in ordered {
+        for assignment in &unit.parsed.environment {
+            vars.push((assignment.name.clone(), unit.file, assignment.value.clone()));
+        }
+    }
+    for unit in ordered {
+        for env_file in &unit.parsed.environment_files {
+            let unit_path = inventory.file(unit.file).path();
+            match find_env_file(inventory, unit_path, &env_file.path.value) {
+                Some(doc) => vars.extend(
+                    doc.vars
+                        .iter()
+                        .map(|a| (a.name.clone(), doc.file, a.value.clone())),
+                ),
+                None if env_file.optional && inventory.options.node_root => {}
+                None => unresolved_files.push((unit.file, env_file.path.clone())),
+            }
+        }
+    }
+    (vars, unresolved_files)
+}
+
+/// Units Container Linux (CoreOS) shipped, configured by drop-ins that set `ETCD_*`
+/// variables: the component, and the variable the shipped `ExecStart=` expands
+/// (`/usr/lib/coreos/etcd-wrapper $ETCD_OPTS`, `/usr/bin/etcd2`).
+const SHIPPED_UNITS: &[(&str, Component, Option<&str>)] = &[
+    ("etcd-member.service", Component::Etcd, Some("ETCD_OPTS")),
+    ("etcd2.service", Component::Etcd, None),
+];
+
+/// The process of a shipped unit whose files read hold no `ExecStart=`: the drop-ins only
+/// set its variables, and the shipped command is assumed.
+fn shipped_service(
+    name: &str,
+    ordered: &[&UnitDoc],
+    vars: &[ServiceVar],
+) -> Option<Process> {
+    let &(unit, component, args_var) = SHIPPED_UNITS.iter().find(|(unit, ..)| *unit == name)?;
+    let lookup = |wanted: &str| vars.iter().rev().find(|(name, ..)| name == wanted);
+    let mut words = Vec::new();
+    if let Some((_, file, value)) = args_var.and_then(lookup) {
+        value_words(*file, value, &mut words);
+    }
+    // A missing setting belongs with the variables the drop-ins set.
+    let holder = ordered.last()?.file;
+    let anchor = vars
+        .iter()
+        .rev()
+        .find(|(name, file, _)| *file == holder && name.starts_with("ETCD_"))
+        .map_or(Span::at(0), |(_, _, value)| value.span);
+    Some(Process {
+        file: holder,
+        origin: Origin::PackagedUnit {
+            unit: unit.to_owned(),
+            packaging: "Container Linux (CoreOS)",
+        },
+        image: None,
+        component: Some(component),
+        detection: Some(Detection::Binary),
+        image_version: None,
+        flags: FlagSet::parse(component, &words),
+        flags_anchor: anchor,
+        env: vars
+            .iter()
+            .map(|(var_name, file, value)| EnvVar {
+                name: Located::new(var_name.clone(), Location::new(*file, value.span)),
+                value: Some(value.clone()),
+            })
+            .collect(),
+        unresolved: Vec::new(),
+    })
+}
+
+/// The image CoreOS's `kubelet-wrapper` runs: `KUBELET_IMAGE`, else `KUBELET_IMAGE_URL`
+/// (`quay.io/coreos/hyperkube` when unset) tagged `KUBELET_IMAGE_TAG` (or the older
+/// `KUBELET_VERSION`), located at the variable that names the tag.
+fn kubelet_wrapper_image<'i>(lookup: &impl Fn(&str) -> Option<Var<'i>>) -> Option<Located<String>> {
+    let located = |var: Var<'_>, value: String| {
+        Located::new(value, Location::new(var.file, var.value.span))
+    };
+    if let Some(image) = lookup("KUBELET_IMAGE") {
+        return Some(located(image, without_transport(&image.value.text).to_owned()));
+    }
+    let tag = lookup("KUBELET_IMAGE_TAG").or_else(|| lookup("KUBELET_VERSION"))?;
+    let repository = lookup("KUBELET_IMAGE_URL")
+        .or_else(|| lookup("KUBELET_ACI"))
+        .map_or("quay.io/coreos/hyperkube", |url| without_transport(&url.value.text));
+    Some(located(tag, format!("{repository}:{}", tag.value.text)))
+}
+
+/// An rkt image name without its transport (`docker://`).
+fn without_transport(image: &str) -> &str {
+    image.split_once("://").map_or(image, |(_, name)| name)
 }
 
 /// The environment file a unit at `unit_path` loads as `named` (`/etc/kubernetes/apiserver`),
