@@ -125,3 +125,37 @@ fn fixtures_fire_exactly_their_annotations() {
         "no fixture line expects {never_fired:?}"
     );
 }
+
+/// The node trees of `fixtures/nodes/`, linted together as paths, give each node the findings
+/// it has alone under `--root`: units, drop-ins and environment files of one tree never join
+/// another's. (`etcd-config-file` is left out: its etcd reads a `--config-file` that only node
+/// mode follows.)
+#[test]
+fn node_trees_linted_together_stay_apart() {
+    let linter = Linter::new(Settings::default());
+    let nodes = fixtures_dir().join("nodes");
+    let mut trees: Vec<PathBuf> = std::fs::read_dir(&nodes)
+        .expect("readable fixture directory")
+        .map(|entry| entry.expect("readable").path())
+        .filter(|path| path.is_dir() && !path.ends_with("etcd-config-file"))
+        .collect();
+    trees.sort();
+    let findings = |report: &kubeharden_rules::Report| -> BTreeSet<(PathBuf, usize, String)> {
+        report
+            .findings
+            .iter()
+            .map(|finding| {
+                let file = report.file(finding.file);
+                let line = file.line_col(finding.span.start).line;
+                (file.path().to_path_buf(), line, finding.code.to_owned())
+            })
+            .collect()
+    };
+    let alone: BTreeSet<_> = trees
+        .iter()
+        .flat_map(|tree| findings(&linter.lint_node(tree)))
+        .collect();
+    let together = findings(&linter.lint_paths(&trees));
+    assert!(alone.len() > 10);
+    assert_eq!(together, alone);
+}

@@ -22,8 +22,8 @@ pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
 pub use process::{Origin, Process};
 pub use read::{
-    CommentSyntax, EnvFileDoc, EtcdConfigDoc, FileKind, KubeletConfigDoc, NODE_LOCATIONS, SNIFF_LEN,
-    UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc,
+    CommentSyntax, EnvFileDoc, EtcdConfigDoc, FileKind, KubeletConfigDoc, NODE_LOCATIONS,
+    SNIFF_LEN, UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc,
 };
 pub use workload::{Detection, EnvVar, Workload};
 

@@ -275,7 +275,9 @@ fn runtime_run(argv: &[Word]) -> Option<RuntimeRun<'_>> {
         }
         let short_switches = word.len() > 1
             && !word.starts_with("--")
-            && word[1..].chars().all(|c| RUNTIME_SHORT_SWITCHES.contains(c));
+            && word[1..]
+                .chars()
+                .all(|c| RUNTIME_SHORT_SWITCHES.contains(c));
         !(short_switches || RUNTIME_SWITCHES.contains(&word))
     };
     let mut i = 1;
@@ -414,12 +416,13 @@ fn classify_rkt_app(
     });
     match exec {
         Some(program) => {
-            let argv: Vec<Word> = std::iter::once(program).chain(args.iter().cloned()).collect();
+            let argv: Vec<Word> = std::iter::once(program)
+                .chain(args.iter().cloned())
+                .collect();
             classify_argv(&argv, shell_problem)
         }
-        None => classify_argv(args, shell_problem).or_else(|| {
-            component_from_image(image).map(|c| (c, Detection::Image, args.to_vec()))
-        }),
+        None => classify_argv(args, shell_problem)
+            .or_else(|| component_from_image(image).map(|c| (c, Detection::Image, args.to_vec()))),
     }
 }
 

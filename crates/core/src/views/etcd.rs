@@ -9,9 +9,7 @@ use crate::flags::parse_go_bool;
 use crate::source::Location;
 use std::path::Path;
 
-use crate::inventory::{
-    ConfigLeaf, EnvVar, EtcdConfigDoc, Inventory, Process, shared_components,
-};
+use crate::inventory::{ConfigLeaf, EnvVar, EtcdConfigDoc, Inventory, Process, shared_components};
 use crate::source::Located;
 use crate::source::{MappedText, TextMap};
 use crate::yaml::ScalarStyle;

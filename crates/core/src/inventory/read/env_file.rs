@@ -34,8 +34,7 @@ fn detect(path: &Path, text: &str) -> Option<FileKind> {
     let kubelet_defaults = matches!(grandparent, "etc" | "")
         && matches!(parent, "default" | "sysconfig")
         && name == "kubelet";
-    let by_content =
-        FileKind::may_be_walked_by_content(path) && looks_like_env_file(text, false);
+    let by_content = FileKind::may_be_walked_by_content(path) && looks_like_env_file(text, false);
     (name.ends_with(".env") || kubelet_defaults || by_content).then_some(FileKind::EnvFile)
 }
 

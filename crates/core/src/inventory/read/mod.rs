@@ -140,7 +140,8 @@ impl FileKind {
                 }
                 Err(_) => return false,
             };
-            systemd::looks_like_unit(text) || env_file::looks_like_env_file(text, head.len() >= SNIFF_LEN)
+            systemd::looks_like_unit(text)
+                || env_file::looks_like_env_file(text, head.len() >= SNIFF_LEN)
         }
     }
 

@@ -17,8 +17,8 @@ use crate::inventory::{
     shared_components,
 };
 use crate::source::{Located, Location, MappedText, SourceFile, Span, Spanned};
-use crate::version::version_from_image;
 use crate::sources::systemd::{ExecStart, UnitFile};
+use crate::version::version_from_image;
 
 /// A unit file or drop-in.
 #[derive(Clone, Debug)]
@@ -269,7 +269,12 @@ fn service_process(
     // The version: the tag of the image a runtime runs, or the one CoreOS's kubelet-wrapper
     // composes from its variables.
     let image = run_image(&words)
-        .map(|word| Located::new(word.text.text.clone(), Location::new(word.file, word.text.span)))
+        .map(|word| {
+            Located::new(
+                word.text.text.clone(),
+                Location::new(word.file, word.text.span),
+            )
+        })
         .or_else(|| {
             let program = words.first()?;
             (basename(&program.text.text) == "kubelet-wrapper")
@@ -342,11 +347,7 @@ const SHIPPED_UNITS: &[(&str, Component, Option<&str>)] = &[
 
 /// The process of a shipped unit whose files read hold no `ExecStart=`: the drop-ins only
 /// set its variables, and the shipped command is assumed.
-fn shipped_service(
-    name: &str,
-    ordered: &[&UnitDoc],
-    vars: &[ServiceVar],
-) -> Option<Process> {
+fn shipped_service(name: &str, ordered: &[&UnitDoc], vars: &[ServiceVar]) -> Option<Process> {
     let &(unit, component, args_var) = SHIPPED_UNITS.iter().find(|(unit, ..)| *unit == name)?;
     let lookup = |wanted: &str| vars.iter().rev().find(|(name, ..)| name == wanted);
     let mut words = Vec::new();
@@ -387,16 +388,20 @@ fn shipped_service(
 /// (`quay.io/coreos/hyperkube` when unset) tagged `KUBELET_IMAGE_TAG` (or the older
 /// `KUBELET_VERSION`), located at the variable that names the tag.
 fn kubelet_wrapper_image<'i>(lookup: &impl Fn(&str) -> Option<Var<'i>>) -> Option<Located<String>> {
-    let located = |var: Var<'_>, value: String| {
-        Located::new(value, Location::new(var.file, var.value.span))
-    };
+    let located =
+        |var: Var<'_>, value: String| Located::new(value, Location::new(var.file, var.value.span));
     if let Some(image) = lookup("KUBELET_IMAGE") {
-        return Some(located(image, without_transport(&image.value.text).to_owned()));
+        return Some(located(
+            image,
+            without_transport(&image.value.text).to_owned(),
+        ));
     }
     let tag = lookup("KUBELET_IMAGE_TAG").or_else(|| lookup("KUBELET_VERSION"))?;
     let repository = lookup("KUBELET_IMAGE_URL")
         .or_else(|| lookup("KUBELET_ACI"))
-        .map_or("quay.io/coreos/hyperkube", |url| without_transport(&url.value.text));
+        .map_or("quay.io/coreos/hyperkube", |url| {
+            without_transport(&url.value.text)
+        });
     Some(located(tag, format!("{repository}:{}", tag.value.text)))
 }
 
@@ -408,7 +413,9 @@ fn without_transport(image: &str) -> &str {
 /// The environment file a unit at `unit_path` loads as `named` (`/etc/kubernetes/apiserver`),
 /// if it was read: under a node's root, the file at that path; among files from a repository,
 /// the one whose path ends with the longest part of `named` (at least its directory and file
-/// name: `repo/etc/kubernetes/apiserver`), and of those the one closest to the unit.
+/// name: `repo/etc/kubernetes/apiserver`), and of those the one closest to the unit. A file
+/// whose root (its path without that part) is another node's tree, one holding units, belongs
+/// to that node, not to this unit's.
 pub(super) fn find_env_file<'i>(
     inventory: &'i Inventory,
     unit_path: &Path,
@@ -421,7 +428,7 @@ pub(super) fn find_env_file<'i>(
     } else {
         wanted_len.min(2)
     };
-    let mut best: Option<((usize, usize), &EnvFileDoc)> = None;
+    let mut best: Option<((bool, usize, usize), &EnvFileDoc)> = None;
     for doc in &inventory.env_files {
         let path = inventory.file(doc.file).path();
         let suffix = path
@@ -433,9 +440,20 @@ pub(super) fn find_env_file<'i>(
         if suffix == 0 || suffix < needed {
             continue;
         }
-        let prefix = shared_components(path, unit_path);
-        if best.is_none_or(|(score, _)| (suffix, prefix) > score) {
-            best = Some(((suffix, prefix), doc));
+        let root = path.ancestors().nth(suffix).unwrap_or(Path::new(""));
+        let own_tree = unit_path.starts_with(root);
+        let other_node = || {
+            inventory
+                .units
+                .iter()
+                .any(|unit| tree_of(inventory.file(unit.file).path()) == root)
+        };
+        if !own_tree && other_node() {
+            continue;
+        }
+        let score = (own_tree, suffix, shared_components(path, unit_path));
+        if best.is_none_or(|(best_score, _)| score > best_score) {
+            best = Some((score, doc));
         }
     }
     best.map(|(_, doc)| doc)
