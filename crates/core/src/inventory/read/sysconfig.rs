@@ -35,8 +35,8 @@ struct PackagedUnit {
 const SHARED_FILE: &str = "config";
 
 /// The packaged units of the components kubeharden reads (`kube-proxy.service` is left out).
-/// `KUBELET_API_SERVER` was named by the kubelet unit until 2017, when the kubelet dropped
-/// `--api-servers`; it is kept for the files of those releases.
+/// `KUBELET_API_SERVER` was named by the kubelet unit until 2018 (the kubelet dropped
+/// `--api-servers` in 1.8); it is kept for the files of those releases.
 const PACKAGED_UNITS: &[PackagedUnit] = &[
     PackagedUnit {
         unit: "kube-apiserver.service",
