@@ -52,6 +52,19 @@ fn expectations(dir: &Path) -> BTreeSet<(PathBuf, usize, String)> {
     expected
 }
 
+/// `(file, line, code)` of every finding of a run.
+fn findings(report: &kubeharden_rules::Report) -> BTreeSet<(PathBuf, usize, String)> {
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            let file = report.file(finding.file);
+            let line = file.line_col(finding.span.start).line;
+            (file.path().to_path_buf(), line, finding.code.to_owned())
+        })
+        .collect()
+}
+
 #[test]
 fn fixtures_fire_exactly_their_annotations() {
     let linter = Linter::new(Settings::default());
@@ -81,15 +94,7 @@ fn fixtures_fire_exactly_their_annotations() {
             linter.lint_paths(std::slice::from_ref(&dir))
         };
         assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
-        let actual: BTreeSet<(PathBuf, usize, String)> = report
-            .findings
-            .iter()
-            .map(|finding| {
-                let file = report.file(finding.file);
-                let line = file.line_col(finding.span.start).line;
-                (file.path().to_path_buf(), line, finding.code.to_owned())
-            })
-            .collect();
+        let actual = findings(&report);
         let expected = expectations(&dir);
         annotated_codes.extend(expected.iter().map(|(_, _, code)| code.clone()));
         for missing in expected.difference(&actual) {
@@ -140,17 +145,6 @@ fn node_trees_linted_together_stay_apart() {
         .filter(|path| path.is_dir() && !path.ends_with("etcd-config-file"))
         .collect();
     trees.sort();
-    let findings = |report: &kubeharden_rules::Report| -> BTreeSet<(PathBuf, usize, String)> {
-        report
-            .findings
-            .iter()
-            .map(|finding| {
-                let file = report.file(finding.file);
-                let line = file.line_col(finding.span.start).line;
-                (file.path().to_path_buf(), line, finding.code.to_owned())
-            })
-            .collect()
-    };
     let alone: BTreeSet<_> = trees
         .iter()
         .flat_map(|tree| findings(&linter.lint_node(tree)))
