@@ -355,3 +355,33 @@ fn an_etcd_member_drop_in_is_read_with_the_shipped_unit() {
         )]
     );
 }
+
+#[test]
+fn within_the_unit_s_tree_the_env_file_s_name_is_enough() {
+    // kubernetes/contrib's own layout: `init/systemd/environ/apiserver` next to the unit.
+    let inventory = inventory(&[
+        ("init/systemd/kube-apiserver.service", APISERVER_UNIT),
+        ("init/systemd/environ/apiserver", APISERVER),
+        // In another tree, the name alone is not enough.
+        ("other/kubernetes-files/config", CONFIG),
+    ]);
+    let apiservers: Vec<_> = inventory.processes_of(Component::ApiServer).collect();
+    assert_eq!(
+        apiservers.len(),
+        1,
+        "the env file is the unit's, not a second apiserver"
+    );
+    assert_eq!(
+        flags(&inventory, Component::ApiServer),
+        [
+            (
+                "init/systemd/environ/apiserver".into(),
+                "--bind-address=0.0.0.0".into()
+            ),
+            (
+                "init/systemd/environ/apiserver".into(),
+                "--authorization-mode=AlwaysAllow".into()
+            ),
+        ]
+    );
+}

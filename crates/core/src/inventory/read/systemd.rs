@@ -413,7 +413,8 @@ fn without_transport(image: &str) -> &str {
 /// The environment file a unit at `unit_path` loads as `named` (`/etc/kubernetes/apiserver`),
 /// if it was read: under a node's root, the file at that path; among files from a repository,
 /// the one whose path ends with the longest part of `named` (at least its directory and file
-/// name: `repo/etc/kubernetes/apiserver`), and of those the one closest to the unit. A file
+/// name, `repo/etc/kubernetes/apiserver`, or only its name within the unit's tree), and of
+/// those the one closest to the unit. A file
 /// whose root (its path without that part) is another node's tree, one holding units, belongs
 /// to that node, not to this unit's.
 pub(super) fn find_env_file<'i>(
@@ -423,11 +424,7 @@ pub(super) fn find_env_file<'i>(
 ) -> Option<&'i EnvFileDoc> {
     let wanted = Path::new(named.trim_start_matches('/'));
     let wanted_len = wanted.components().count();
-    let needed = if inventory.options.node_root {
-        wanted_len
-    } else {
-        wanted_len.min(2)
-    };
+    let unit_tree = tree_of(unit_path);
     let mut best: Option<((bool, usize, usize), &EnvFileDoc)> = None;
     for doc in &inventory.env_files {
         let path = inventory.file(doc.file).path();
@@ -437,6 +434,16 @@ pub(super) fn find_env_file<'i>(
             .zip(wanted.components().rev())
             .take_while(|(a, b)| a == b)
             .count();
+        // Under a node's root, the whole path; elsewhere at least the directory and the name,
+        // or the name alone for a file in the unit's own tree (`init/systemd/environ/apiserver`
+        // next to `init/systemd/kube-apiserver.service`).
+        let needed = if inventory.options.node_root {
+            wanted_len
+        } else if path.starts_with(unit_tree) {
+            1
+        } else {
+            wanted_len.min(2)
+        };
         if suffix == 0 || suffix < needed {
             continue;
         }
