@@ -38,6 +38,13 @@ pub const NODE_LOCATIONS: &[&str] = &[
     "etc/kubernetes/kubelet.conf.d",
     "etc/default/kubelet",
     "etc/sysconfig/kubelet",
+    // The sysconfig packaging's environment files, read even when the units that load them
+    // are not under the root (a copy of `/etc` alone): their packaged units are then assumed.
+    "etc/kubernetes/config",
+    "etc/kubernetes/apiserver",
+    "etc/kubernetes/controller-manager",
+    "etc/kubernetes/scheduler",
+    "etc/kubernetes/kubelet",
 ];
 
 /// How many bytes of a file a walk reads to tell from its content what it is
