@@ -94,7 +94,7 @@ pub(crate) fn assumed_unit(inventory: &Inventory, file: FileId) -> Option<String
     }
     (!units.is_empty()).then(|| {
         format!(
-            "no unit read runs this file's settings, so {} is assumed",
+            "the unit that runs this file's settings is not among the files read, so {} is assumed",
             units.join(" and ")
         )
     })

@@ -414,9 +414,8 @@ fn without_transport(image: &str) -> &str {
 /// if it was read: under a node's root, the file at that path; among files from a repository,
 /// the one whose path ends with the longest part of `named` (at least its directory and file
 /// name, `repo/etc/kubernetes/apiserver`, or only its name within the unit's tree), and of
-/// those the one closest to the unit. A file
-/// whose root (its path without that part) is another node's tree, one holding units, belongs
-/// to that node, not to this unit's.
+/// those the one closest to the unit. A file whose root (its path without that part) is
+/// another node's tree, one holding units, belongs to that node, not to this unit's.
 pub(super) fn find_env_file<'i>(
     inventory: &'i Inventory,
     unit_path: &Path,
