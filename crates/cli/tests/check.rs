@@ -202,7 +202,7 @@ fn nothing_to_lint_says_so_and_exits_two() {
         assert_eq!(
             stderr,
             format!(
-                "kubeharden: nothing to lint: no file in {path} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, *.env); --allow-empty makes this exit 0\n"
+                "kubeharden: nothing to lint: no file in {path} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, environment files); --allow-empty makes this exit 0\n"
             )
         );
     }
