@@ -385,3 +385,26 @@ fn within_the_unit_s_tree_the_env_file_s_name_is_enough() {
         ]
     );
 }
+
+#[test]
+fn runtime_options_are_skipped_with_their_values() {
+    let inventory = inventory(&[(
+        "docker/kube-scheduler.service",
+        "[Service]\nExecStart=/usr/bin/docker run -dit --name sched -e GODEBUG=1 --restart always -p 10259:10259 --security-opt label=disable --privileged registry.k8s.io/kube-scheduler:v1.29.2 --bind-address=0.0.0.0\n",
+    )]);
+    let scheduler = inventory
+        .processes_of(Component::Scheduler)
+        .next()
+        .expect("the image's entrypoint is kube-scheduler");
+    assert_eq!(
+        scheduler.image_version,
+        Some(KubeVersion::with_patch(1, 29, 2))
+    );
+    assert_eq!(
+        flags(&inventory, Component::Scheduler),
+        [(
+            "docker/kube-scheduler.service".into(),
+            "--bind-address=0.0.0.0".into()
+        )]
+    );
+}

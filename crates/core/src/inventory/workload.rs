@@ -228,6 +228,8 @@ const RUNTIME_SWITCHES: &[&str] = &[
     "--http-proxy",
     "--no-hosts",
     "--tls-verify",
+    "--passwd",
+    "--rootfs",
 ];
 
 /// Single-letter `run` switches, which may be written together (`-it`, `-dit`).
