@@ -74,7 +74,8 @@ pub enum ExplainFormat {
 #[allow(clippy::struct_excessive_bools)] // independent switches
 pub struct Check {
     /// Files or directories to lint. Directories are walked for `*.yaml`, `*.yml`, systemd
-    /// units and drop-ins, and `*.env` files. Without a PATH, the node's standard locations
+    /// units and drop-ins, and `*.env` files, and for extension-less and `.conf` files whose
+    /// first lines are a unit's or `KEY=value` lines. Without a PATH, the node's standard locations
     /// under `--root` are linted. `-` reads standard input (name it with `--stdin-filename`).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

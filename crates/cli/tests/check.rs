@@ -202,7 +202,7 @@ fn nothing_to_lint_says_so_and_exits_two() {
         assert_eq!(
             stderr,
             format!(
-                "kubeharden: nothing to lint: no file in {path} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, *.env); --allow-empty makes this exit 0\n"
+                "kubeharden: nothing to lint: no file in {path} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, environment files); --allow-empty makes this exit 0\n"
             )
         );
     }
@@ -324,4 +324,51 @@ fn placeholders_are_unknown_values() {
         "kubeharden: skipped template fixtures/placeholders/kubelet-templated.service\n\
          kubeharden: not evaluated: kube-apiserver at fixtures/placeholders/kube-apiserver.service:9:1: not read: $AUTHORIZATION_MODES (defined in no file linted)\n"
     );
+}
+
+/// Fedora-style environment files linted without their units: each is read as the packaged
+/// unit runs it, and every finding says the unit is assumed.
+#[test]
+fn sysconfig_files_alone_are_read_with_the_packaged_unit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = kubeharden(&root, &["check", "fixtures/sysconfig/alone"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+/// Environment files and drop-ins known by their content, whatever their name: a `.conf` of
+/// `KEY=value` lines is not invalid YAML, an extension-less one is not skipped, and a walk
+/// finds both (and leaves a shell script alone).
+#[test]
+fn env_files_and_drop_ins_are_known_by_content() {
+    let dir = tree(&[
+        (
+            "roles/master/files/kube-apiserver.conf",
+            "# managed by ansible\nKUBE_API_ARGS=\"--authorization-mode=AlwaysAllow\"\n",
+        ),
+        (
+            "roles/node/files/kubelet-extra",
+            "[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --read-only-port=10255\n",
+        ),
+        ("scripts/install", "#!/bin/sh\nset -e\nKUBE_API_ARGS=x\n"),
+    ]);
+    let output = kubeharden(dir.path(), &["check", "--format", "compact", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = stdout(&output);
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|line| {
+            line.contains("KAPI004") || line.contains("KLET005") || line.contains("KGEN")
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "./roles/master/files/kube-apiserver.conf:2:37: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`",
+            "./roles/node/files/kubelet-extra:3:28: KLET005 [error] `--read-only-port` is `10255`",
+        ]
+    );
+    let json = kubeharden(dir.path(), &["check", "--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 2, "the script is not read");
 }

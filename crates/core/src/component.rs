@@ -43,8 +43,10 @@ impl Component {
     pub fn from_binary(word: &str) -> Option<Self> {
         Some(match basename(word) {
             "kube-apiserver" => Self::ApiServer,
-            "kubelet" => Self::Kubelet,
-            "etcd" => Self::Etcd,
+            // CoreOS ran the kubelet and etcd through wrappers taking the same flags, and
+            // shipped etcd v2 as `etcd2`.
+            "kubelet" | "kubelet-wrapper" => Self::Kubelet,
+            "etcd" | "etcd2" | "etcd-wrapper" => Self::Etcd,
             "kube-controller-manager" => Self::ControllerManager,
             "kube-scheduler" => Self::Scheduler,
             "dashboard" | "kubernetes-dashboard" => Self::Dashboard,

@@ -240,7 +240,9 @@ fn references_see_services_before_build_and_files_keep_the_kind_they_are_read_as
     let env_file = builder.add_file_as(
         SourceFile::new(
             "node/etc/kubernetes/kubelet",
-            "KUBELET_ARGS=--config=/var/lib/kubelet/config.yaml\n",
+            // A line systemd skips makes the content no environment file's to a reader that
+            // has only the file.
+            "KUBELET_ARGS=--config=/var/lib/kubelet/config.yaml\nnot an assignment\n",
         ),
         ReferenceKind::EnvironmentFile.file_kind(),
     );
@@ -257,7 +259,7 @@ fn references_see_services_before_build_and_files_keep_the_kind_they_are_read_as
     assert_eq!(
         FileKind::of(file.path(), file.text()),
         FileKind::Yaml,
-        "by its path alone it is YAML"
+        "by its path and content alone it is YAML"
     );
     assert_eq!(inventory.kind(env_file), &FileKind::EnvFile);
     assert_eq!(inventory.processes_of(Component::Kubelet).count(), 1);

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use kubeharden_core::inventory::{
-    FileKind, NODE_LOCATIONS, Reference, ReferenceKind, UNIT_DIRECTORIES, UNIT_NAMES,
+    FileKind, NODE_LOCATIONS, Reference, ReferenceKind, SNIFF_LEN, UNIT_DIRECTORIES, UNIT_NAMES,
 };
 use kubeharden_core::source::MAX_FILE_SIZE;
 use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions, SourceFile};
@@ -151,12 +151,36 @@ impl<'a> Loader<'a> {
                     message: error.to_string(),
                 }),
                 Ok(entry) => {
-                    if entry.file_type().is_file() && FileKind::is_walked(entry.path()) {
+                    if entry.file_type().is_file() && self.is_walked(entry.path()) {
                         self.read(entry.path());
                     }
                 }
             }
         }
+    }
+
+    /// Whether a walk reads the file at `path`: by its name, or, for a name that does not
+    /// decide (`/etc/kubernetes/apiserver`, a `.conf`), by its first bytes only.
+    fn is_walked(&self, path: &Path) -> bool {
+        if FileKind::is_walked(path) {
+            return true;
+        }
+        if !FileKind::may_be_walked_by_content(path) {
+            return false;
+        }
+        let head = match self.texts.get(path) {
+            Some(text) => text.as_bytes()[..text.len().min(SNIFF_LEN)].to_vec(),
+            None => {
+                let mut head = Vec::with_capacity(SNIFF_LEN);
+                let read = File::open(path)
+                    .and_then(|file| file.take(SNIFF_LEN as u64).read_to_end(&mut head));
+                if read.is_err() {
+                    return false;
+                }
+                head
+            }
+        };
+        FileKind::is_walked_by_content(path, &head)
     }
 
     /// Reads a file of the kind its path says.

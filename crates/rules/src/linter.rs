@@ -12,6 +12,7 @@ use crate::config::Resolver;
 use crate::discover::{self, ReadError};
 use crate::finding::{Finding, Findings};
 use crate::general::UnusedSuppression;
+use crate::notes;
 use crate::registry;
 use crate::rule::Meta;
 use crate::settings::{ConfigError, Overrides, Settings};
@@ -349,6 +350,14 @@ impl Linter {
             let meta = rule.meta();
             if runs(meta) {
                 rule.check(&inventory, &mut Findings::new(meta, &mut findings));
+            }
+        }
+        for finding in &mut findings {
+            if let Some(assumed) = notes::assumed_unit(&inventory, finding.file) {
+                finding.note = Some(match finding.note.take() {
+                    Some(note) => format!("{note}; {assumed}"),
+                    None => assumed,
+                });
             }
         }
         let mut findings = drop_disabled(&inventory, findings, settings_of);

@@ -1,7 +1,8 @@
 //! Wording shared by findings: where a value came from and which version it was judged as.
 
+use kubeharden_core::inventory::Origin;
 use kubeharden_core::views::{VersionInfo, VersionSource};
-use kubeharden_core::{Effective, Provenance};
+use kubeharden_core::{Effective, FileId, Inventory, Provenance};
 
 /// `` `--flag` is `value` `` or `` `--flag` not set; the kube-apiserver default is `value` ``.
 pub(crate) fn flag_state<T: std::fmt::Display>(flag: &str, setting: &Effective<T>) -> String {
@@ -70,4 +71,31 @@ pub(crate) fn version(component: &str, info: VersionInfo) -> String {
             info.version
         ),
     }
+}
+
+/// For a finding in `file`: the packaged units assumed to run it, when no unit read does (a
+/// Fedora-style `/etc/kubernetes/apiserver` linted alone, a CoreOS `etcd-member.service`
+/// drop-in without the unit).
+pub(crate) fn assumed_unit(inventory: &Inventory, file: FileId) -> Option<String> {
+    let mut units: Vec<String> = Vec::new();
+    for process in inventory.processes() {
+        let Origin::PackagedUnit { unit, packaging } = &process.origin else {
+            continue;
+        };
+        let reads_file = process.file == file
+            || process
+                .env
+                .iter()
+                .any(|var| var.name.location().file() == file);
+        let described = format!("`{unit}` of {packaging}");
+        if reads_file && !units.contains(&described) {
+            units.push(described);
+        }
+    }
+    (!units.is_empty()).then(|| {
+        format!(
+            "the unit that runs this file's settings is not among the files read, so {} is assumed",
+            units.join(" and ")
+        )
+    })
 }

@@ -52,6 +52,19 @@ fn expectations(dir: &Path) -> BTreeSet<(PathBuf, usize, String)> {
     expected
 }
 
+/// `(file, line, code)` of every finding of a run.
+fn findings(report: &kubeharden_rules::Report) -> BTreeSet<(PathBuf, usize, String)> {
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            let file = report.file(finding.file);
+            let line = file.line_col(finding.span.start).line;
+            (file.path().to_path_buf(), line, finding.code.to_owned())
+        })
+        .collect()
+}
+
 #[test]
 fn fixtures_fire_exactly_their_annotations() {
     let linter = Linter::new(Settings::default());
@@ -81,15 +94,7 @@ fn fixtures_fire_exactly_their_annotations() {
             linter.lint_paths(std::slice::from_ref(&dir))
         };
         assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
-        let actual: BTreeSet<(PathBuf, usize, String)> = report
-            .findings
-            .iter()
-            .map(|finding| {
-                let file = report.file(finding.file);
-                let line = file.line_col(finding.span.start).line;
-                (file.path().to_path_buf(), line, finding.code.to_owned())
-            })
-            .collect();
+        let actual = findings(&report);
         let expected = expectations(&dir);
         annotated_codes.extend(expected.iter().map(|(_, _, code)| code.clone()));
         for missing in expected.difference(&actual) {
@@ -124,4 +129,27 @@ fn fixtures_fire_exactly_their_annotations() {
         never_fired.is_empty(),
         "no fixture line expects {never_fired:?}"
     );
+}
+
+/// The node trees of `fixtures/nodes/`, linted together as paths, give each node the findings
+/// it has alone under `--root`: units, drop-ins and environment files of one tree never join
+/// another's. (`etcd-config-file` is left out: its etcd reads a `--config-file` that only node
+/// mode follows.)
+#[test]
+fn node_trees_linted_together_stay_apart() {
+    let linter = Linter::new(Settings::default());
+    let nodes = fixtures_dir().join("nodes");
+    let mut trees: Vec<PathBuf> = std::fs::read_dir(&nodes)
+        .expect("readable fixture directory")
+        .map(|entry| entry.expect("readable").path())
+        .filter(|path| path.is_dir() && !path.ends_with("etcd-config-file"))
+        .collect();
+    trees.sort();
+    let alone: BTreeSet<_> = trees
+        .iter()
+        .flat_map(|tree| findings(&linter.lint_node(tree)))
+        .collect();
+    let together = findings(&linter.lint_paths(&trees));
+    assert!(alone.len() > 10);
+    assert_eq!(together, alone);
 }

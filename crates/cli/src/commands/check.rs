@@ -184,7 +184,7 @@ pub fn run(check: &Check) -> u8 {
     if empty && !stdin && report.read_errors.is_empty() {
         let _ = writeln!(
             stderr,
-            "kubeharden: nothing to lint: no file in {} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, *.env){}",
+            "kubeharden: nothing to lint: no file in {} is one kubeharden reads (*.yaml, *.yml, systemd units and drop-ins, environment files){}",
             check
                 .paths
                 .iter()

@@ -14,6 +14,7 @@ mod process;
 mod read;
 mod workload;
 
+use std::path::Path;
 use std::sync::Arc;
 
 pub use builder::{InventoryBuilder, Reference, ReferenceKind};
@@ -22,7 +23,7 @@ pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, S
 pub use process::{Origin, Process};
 pub use read::{
     CommentSyntax, EnvFileDoc, EtcdConfigDoc, FileKind, KubeletConfigDoc, NODE_LOCATIONS,
-    UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc,
+    SNIFF_LEN, UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc,
 };
 pub use workload::{Detection, EnvVar, Workload};
 
@@ -311,4 +312,14 @@ impl Inventory {
     pub fn service_accounts(&self) -> &[ServiceAccount] {
         &self.service_accounts
     }
+}
+
+/// How many leading path components `a` and `b` share: of several files a configuration could
+/// name (one per node tree linted in one run), the one sharing most with the file naming it
+/// is the one meant.
+pub(crate) fn shared_components(a: &Path, b: &Path) -> usize {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .count()
 }

@@ -24,6 +24,16 @@ pub enum Origin {
     },
     /// The static pod kubeadm would write from a kubeadm config.
     Kubeadm,
+    /// A packaging's environment file (`/etc/kubernetes/apiserver` of Fedora's `kubernetes`
+    /// package) read without the unit that loads it, or drop-ins of a unit an OS ships
+    /// (CoreOS's `etcd-member.service`) without that unit: the command line is the one the
+    /// packaged unit's `ExecStart=` makes of the variables, the unit assumed.
+    PackagedUnit {
+        /// The packaged unit's name, `kube-apiserver.service`.
+        unit: String,
+        /// Who ships it: "the Fedora/CentOS `kubernetes` packages", "Container Linux (CoreOS)".
+        packaging: &'static str,
+    },
 }
 
 /// A control-plane component's process (or any container, classified or not).

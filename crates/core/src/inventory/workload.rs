@@ -210,15 +210,113 @@ const RUNTIME_SWITCHES: &[&str] = &[
     "--interactive",
     "-t",
     "--tty",
-    "-it",
-    "-ti",
     "--privileged",
     "--init",
     "--read-only",
+    "--read-only-tmpfs",
     "-P",
     "--publish-all",
     "--sig-proxy",
+    "-q",
+    "--quiet",
+    "--no-healthcheck",
+    "--oom-kill-disable",
+    "--disable-content-trust",
+    "--replace",
+    "--rmi",
+    "--env-host",
+    "--http-proxy",
+    "--no-hosts",
+    "--tls-verify",
+    "--passwd",
+    "--rootfs",
 ];
+
+/// Single-letter `run` switches, which may be written together (`-it`, `-dit`).
+const RUNTIME_SHORT_SWITCHES: &str = "ditPq";
+
+/// `rkt` options (global and `run`) that take no value, or whose value must be attached
+/// with `=` (`--net`).
+const RKT_SWITCHES: &[&str] = &[
+    "--debug",
+    "--trust-keys-from-https",
+    "--inherit-env",
+    "--interactive",
+    "--no-overlay",
+    "--mds-register",
+    "--net",
+    "--private-users",
+    "--no-store",
+    "--store-only",
+    "--insecure-skip-verify",
+];
+
+/// What a container runtime's `run` starts: the image word, and the words after it (the
+/// image's command, or for `rkt` its app options and, after `--`, the app's arguments).
+struct RuntimeRun<'a> {
+    runtime: &'a str,
+    image: &'a Word,
+    rest: &'a [Word],
+}
+
+/// The image and what follows it when `argv` is `docker|podman|nerdctl run [options] IMAGE
+/// ...` or `rkt [global options] run [options] IMAGE ...`: the runtime's own options are
+/// skipped, each with its value when it takes one.
+fn runtime_run(argv: &[Word]) -> Option<RuntimeRun<'_>> {
+    let runtime = basename(text(argv.first()?));
+    let is_rkt = runtime == "rkt";
+    if !is_rkt && !RUNTIMES.contains(&runtime) {
+        return None;
+    }
+    let takes_value = |word: &str| {
+        if word.contains('=') {
+            return false;
+        }
+        if is_rkt {
+            return !RKT_SWITCHES.contains(&word);
+        }
+        let short_switches = word.len() > 1
+            && !word.starts_with("--")
+            && word[1..]
+                .chars()
+                .all(|c| RUNTIME_SHORT_SWITCHES.contains(c));
+        !(short_switches || RUNTIME_SWITCHES.contains(&word))
+    };
+    let mut i = 1;
+    // rkt takes global options before `run`.
+    while is_rkt && argv.get(i).is_some_and(|w| text(w).starts_with('-')) {
+        i += if takes_value(text(&argv[i])) { 2 } else { 1 };
+    }
+    if argv.get(i).is_none_or(|w| text(w) != "run") {
+        return None;
+    }
+    i += 1;
+    while let Some(word) = argv.get(i) {
+        let word = text(word);
+        if !word.starts_with('-') {
+            break;
+        }
+        i += if takes_value(word) { 2 } else { 1 };
+    }
+    let image = argv.get(i)?;
+    Some(RuntimeRun {
+        runtime,
+        image,
+        rest: &argv[i + 1..],
+    })
+}
+
+/// The image a container runtime's `run` starts (`ExecStart=/usr/bin/docker run ... IMAGE`),
+/// without rkt's `docker://` transport.
+pub(super) fn run_image(argv: &[Word]) -> Option<Word> {
+    let run = runtime_run(argv)?;
+    let written = text(run.image);
+    let transport = written.find("://").map_or(0, |i| i + 3);
+    Some(Word {
+        text: run.image.text.slice(transport..written.len()),
+        ..run.image.clone()
+    })
+}
 
 /// Finds the component an argv runs and the words that are its arguments.
 pub(super) fn classify_argv(
@@ -243,23 +341,17 @@ pub(super) fn classify_argv(
             .map_or(&[][..], |i| &argv[1 + i..]);
         return classify_argv(rest, shell_problem);
     }
-    if RUNTIMES.contains(&program_name) && argv.get(1).is_some_and(|w| text(w) == "run") {
-        // Skip the runtime's options to the image; what follows is the image's command.
-        let mut i = 2;
-        while let Some(word) = argv.get(i) {
-            let word = text(word);
-            if !word.starts_with('-') {
-                break;
-            }
-            let takes_value = !word.contains('=') && !RUNTIME_SWITCHES.contains(&word);
-            i += if takes_value { 2 } else { 1 };
+    if let Some(run) = runtime_run(argv) {
+        let image = run_image(argv)?;
+        let image = text(&image);
+        if run.runtime == "rkt" {
+            return classify_rkt_app(image, run.rest, shell_problem);
         }
-        let image = argv.get(i)?;
-        let rest = &argv[i + 1..];
+        let rest = run.rest;
         return match classify_argv(rest, shell_problem) {
             Some(found) => Some(found),
             None if rest.first().is_none_or(|w| text(w).starts_with('-')) => {
-                component_from_image(text(image)).map(|c| (c, Detection::Image, rest.to_vec()))
+                component_from_image(image).map(|c| (c, Detection::Image, rest.to_vec()))
             }
             None => None,
         };
@@ -297,6 +389,43 @@ pub(super) fn classify_argv(
         };
     }
     None
+}
+
+/// The component an rkt app runs: `IMAGE [--exec=PROGRAM] [app options] [-- ARGS...]`
+/// (`---` starts the next app). The program is `--exec`'s, else the image's entrypoint.
+fn classify_rkt_app(
+    image: &str,
+    rest: &[Word],
+    shell_problem: &mut Option<Located<String>>,
+) -> Option<(Component, Detection, Vec<Word>)> {
+    let app_end = rest
+        .iter()
+        .position(|w| text(w) == "---")
+        .unwrap_or(rest.len());
+    let app = &rest[..app_end];
+    let separator = app.iter().position(|w| text(w) == "--");
+    let (options, args) = match separator {
+        Some(at) => (&app[..at], &app[at + 1..]),
+        None => (app, &[][..]),
+    };
+    let exec = options.iter().rev().find_map(|w| {
+        let value = text(w).strip_prefix("--exec=")?;
+        let start = text(w).len() - value.len();
+        Some(Word {
+            text: w.text.slice(start..text(w).len()),
+            ..w.clone()
+        })
+    });
+    match exec {
+        Some(program) => {
+            let argv: Vec<Word> = std::iter::once(program)
+                .chain(args.iter().cloned())
+                .collect();
+            classify_argv(&argv, shell_problem)
+        }
+        None => classify_argv(args, shell_problem)
+            .or_else(|| component_from_image(image).map(|c| (c, Detection::Image, args.to_vec()))),
+    }
 }
 
 fn text(word: &Word) -> &str {

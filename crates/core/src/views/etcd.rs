@@ -9,7 +9,7 @@ use crate::flags::parse_go_bool;
 use crate::source::Location;
 use std::path::Path;
 
-use crate::inventory::{ConfigLeaf, EnvVar, EtcdConfigDoc, Inventory, Process};
+use crate::inventory::{ConfigLeaf, EnvVar, EtcdConfigDoc, Inventory, Process, shared_components};
 use crate::source::Located;
 use crate::source::{MappedText, TextMap};
 use crate::yaml::ScalarStyle;
@@ -95,10 +95,18 @@ impl<'i> Etcd<'i> {
     pub fn config_doc(&self) -> Option<&'i EtcdConfigDoc> {
         let path = self.config_file()?.value;
         let wanted = Path::new(path.trim_start_matches('/'));
+        let named_in = self.inventory.file(self.process.file).path();
+        // Of the files at that path (one per node tree in a run), the closest.
         self.inventory
             .etcd_configs()
             .iter()
-            .find(|doc| self.inventory.file(doc.file).path().ends_with(wanted))
+            .filter(|doc| self.inventory.file(doc.file).path().ends_with(wanted))
+            .min_by_key(|doc| {
+                std::cmp::Reverse(shared_components(
+                    self.inventory.file(doc.file).path(),
+                    named_in,
+                ))
+            })
     }
 
     /// The config file's leaf for a flag: TLS flags live under `client-transport-security`

@@ -6,12 +6,15 @@
 //! insecure ones of old (anonymous on, `AlwaysAllow`, read-only port 10255), while
 //! `KubeletConfiguration` v1beta1 defaults to anonymous off, `Webhook` and no read-only port.
 
+use std::cmp::Reverse;
 use std::path::Path;
 
 use super::FlagReader;
 use crate::effective::{Effective, Provenance};
 use crate::flags::values::is_placeholder_for;
-use crate::inventory::{ConfigLeaf, Inventory, KubeletConfigDoc, Origin, Process};
+use crate::inventory::{
+    ConfigLeaf, Inventory, KubeletConfigDoc, Origin, Process, shared_components,
+};
 use crate::source::Location;
 
 /// Where one kubelet's settings come from.
@@ -64,10 +67,17 @@ impl<'i> Kubelet<'i> {
             let config = kubeadm_config.unwrap_or_else(|| {
                 config_path.and_then(|path| {
                     let wanted = Path::new(path.text.trim_start_matches('/'));
+                    let named_in = inventory.file(path.location().file()).path();
+                    // Of the files at that path (one per node tree in a run), the closest.
                     let index = inventory
                         .kubelet_configs()
                         .iter()
-                        .position(|doc| inventory.file(doc.file).path().ends_with(wanted))?;
+                        .enumerate()
+                        .filter(|(_, doc)| inventory.file(doc.file).path().ends_with(wanted))
+                        .min_by_key(|(_, doc)| {
+                            Reverse(shared_components(inventory.file(doc.file).path(), named_in))
+                        })?
+                        .0;
                     claimed[index] = true;
                     Some(&inventory.kubelet_configs()[index])
                 })
@@ -79,7 +89,8 @@ impl<'i> Kubelet<'i> {
             let mut dropins: Vec<(usize, &KubeletConfigDoc)> = dropin_dir
                 .map(|dir| {
                     let wanted = Path::new(dir.text.trim_start_matches('/'));
-                    inventory
+                    let named_in = inventory.file(dir.location().file()).path();
+                    let found: Vec<(usize, &KubeletConfigDoc)> = inventory
                         .kubelet_configs()
                         .iter()
                         .enumerate()
@@ -88,6 +99,15 @@ impl<'i> Kubelet<'i> {
                             path.parent().is_some_and(|p| p.ends_with(wanted))
                                 && path.extension().is_some_and(|e| e == "conf")
                         })
+                        .collect();
+                    // Only the closest of the directories at that path (one per node tree).
+                    let shared = |doc: &KubeletConfigDoc| {
+                        shared_components(inventory.file(doc.file).path(), named_in)
+                    };
+                    let closest = found.iter().map(|(_, doc)| shared(doc)).max();
+                    found
+                        .into_iter()
+                        .filter(|(_, doc)| Some(shared(doc)) == closest)
                         .collect()
                 })
                 .unwrap_or_default();

@@ -98,7 +98,7 @@ fn editor<'i>(
             text,
             extra_args: process.flags_anchor,
         })),
-        Origin::Service { .. } => Some(Box::new(ShellWords { text })),
+        Origin::Service { .. } | Origin::PackagedUnit { .. } => Some(Box::new(ShellWords { text })),
         _ => None,
     }
 }

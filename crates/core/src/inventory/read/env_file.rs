@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{CommentSyntax, FileKind, Format, path_names};
+use super::{CommentSyntax, FileKind, Format, path_names, sysconfig};
 use crate::inventory::{FileId, Inventory};
 use crate::source::SourceFile;
 use crate::sources::envfile::parse_env_file;
@@ -23,16 +23,51 @@ pub(super) const FORMAT: Format = Format {
     walked,
     comments: CommentSyntax::WholeLines,
     read,
-    assemble: None,
+    assemble: Some(sysconfig::assemble),
 };
 
-/// `*.env`, and the kubelet's `/etc/default/kubelet` and `/etc/sysconfig/kubelet`.
-fn detect(path: &Path, _text: &str) -> Option<FileKind> {
+/// `*.env`, the kubelet's `/etc/default/kubelet` and `/etc/sysconfig/kubelet`, and an
+/// extension-less or `.conf` file of `KEY=value` lines (the packagings'
+/// `/etc/kubernetes/apiserver`).
+fn detect(path: &Path, text: &str) -> Option<FileKind> {
     let [name, parent, grandparent] = path_names(path);
     let kubelet_defaults = matches!(grandparent, "etc" | "")
         && matches!(parent, "default" | "sysconfig")
         && name == "kubelet";
-    (name.ends_with(".env") || kubelet_defaults).then_some(FileKind::EnvFile)
+    let by_content = FileKind::may_be_walked_by_content(path) && looks_like_env_file(text, false);
+    (name.ends_with(".env") || kubelet_defaults || by_content).then_some(FileKind::EnvFile)
+}
+
+/// Whether `text` is an environment file: at least one `NAME=value` line (`export` allowed),
+/// and nothing but those, their `\` continuations, comments and blank lines. When `cut`, the
+/// text is a file's first bytes and its last line may be cut short, so it is not judged.
+pub(super) fn looks_like_env_file(text: &str, cut: bool) -> bool {
+    let mut lines: Vec<&str> = text.lines().collect();
+    if cut && !text.ends_with('\n') {
+        lines.pop();
+    }
+    let mut assignments = 0;
+    let mut continued = false;
+    for line in lines {
+        let line = line.trim();
+        let was_continued = std::mem::replace(&mut continued, line.ends_with('\\'));
+        if was_continued || line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        let body = line.strip_prefix("export ").map_or(line, str::trim_start);
+        let Some((name, _)) = body.split_once('=') else {
+            return false;
+        };
+        let mut bytes = name.bytes();
+        let starts_well = bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+        if !starts_well || !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return false;
+        }
+        assignments += 1;
+    }
+    assignments > 0
 }
 
 fn walked(path: &Path) -> bool {

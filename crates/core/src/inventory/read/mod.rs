@@ -16,6 +16,7 @@ mod flag_words;
 mod kubeadm;
 mod kubelet_config;
 mod manifest;
+mod sysconfig;
 mod systemd;
 
 use std::path::Path;
@@ -37,7 +38,18 @@ pub const NODE_LOCATIONS: &[&str] = &[
     "etc/kubernetes/kubelet.conf.d",
     "etc/default/kubelet",
     "etc/sysconfig/kubelet",
+    // The sysconfig packaging's environment files, read even when the units that load them
+    // are not under the root (a copy of `/etc` alone): their packaged units are then assumed.
+    "etc/kubernetes/config",
+    "etc/kubernetes/apiserver",
+    "etc/kubernetes/controller-manager",
+    "etc/kubernetes/scheduler",
+    "etc/kubernetes/kubelet",
 ];
+
+/// How many bytes of a file a walk reads to tell from its content what it is
+/// ([`FileKind::is_walked_by_content`]).
+pub const SNIFF_LEN: usize = 2048;
 
 /// How a file is read: decided by its path (and, for `.conf` files, its content), or by the
 /// configuration that names it.
@@ -110,6 +122,34 @@ impl FileKind {
     #[must_use]
     pub fn is_walked(path: &Path) -> bool {
         FORMATS.iter().any(|format| (format.walked)(path))
+    }
+
+    /// Whether a walk should look at the first bytes of a file its name does not decide
+    /// ([`Self::is_walked`]): an extension-less or `.conf` file may be a unit, a drop-in or an
+    /// environment file (`/etc/kubernetes/apiserver`, a drop-in kept outside its
+    /// `*.service.d`). Only [`SNIFF_LEN`] bytes are read for [`Self::is_walked_by_content`].
+    #[must_use]
+    pub fn may_be_walked_by_content(path: &Path) -> bool {
+        path.extension().is_none_or(|e| e == "conf")
+    }
+
+    /// Whether a walk picks up the file at `path` whose first bytes are `head`: their lines say
+    /// it is a unit or drop-in (`[Unit]`, `[Service]`) or an environment file (`KEY=value`
+    /// lines and comments).
+    #[must_use]
+    pub fn is_walked_by_content(path: &Path, head: &[u8]) -> bool {
+        Self::may_be_walked_by_content(path) && {
+            // A multi-byte character cut at the end of the head is not the file's fault.
+            let text = match std::str::from_utf8(head) {
+                Ok(text) => text,
+                Err(error) if error.error_len().is_none() => {
+                    std::str::from_utf8(&head[..error.valid_up_to()]).unwrap_or("")
+                }
+                Err(_) => return false,
+            };
+            systemd::looks_like_unit(text)
+                || env_file::looks_like_env_file(text, head.len() >= SNIFF_LEN)
+        }
     }
 
     #[must_use]
