@@ -267,9 +267,9 @@ fn references_see_services_before_build_and_files_keep_the_kind_they_are_read_as
 
 const UNDEFINED_MIDDLE: &str = "[Service]\nExecStart=/usr/local/bin/kube-apiserver --authorization-mode $MODES --anonymous-auth=false\n";
 
-/// Among files from a repository, a variable no linted file defines may be defined by one that
-/// is not in the set: its word keeps its place (the next flag is not taken as the previous
-/// one's value) and the command line is not complete.
+/// Among files from a repository, a variable no linted file defines may be defined by a
+/// drop-in that is not in the set: its word keeps its place as an unknown value, so the next
+/// flag is not taken as the previous one's value.
 #[test]
 fn an_undefined_variable_among_repository_files_keeps_its_place() {
     let inventory = inventory(
@@ -279,19 +279,11 @@ fn an_undefined_variable_among_repository_files_keeps_its_place() {
         )],
         false,
     );
-    let process = inventory
-        .processes_of(Component::ApiServer)
-        .next()
-        .expect("apiserver");
-    let mode = process.flags.last("authorization-mode").unwrap();
+    let api = inventory.api_servers().next().expect("apiserver");
+    let mode = api.process.flags.last("authorization-mode").unwrap();
     assert_eq!(mode.value.as_ref().unwrap().text, "$MODES");
-    assert!(process.flags.last("anonymous-auth").is_some());
-    assert!(!process.is_complete());
-    assert_eq!(
-        process.unresolved[0].value,
-        "$MODES (defined in no file linted)"
-    );
-    assert_eq!(inventory.api_servers().count(), 0);
+    assert!(api.authorization().is_none(), "the modes are unknown");
+    assert!(!api.anonymous_auth().unwrap().value);
 }
 
 /// On a node every file that could define it was read: systemd expands it to nothing.

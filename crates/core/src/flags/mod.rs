@@ -62,7 +62,7 @@ impl Word {
         }
     }
 
-    pub(crate) fn location_of(&self, range: Range<usize>) -> Location {
+    fn location_of(&self, range: Range<usize>) -> Location {
         Location::new(self.file, self.text.span_of(range))
     }
 

@@ -240,31 +240,24 @@ fn service_process(
     let command = commands.into_iter().next()?;
     let mut words = Vec::new();
     let mut undefined = Vec::new();
-    // On a node every file that could define a variable was read, and so were the environment
-    // files a unit names when all of them are in the set: then systemd expands an undefined
-    // variable to nothing. Otherwise, among files from a repository, a drop-in or an
-    // environment file that defines it may simply not be in the set: the word stays where it
-    // is, as an unknown value, so the words after it keep their places.
-    let names_environment_files = ordered
-        .iter()
-        .any(|unit| !unit.parsed.environment_files.is_empty());
-    let node_complete =
-        inventory.options.node_root || (names_environment_files && unresolved_files.is_empty());
+    // On a node every file that could define a variable was read: systemd expands an
+    // undefined one to nothing. Among files from a repository, a drop-in that defines it may
+    // simply not be in the set: the word stays where it is, as an unknown value (of the flag
+    // before it) or an unknown word, so the words after it keep their places.
     for word in command.words {
         expand_word(
             Word::written(exec_file, word),
             &lookup,
             &mut words,
             &mut undefined,
-            !node_complete,
+            !inventory.options.node_root,
         );
     }
-    // An undefined variable may hold flags when a file that could define it was not read: an
-    // environment file the units name (listed), or else, among files from a repository, any
-    // (the variable is listed).
+    // An undefined variable may hold flags when an environment file the units name was not
+    // read: then the command line is not complete.
     let unresolved: Vec<Located<String>> = if undefined.is_empty() {
         Vec::new()
-    } else if !unresolved_files.is_empty() {
+    } else {
         unresolved_files
             .into_iter()
             .map(|(file, path)| {
@@ -273,13 +266,6 @@ fn service_process(
                     Location::new(file, path.span),
                 )
             })
-            .collect()
-    } else if node_complete {
-        Vec::new()
-    } else {
-        undefined
-            .into_iter()
-            .map(|name| name.map(|name| format!("${name} (defined in no file linted)")))
             .collect()
     };
 
@@ -492,7 +478,7 @@ fn expand_word<'i>(
     word: Word,
     lookup: &impl Fn(&str) -> Option<Var<'i>>,
     words: &mut Vec<Word>,
-    undefined: &mut Vec<Located<String>>,
+    undefined: &mut Vec<String>,
     keep_undefined: bool,
 ) {
     let text = word.text.text.as_str();
@@ -507,10 +493,7 @@ fn expand_word<'i>(
         return;
     };
     let Some(var) = lookup(name) else {
-        undefined.push(Located::new(
-            name.to_owned(),
-            word.location_of(0..word.text.text.len()),
-        ));
+        undefined.push(name.to_owned());
         if keep_undefined {
             words.push(word);
         }
