@@ -19,7 +19,7 @@ use std::sync::Arc;
 pub use builder::{InventoryBuilder, Reference, ReferenceKind};
 pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
-pub use process::{Origin, Process};
+pub use process::{Distribution, Origin, Process};
 pub use read::{
     CommentSyntax, EnvFileDoc, EtcdConfigDoc, FileKind, KubeletConfigDoc, NODE_LOCATIONS,
     UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc,
@@ -53,9 +53,10 @@ macro_rules! item_lists {
             units,
             env_files,
             etcd_configs,
+            k3s_configs,
         } = $inventory;
         item_lists!(@each $list => $body; problems, skipped, workloads, processes, kubelet_configs,
-            services, ingresses, bindings, roles, service_accounts, units, env_files, etcd_configs)
+            services, ingresses, bindings, roles, service_accounts, units, env_files, etcd_configs, k3s_configs)
     }};
     (@each $list:ident => $body:expr; $($field:ident),*) => {
         [$({
@@ -66,7 +67,7 @@ macro_rules! item_lists {
 }
 
 /// The lengths of an inventory's lists of items at one moment ([`Inventory::item_marks`]).
-struct ItemMarks([usize; 13]);
+struct ItemMarks([usize; 14]);
 
 /// Options that change how files are read.
 #[derive(Clone, Debug)]
@@ -153,6 +154,8 @@ pub struct Inventory {
     units: Vec<UnitDoc>,
     env_files: Vec<EnvFileDoc>,
     etcd_configs: Vec<EtcdConfigDoc>,
+    /// k3s and RKE2 config files, merged into processes when the inventory is built.
+    k3s_configs: Vec<read::K3sConfigDoc>,
 }
 
 impl Inventory {
@@ -175,6 +178,7 @@ impl Inventory {
             units: Vec::new(),
             env_files: Vec::new(),
             etcd_configs: Vec::new(),
+            k3s_configs: Vec::new(),
         }
     }
 
