@@ -42,13 +42,17 @@ fn walked(path: &Path) -> bool {
     matches!(parent, "args" | "default-args") && component(name).is_some()
 }
 
-/// A file [`walked`] picks up whose every line is a flag, a comment or blank.
-fn detect(path: &Path, text: &str) -> Option<FileKind> {
-    let flags_only = text
-        .lines()
-        .map(str::trim)
-        .all(|line| line.is_empty() || line.starts_with('#') || line.starts_with('-'));
-    (walked(path) && flags_only).then_some(FileKind::MicroK8sArgs)
+/// A component's file in an `args` directory, and any extension-less file of MicroK8s's own
+/// args directories (`current/args`, `default-args`): the files of programs kubeharden does
+/// not judge (`kube-proxy`, `k8s-dqlite`, `containerd-env`) are read as args files too, for
+/// nothing, rather than as YAML.
+fn detect(path: &Path, _text: &str) -> Option<FileKind> {
+    let [name, parent, grandparent] = path_names(path);
+    let microk8s_dir = parent == "default-args"
+        || (parent == "args"
+            && (grandparent == "current" || path.components().any(|c| c.as_os_str() == "microk8s")));
+    let args = walked(path) || (microk8s_dir && !name.is_empty() && !name.contains('.'));
+    args.then_some(FileKind::MicroK8sArgs)
 }
 
 fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKind) {
@@ -134,8 +138,15 @@ mod tests {
             kind("microk8s-resources/default-args/kube-apiserver", "--a\n"),
             FileKind::MicroK8sArgs
         );
-        assert_eq!(kind("args/kubelet", "KUBELET_ARGS=--x\n"), FileKind::Yaml);
+        assert_eq!(
+            kind("var/snap/microk8s/current/args/kube-proxy", "--x\n"),
+            FileKind::MicroK8sArgs
+        );
         assert_eq!(kind("args/containerd", "--config x\n"), FileKind::Yaml);
+        assert_eq!(
+            kind("var/snap/microk8s/current/args/cni-network/cni.yaml", "a: b\n"),
+            FileKind::Yaml
+        );
     }
 
     #[test]
