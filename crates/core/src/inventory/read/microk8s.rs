@@ -1,9 +1,10 @@
 //! MicroK8s args files: `/var/snap/microk8s/current/args/<component>`, one component's
 //! command line, one flag per line, with `#` comments. MicroK8s's wrapper hands the file to
 //! the shell as an array literal, so quotes are removed and `${SNAP_DATA}`-style variables
-//! expanded to paths of the snap, which kubeharden cannot know: a flag that takes a value
-//! kubeharden judges (a boolean, a mode) written as a variable makes the component not
-//! evaluated, never invalid. Nothing is added to what the file says: MicroK8s passes each
+//! expanded to the snap's paths and the node's address, which kubeharden cannot know. A
+//! variable inside a path or a URL's host changes nothing kubeharden judges; a boolean, or a
+//! value that is a variable from its start (a mode, a port), is unknown: the component is not
+//! evaluated, and the value never invalid. Nothing is added to what the file says: MicroK8s passes each
 //! component its args file and nothing else kubeharden could cite.
 
 use std::path::Path;
@@ -84,13 +85,13 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
     let flags = FlagSet::parse(component, &words);
     let unresolved = flags
         .iter()
-        .filter(|flag| flag.kind == Some(FlagKind::Bool) || !is_path_flag(&flag.name))
         .filter_map(|flag| {
             let value = flag.value.as_ref()?;
-            value
-                .text
-                .contains('$')
-                .then(|| Located::new(format!("--{}={}", flag.name, value.text), value.location()))
+            let judged = flag.kind == Some(FlagKind::Bool)
+                || (value.text.starts_with('$') && !is_path_flag(&flag.name));
+            (judged && value.text.contains('$')).then(|| {
+                Located::new(format!("--{}={}", flag.name, value.text), value.location())
+            })
         })
         .collect();
     let anchor = words
@@ -110,9 +111,18 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
     });
 }
 
-/// Flags whose value is a file or directory: a variable there only moves a path.
+/// Flags whose value is a file, a directory or a socket: a variable there only moves a path.
 fn is_path_flag(name: &str) -> bool {
-    const PATH_SUFFIXES: &[&str] = &["-file", "-dir", "-path", "kubeconfig", "-certificate", "-key", "-endpoint", "containerd"];
+    const PATH_SUFFIXES: &[&str] = &[
+        "file",
+        "dir",
+        "path",
+        "kubeconfig",
+        "certificate",
+        "key",
+        "endpoint",
+        "containerd",
+    ];
     PATH_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
 }
 
