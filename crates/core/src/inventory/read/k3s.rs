@@ -256,6 +256,22 @@ impl ConfigSet<'_> {
         self.get("server").is_none() || self.options.iter().any(|o| SERVER_OPTIONS.contains(&o.name.as_str()))
     }
 
+    /// Whether the server runs k3s's embedded etcd: RKE2 always does, k3s with `cluster-init`
+    /// or when it joins another server (sqlite cannot be joined); neither with an external
+    /// `datastore-endpoint`, nor with `disable-etcd`.
+    fn embedded_etcd(&self) -> bool {
+        if !self.is_server()
+            || self.get("datastore-endpoint").is_some()
+            || self.is_true("disable-etcd")
+        {
+            return false;
+        }
+        match self.distribution {
+            Distribution::Rke2 => true,
+            _ => self.is_true("cluster-init") || self.get("server").is_some(),
+        }
+    }
+
     fn data_dir(&self) -> String {
         self.scalar("data-dir").map_or_else(
             || match self.distribution {
@@ -357,6 +373,13 @@ const CONTROL_PLANE: &[Runs] = &[
     },
 ];
 
+const ETCD: Runs = Runs {
+    component: Component::Etcd,
+    args: "etcd-arg",
+    disabled_by: "disable-etcd",
+    image: None,
+};
+
 const KUBELET: Runs = Runs {
     component: Component::Kubelet,
     args: "kubelet-arg",
@@ -364,12 +387,14 @@ const KUBELET: Runs = Runs {
     image: None,
 };
 
-/// The processes a config set runs: the kubelet, and on a server the control plane.
+/// The processes a config set runs: the kubelet, and on a server the control plane (with
+/// its embedded etcd).
 fn processes(inventory: &Inventory, set: &ConfigSet<'_>) -> Vec<Process> {
     let server = set.is_server();
     let runs = CONTROL_PLANE
         .iter()
         .filter(|_| server)
+        .chain(set.embedded_etcd().then_some(&ETCD))
         .chain(std::iter::once(&KUBELET));
     runs.filter(|runs| !set.is_true(runs.disabled_by))
         .map(|runs| process(inventory, set, runs))
@@ -393,17 +418,37 @@ fn process(inventory: &Inventory, set: &ConfigSet<'_>, runs: &Runs) -> Process {
             .and_then(|tag| KubeVersion::parse(tag).ok())
     });
     let version = inventory.options().kubernetes_version.or(image_version);
-    let mut defaults = distribution_flags(set, runs.component, version);
+    // k3s's own flags, then the ones its options set: the command line's initial args.
+    let mut initial: Vec<(String, Word)> = distribution_flags(set, runs.component, version)
+        .into_iter()
+        .map(|(name, value)| {
+            let word = FlagWord::generated(&name, value, anchor, WrittenBy::Distribution);
+            (name, word.into_word(file))
+        })
+        .collect();
+    for (name, word) in option_flags(set, runs.component) {
+        initial.retain(|(n, _)| *n != name);
+        initial.push((name, word));
+    }
+    let args = set.get(runs.args).map_or(&[][..], |a| &a.values[..]);
+    let mut unresolved = Vec::new();
     let mut user: Vec<(String, Vec<Word>)> = Vec::new();
-    user.extend(option_flags(set, runs.component));
-    for (file, item) in set.get(runs.args).map_or(&[][..], |a| &a.values[..]) {
-        add_user_arg(&mut defaults, &mut user, *file, item);
+    for (file, item) in args {
+        if runs.component == Component::Etcd {
+            // k3s writes `etcd-arg` into the config file it starts etcd with, where the
+            // TLS settings are nested: whether a flat key overrides them is not known.
+            if is_etcd_tls_arg(&item.text) {
+                unresolved.push(Located::new(
+                    format!("etcd-arg {}", item.text),
+                    Location::new(*file, item.span),
+                ));
+            }
+            continue;
+        }
+        add_user_arg(&mut initial, &mut user, *file, item);
     }
     let mut words: Vec<(String, Vec<Word>)> = user;
-    words.extend(defaults.into_iter().map(|(name, value)| {
-        let word = FlagWord::generated(&name, value, anchor, WrittenBy::Distribution);
-        (name, vec![word.into_word(file)])
-    }));
+    words.extend(initial.into_iter().map(|(name, word)| (name, vec![word])));
     words.sort_by(|a, b| a.0.cmp(&b.0));
     let words: Vec<Word> = words.into_iter().flat_map(|(_, w)| w).collect();
     Process {
@@ -416,15 +461,24 @@ fn process(inventory: &Inventory, set: &ConfigSet<'_>, runs: &Runs) -> Process {
         flags: FlagSet::parse(runs.component, &words),
         flags_anchor: anchor,
         env: Vec::new(),
-        unresolved: Vec::new(),
+        unresolved,
     }
 }
 
+/// Whether an `etcd-arg` item names a setting of etcd's TLS or listeners.
+fn is_etcd_tls_arg(item: &str) -> bool {
+    let name = item.trim_start_matches('-');
+    let name = name.split_once('=').map_or(name, |(name, _)| name);
+    ["cert", "key-file", "trusted-ca", "auto-tls", "urls", "config-file"]
+        .iter()
+        .any(|part| name.contains(part))
+}
+
 /// One user arg, as k3s's `GetArgs` takes it: `name=value` (or `name`, meaning `true`),
-/// with an optional leading `--`; `name+` appends to the flag's values so far (k3s's own
-/// first), `name-` prepends, a plain `name` replaces k3s's own.
+/// with an optional leading `--`; `name+` appends to the flag's values so far (the initial
+/// one first), `name-` prepends, a plain `name` replaces the initial one.
 fn add_user_arg(
-    defaults: &mut Vec<(String, String)>,
+    initial: &mut Vec<(String, Word)>,
     user: &mut Vec<(String, Vec<Word>)>,
     file: FileId,
     item: &MappedText,
@@ -445,20 +499,19 @@ fn add_user_arg(
     }
     let name_map = item.map.slice(start..start + name.len());
     let word = FlagWord::entry(name, Some(&name_map), &value, item.span).into_word(file);
-    let initial = defaults
+    let first = initial
         .iter()
         .position(|(n, _)| n == name)
-        .map(|i| defaults.remove(i))
-        .map(|(n, v)| FlagWord::generated(&n, v, item.span, WrittenBy::Distribution).into_word(file));
+        .map(|i| initial.remove(i).1);
     let existing = user
         .iter()
         .position(|(n, _)| n == name)
         .map(|i| user.remove(i).1)
         .unwrap_or_default();
     let values = if arg.ends_with('+') {
-        initial.into_iter().chain(existing).chain([word]).collect()
+        first.into_iter().chain(existing).chain([word]).collect()
     } else if arg.ends_with('-') {
-        std::iter::once(word).chain(initial).chain(existing).collect()
+        std::iter::once(word).chain(first).chain(existing).collect()
     } else {
         existing.into_iter().chain([word]).collect()
     };
@@ -466,17 +519,17 @@ fn add_user_arg(
 }
 
 /// Flags a top-level option sets, each located at its value: an external etcd as the
-/// datastore (`datastore-endpoint` with an `http(s)://` URL, and its `datastore-cafile`,
+/// datastore (`datastore-endpoint` with `http(s)://` URLs, and its `datastore-cafile`,
 /// `-certfile`, `-keyfile`) is the apiserver's etcd. Other datastores are served to the
 /// apiserver by kine on a local socket.
-fn option_flags(set: &ConfigSet<'_>, component: Component) -> Vec<(String, Vec<Word>)> {
+fn option_flags(set: &ConfigSet<'_>, component: Component) -> Vec<(String, Word)> {
     if component != Component::ApiServer {
         return Vec::new();
     }
-    let Some(endpoint) = set.get("datastore-endpoint") else {
-        return Vec::new();
-    };
-    let Some((file, url)) = endpoint.values.last() else {
+    let Some((file, url)) = set
+        .get("datastore-endpoint")
+        .and_then(|endpoint| endpoint.values.last())
+    else {
         return Vec::new();
     };
     let is_etcd = url
@@ -499,24 +552,28 @@ fn option_flags(set: &ConfigSet<'_>, component: Component) -> Vec<(String, Vec<W
     flags
 }
 
-fn written(flag: &str, file: FileId, value: &MappedText) -> (String, Vec<Word>) {
+fn written(flag: &str, file: FileId, value: &MappedText) -> (String, Word) {
     let word = FlagWord::written(flag, value, value.span).into_word(file);
-    (flag.to_owned(), vec![word])
+    (flag.to_owned(), word)
 }
+
+/// What the nodes' own address stands for in the URLs k3s gives etcd.
+const NODE_ADDRESS: &str = "{node-address}";
 
 /// The flags k3s (and RKE2, which runs k3s's server and agent code) passes a component itself,
 /// among those kubeharden's rules read: k3s `pkg/daemons/control/server.go` (`apiServer`,
-/// `controllerManager`, `scheduler`) and `pkg/daemons/agent/agent_linux.go` (`kubeletArgs`).
-/// `--insecure-port=0` only where the release is known to have the flag.
+/// `controllerManager`, `scheduler`), `pkg/daemons/agent/agent_linux.go` (`kubeletArgs`) and
+/// `pkg/etcd/etcd.go` (the embedded etcd's config, and the apiserver's client settings for
+/// it). `--insecure-port=0` only where the release is known to have the flag.
 fn distribution_flags(
     set: &ConfigSet<'_>,
     component: Component,
     version: Option<KubeVersion>,
 ) -> Vec<(String, String)> {
     let dir = set.data_dir();
+    let tls = |name: &str| format!("{dir}/server/tls/{name}");
     let flags: Vec<(&str, String)> = match component {
         Component::ApiServer => {
-            let tls = |name: &str| format!("{dir}/server/tls/{name}");
             let mut flags = vec![
                 ("allow-privileged", "true".to_owned()),
                 ("anonymous-auth", "false".to_owned()),
@@ -530,6 +587,14 @@ fn distribution_flags(
                 ("tls-cert-file", tls("serving-kube-apiserver.crt")),
                 ("tls-private-key-file", tls("serving-kube-apiserver.key")),
             ];
+            if set.embedded_etcd() {
+                flags.extend([
+                    ("etcd-servers", "https://127.0.0.1:2379".to_owned()),
+                    ("etcd-cafile", tls("etcd/server-ca.crt")),
+                    ("etcd-certfile", tls("etcd/client.crt")),
+                    ("etcd-keyfile", tls("etcd/client.key")),
+                ]);
+            }
             if version.is_some_and(|v| v.is_before(KubeVersion::new(1, 24))) {
                 flags.push(("insecure-port", "0".to_owned()));
             }
@@ -551,6 +616,31 @@ fn distribution_flags(
             ("client-ca-file", format!("{dir}/agent/client-ca.crt")),
             ("read-only-port", "0".to_owned()),
         ],
+        Component::Etcd => {
+            let metrics_host = if set.is_true("etcd-expose-metrics") {
+                NODE_ADDRESS
+            } else {
+                "127.0.0.1"
+            };
+            vec![
+                ("advertise-client-urls", format!("https://{NODE_ADDRESS}:2379")),
+                ("cert-file", tls("etcd/server-client.crt")),
+                ("client-cert-auth", "true".to_owned()),
+                ("data-dir", format!("{dir}/server/db/etcd")),
+                ("key-file", tls("etcd/server-client.key")),
+                (
+                    "listen-client-urls",
+                    format!("https://{NODE_ADDRESS}:2379,https://127.0.0.1:2379"),
+                ),
+                ("listen-metrics-urls", format!("http://{metrics_host}:2381")),
+                ("listen-peer-urls", format!("https://{NODE_ADDRESS}:2380")),
+                ("peer-cert-file", tls("etcd/peer-server-client.crt")),
+                ("peer-client-cert-auth", "true".to_owned()),
+                ("peer-key-file", tls("etcd/peer-server-client.key")),
+                ("peer-trusted-ca-file", tls("etcd/peer-ca.crt")),
+                ("trusted-ca-file", tls("etcd/server-ca.crt")),
+            ]
+        }
         _ => Vec::new(),
     };
     flags
@@ -686,5 +776,26 @@ mod tests {
         assert!(api.contains(&"--insecure-port=0 (k3s)".to_owned()));
         let process = inventory.processes_of(Component::ApiServer).next().unwrap();
         assert_eq!(process.image_version, Some(KubeVersion::with_patch(1, 22, 9)));
+    }
+
+    #[test]
+    fn embedded_etcd_runs_with_tls_on_both_sides() {
+        let text = "cluster-init: true\netcd-arg:\n  - quota-backend-bytes=8589934592\n";
+        let run = inventory(&[("etc/rancher/k3s/config.yaml", text)]);
+        let etcd = run.etcds().next().unwrap();
+        assert_eq!(
+            etcd.cert_file().unwrap().value,
+            "/var/lib/rancher/k3s/server/tls/etcd/server-client.crt"
+        );
+        let api = words(&run, Component::ApiServer);
+        assert!(api.contains(&"--etcd-servers=https://127.0.0.1:2379 (k3s)".to_owned()));
+        // A TLS setting in `etcd-arg` leaves etcd not evaluated.
+        let text = "cluster-init: true\netcd-arg:\n  - client-cert-auth=false\n";
+        let run = inventory(&[("etc/rancher/k3s/config.yaml", text)]);
+        assert!(run.etcds().next().is_none());
+        assert_eq!(run.not_evaluated()[0].unread, ["etcd-arg client-cert-auth=false"]);
+        // sqlite (kine) by default: no etcd.
+        let run = inventory(&[("etc/rancher/k3s/config.yaml", "token: x\n")]);
+        assert!(run.processes_of(Component::Etcd).next().is_none());
     }
 }
