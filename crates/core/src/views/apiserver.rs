@@ -283,7 +283,10 @@ impl<'i> ApiServer<'i> {
                 .last("enable-admission-plugins")
                 .filter(|flag| flag.is_written());
             if let Some(enable) = written.filter(|_| {
-                matches!(self.process.origin, Origin::Kubeadm | Origin::Distribution(_))
+                matches!(
+                    self.process.origin,
+                    Origin::Kubeadm | Origin::Distribution(_)
+                )
             }) {
                 return Effective::new(false, reader.provenance(enable));
             }

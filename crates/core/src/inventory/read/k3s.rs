@@ -84,22 +84,29 @@ const SERVER_OPTIONS: &[&str] = &[
     "cni",
 ];
 
-/// The options that carry component flags: a YAML file with one of them at its top level is a
-/// k3s or RKE2 config wherever it is.
-const ARG_OPTIONS: &[&str] = &[
+/// Options no other tool's YAML has at its top level (the component arg lists among them): a
+/// YAML file with one of them there, and no `kind:`, is a k3s or RKE2 config wherever it is.
+const DISTINCT_OPTIONS: &[&str] = &[
     "kube-apiserver-arg",
     "kube-controller-manager-arg",
     "kube-scheduler-arg",
     "kubelet-arg",
     "kube-proxy-arg",
     "etcd-arg",
+    "cluster-init",
+    "datastore-endpoint",
+    "write-kubeconfig-mode",
+    "flannel-backend",
+    "secrets-encryption",
+    "etcd-expose-metrics",
+    "kube-apiserver-image",
 ];
 
 /// Options only RKE2 has, for a config found outside `rancher/rke2`.
 const RKE2_OPTIONS: &[&str] = &["profile", "cni", "kube-apiserver-image", "runtime-image"];
 
 /// `config.yaml` in a `rancher/k3s` or `rancher/rke2` directory, a `*.yaml` in its
-/// `config.yaml.d`, or a YAML file whose top level has a component's arg list (and no
+/// `config.yaml.d`, or a YAML file whose top level has one of [`DISTINCT_OPTIONS`] (and no
 /// `kind:`, as a Kubernetes object would).
 fn detect(path: &Path, text: &str) -> Option<FileKind> {
     let [name, parent, grandparent] = path_names(path);
@@ -128,7 +135,7 @@ fn detect(path: &Path, text: &str) -> Option<FileKind> {
     }
     let keys = top_level_keys(text);
     let is_config = is_yaml
-        && keys.iter().any(|k| ARG_OPTIONS.contains(k))
+        && keys.iter().any(|k| DISTINCT_OPTIONS.contains(k))
         && !keys.iter().any(|k| matches!(*k, "kind" | "apiVersion"));
     if !is_config {
         return None;
@@ -253,7 +260,11 @@ impl ConfigSet<'_> {
     }
 
     fn is_server(&self) -> bool {
-        self.get("server").is_none() || self.options.iter().any(|o| SERVER_OPTIONS.contains(&o.name.as_str()))
+        self.get("server").is_none()
+            || self
+                .options
+                .iter()
+                .any(|o| SERVER_OPTIONS.contains(&o.name.as_str()))
     }
 
     /// Whether the server runs k3s's embedded etcd: RKE2 always does, k3s with `cluster-init`
@@ -469,9 +480,16 @@ fn process(inventory: &Inventory, set: &ConfigSet<'_>, runs: &Runs) -> Process {
 fn is_etcd_tls_arg(item: &str) -> bool {
     let name = item.trim_start_matches('-');
     let name = name.split_once('=').map_or(name, |(name, _)| name);
-    ["cert", "key-file", "trusted-ca", "auto-tls", "urls", "config-file"]
-        .iter()
-        .any(|part| name.contains(part))
+    [
+        "cert",
+        "key-file",
+        "trusted-ca",
+        "auto-tls",
+        "urls",
+        "config-file",
+    ]
+    .iter()
+    .any(|part| name.contains(part))
 }
 
 /// One user arg, as k3s's `GetArgs` takes it: `name=value` (or `name`, meaning `true`),
@@ -581,7 +599,10 @@ fn distribution_flags(
                 ("client-ca-file", tls("client-ca.crt")),
                 ("enable-admission-plugins", "NodeRestriction".to_owned()),
                 ("kubelet-certificate-authority", tls("server-ca.crt")),
-                ("kubelet-client-certificate", tls("client-kube-apiserver.crt")),
+                (
+                    "kubelet-client-certificate",
+                    tls("client-kube-apiserver.crt"),
+                ),
                 ("kubelet-client-key", tls("client-kube-apiserver.key")),
                 ("profiling", "false".to_owned()),
                 ("tls-cert-file", tls("serving-kube-apiserver.crt")),
@@ -623,7 +644,10 @@ fn distribution_flags(
                 "127.0.0.1"
             };
             vec![
-                ("advertise-client-urls", format!("https://{NODE_ADDRESS}:2379")),
+                (
+                    "advertise-client-urls",
+                    format!("https://{NODE_ADDRESS}:2379"),
+                ),
                 ("cert-file", tls("etcd/server-client.crt")),
                 ("client-cert-auth", "true".to_owned()),
                 ("data-dir", format!("{dir}/server/db/etcd")),
@@ -683,7 +707,10 @@ mod tests {
             FileKind::K3sConfig(Distribution::K3s)
         );
         assert_eq!(
-            kind("/etc/rancher/rke2/config.yaml.d/10-cis.yaml", "profile: cis\n"),
+            kind(
+                "/etc/rancher/rke2/config.yaml.d/10-cis.yaml",
+                "profile: cis\n"
+            ),
             FileKind::K3sConfig(Distribution::Rke2)
         );
         assert_eq!(
@@ -706,8 +733,14 @@ mod tests {
         let text = "kube-apiserver-arg:\n  - 'enable-admission-plugins+=PodSecurity'\n  - authorization-mode=RBAC\n  - --profiling\n";
         let inventory = inventory(&[("etc/rancher/k3s/config.yaml", text)]);
         let all = words(&inventory, Component::ApiServer);
-        assert!(all.contains(&"--authorization-mode=RBAC".to_owned()), "{all:?}");
-        assert!(!all.iter().any(|w| w.starts_with("--authorization-mode=Node")));
+        assert!(
+            all.contains(&"--authorization-mode=RBAC".to_owned()),
+            "{all:?}"
+        );
+        assert!(
+            !all.iter()
+                .any(|w| w.starts_with("--authorization-mode=Node"))
+        );
         let plugins: Vec<&String> = all
             .iter()
             .filter(|w| w.starts_with("--enable-admission-plugins"))
@@ -742,11 +775,17 @@ mod tests {
             ("etc/rancher/k3s/config.yaml.d/10-kubelet.yaml", later),
         ]);
         let kubelet = words(&inventory, Component::Kubelet);
-        assert!(kubelet.contains(&"--read-only-port=10255".to_owned()), "{kubelet:?}");
+        assert!(
+            kubelet.contains(&"--read-only-port=10255".to_owned()),
+            "{kubelet:?}"
+        );
         assert!(kubelet.contains(&"--anonymous-auth=true".to_owned()));
         let api = words(&inventory, Component::ApiServer);
         // The drop-in's list replaced config.yaml's.
-        assert!(api.contains(&"--anonymous-auth=false (k3s)".to_owned()), "{api:?}");
+        assert!(
+            api.contains(&"--anonymous-auth=false (k3s)".to_owned()),
+            "{api:?}"
+        );
         assert_eq!(inventory.processes().len(), 4);
     }
 
@@ -754,11 +793,7 @@ mod tests {
     fn an_agent_runs_only_a_kubelet() {
         let text = "server: https://10.0.0.1:6443\ntoken: abc\nkubelet-arg:\n  - max-pods=200\n";
         let inventory = inventory(&[("etc/rancher/rke2/config.yaml", text)]);
-        let components: Vec<_> = inventory
-            .processes()
-            .iter()
-            .map(|p| p.component)
-            .collect();
+        let components: Vec<_> = inventory.processes().iter().map(|p| p.component).collect();
         assert_eq!(components, [Some(Component::Kubelet)]);
         assert_eq!(
             inventory.processes()[0].origin,
@@ -771,11 +806,17 @@ mod tests {
         let text = "datastore-endpoint: http://10.0.0.5:2379\ndatastore-cafile: /etc/etcd/ca.crt\nkube-apiserver-image: rancher/hardened-kubernetes:v1.22.9-rke2r1\n";
         let inventory = inventory(&[("etc/rancher/rke2/config.yaml", text)]);
         let api = words(&inventory, Component::ApiServer);
-        assert!(api.contains(&"--etcd-servers=http://10.0.0.5:2379".to_owned()), "{api:?}");
+        assert!(
+            api.contains(&"--etcd-servers=http://10.0.0.5:2379".to_owned()),
+            "{api:?}"
+        );
         assert!(api.contains(&"--etcd-cafile=/etc/etcd/ca.crt".to_owned()));
         assert!(api.contains(&"--insecure-port=0 (k3s)".to_owned()));
         let process = inventory.processes_of(Component::ApiServer).next().unwrap();
-        assert_eq!(process.image_version, Some(KubeVersion::with_patch(1, 22, 9)));
+        assert_eq!(
+            process.image_version,
+            Some(KubeVersion::with_patch(1, 22, 9))
+        );
     }
 
     #[test]
@@ -793,7 +834,10 @@ mod tests {
         let text = "cluster-init: true\netcd-arg:\n  - client-cert-auth=false\n";
         let run = inventory(&[("etc/rancher/k3s/config.yaml", text)]);
         assert!(run.etcds().next().is_none());
-        assert_eq!(run.not_evaluated()[0].unread, ["etcd-arg client-cert-auth=false"]);
+        assert_eq!(
+            run.not_evaluated()[0].unread,
+            ["etcd-arg client-cert-auth=false"]
+        );
         // sqlite (kine) by default: no etcd.
         let run = inventory(&[("etc/rancher/k3s/config.yaml", "token: x\n")]);
         assert!(run.processes_of(Component::Etcd).next().is_none());

@@ -51,7 +51,8 @@ fn detect(path: &Path, _text: &str) -> Option<FileKind> {
     let [name, parent, grandparent] = path_names(path);
     let microk8s_dir = parent == "default-args"
         || (parent == "args"
-            && (grandparent == "current" || path.components().any(|c| c.as_os_str() == "microk8s")));
+            && (grandparent == "current"
+                || path.components().any(|c| c.as_os_str() == "microk8s")));
     let args = walked(path) || (microk8s_dir && !name.is_empty() && !name.contains('.'));
     args.then_some(FileKind::MicroK8sArgs)
 }
@@ -89,14 +90,11 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
             let value = flag.value.as_ref()?;
             let judged = flag.kind == Some(FlagKind::Bool)
                 || (value.text.starts_with('$') && !is_path_flag(&flag.name));
-            (judged && value.text.contains('$')).then(|| {
-                Located::new(format!("--{}={}", flag.name, value.text), value.location())
-            })
+            (judged && value.text.contains('$'))
+                .then(|| Located::new(format!("--{}={}", flag.name, value.text), value.location()))
         })
         .collect();
-    let anchor = words
-        .first()
-        .map_or(Span::new(0, 0), |word| word.text.span);
+    let anchor = words.first().map_or(Span::new(0, 0), |word| word.text.span);
     inventory.processes.push(Process {
         file: id,
         origin: Origin::Distribution(Distribution::MicroK8s),
@@ -154,7 +152,10 @@ mod tests {
         );
         assert_eq!(kind("args/containerd", "--config x\n"), FileKind::Yaml);
         assert_eq!(
-            kind("var/snap/microk8s/current/args/cni-network/cni.yaml", "a: b\n"),
+            kind(
+                "var/snap/microk8s/current/args/cni-network/cni.yaml",
+                "a: b\n"
+            ),
             FileKind::Yaml
         );
     }
@@ -167,7 +168,10 @@ mod tests {
         assert!(process.is_complete());
         assert!(process.flags.last("anonymous-auth").is_none());
         let eviction = process.flags.last("eviction-hard").unwrap();
-        assert_eq!(eviction.value.as_ref().unwrap().text, "memory.available<100Mi");
+        assert_eq!(
+            eviction.value.as_ref().unwrap().text,
+            "memory.available<100Mi"
+        );
         let mode = process.flags.last("authorization-mode").unwrap();
         let value = mode.value.as_ref().unwrap();
         assert_eq!(&text[value.location().span().range()], "AlwaysAllow");
@@ -178,7 +182,11 @@ mod tests {
         let text = "--anonymous-auth=${ANONYMOUS}\n--client-ca-file=${SNAP_DATA}/certs/ca.crt\n";
         let inventory = inventory("var/snap/microk8s/current/args/kube-apiserver", text);
         let process = &inventory.processes()[0];
-        let unresolved: Vec<&str> = process.unresolved.iter().map(|u| u.value.as_str()).collect();
+        let unresolved: Vec<&str> = process
+            .unresolved
+            .iter()
+            .map(|u| u.value.as_str())
+            .collect();
         assert_eq!(unresolved, ["--anonymous-auth=${ANONYMOUS}"]);
     }
 }
