@@ -186,6 +186,54 @@ fn clean_kubeadm_node_with_root() {
     );
 }
 
+/// A k3s server node: `config.yaml` and its drop-ins merged in name order. The one finding is
+/// in the drop-in that turned the kubelet's anonymous requests back on; the flags k3s passes
+/// itself (Node,RBAC, NodeRestriction, the kubelet's webhook authorization, the embedded etcd's
+/// TLS) keep the rest quiet.
+#[test]
+fn k3s_server_node_with_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let node = ["--root", "fixtures/nodes/k3s-server"];
+    let output = kubeharden(
+        &root,
+        &[&["check", "--format", "compact"][..], &node].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/nodes/k3s-server/etc/rancher/k3s/config.yaml.d/90-debug.yaml:3:5: KLET001 [error] `--anonymous-auth` is `true`\n"
+    );
+}
+
+/// A MicroK8s node: each component's args file is its command line, extension-less files
+/// that are not a component's (`kube-proxy`, `kubelite-env`) are no YAML problem, and a flag
+/// the file leaves out has the component's own default.
+#[test]
+fn microk8s_node_with_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let node = ["--root", "fixtures/nodes/microk8s"];
+    let output = kubeharden(
+        &root,
+        &[&["check", "--format", "compact"][..], &node].concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/nodes/microk8s/var/snap/microk8s/current/args/kube-apiserver:3:1: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n\
+         fixtures/nodes/microk8s/var/snap/microk8s/current/args/kubelet:16:1: KLET005 [error] `--read-only-port` is `10255`\n"
+    );
+}
+
+/// An RKE2 config as a user sees it: the version from `kube-apiserver-image`, and notes that
+/// say what RKE2 passes itself.
+#[test]
+fn human_output_for_an_rke2_config() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = kubeharden(&root, &["check", "fixtures/rke2/legacy-server.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
 /// A flag in kubeadm-flags.env overrides the config file, and is reported in the env file.
 #[test]
 fn env_file_flag_is_reported_where_it_is_written() {

@@ -842,4 +842,32 @@ mod tests {
         let run = inventory(&[("etc/rancher/k3s/config.yaml", "token: x\n")]);
         assert!(run.processes_of(Component::Etcd).next().is_none());
     }
+
+    #[test]
+    fn k3s_flags_are_k3s_defaults_in_provenance() {
+        let text = "kubelet-arg:\n  - max-pods=150\n";
+        let run = inventory(&[("etc/rancher/k3s/config.yaml", text)]);
+        let api = run.api_servers().next().unwrap();
+        let anonymous = api.anonymous_requests();
+        assert!(!anonymous.value);
+        assert_eq!(
+            anonymous.provenance.to_string(),
+            "not set; the k3s default applies"
+        );
+        let kubelet = &run.kubelets()[0];
+        let mode = kubelet.authorization_mode().unwrap();
+        assert_eq!(mode.value, "Webhook");
+        assert_eq!(
+            mode.provenance.to_string(),
+            "not set; the k3s default applies"
+        );
+        let text = "kubelet-arg:\n  - max-pods=150\n";
+        let run = inventory(&[("etc/rancher/rke2/config.yaml", text)]);
+        let port = run.kubelets()[0].read_only_port().unwrap();
+        assert_eq!(port.value, 0);
+        assert_eq!(
+            port.provenance.to_string(),
+            "not set; the RKE2 default applies"
+        );
+    }
 }
