@@ -19,6 +19,12 @@ fn kubeharden(dir: &Path, args: &[&str]) -> Output {
         .expect("runs")
 }
 
+/// `kubeharden check --format compact --root NODE`, run from the repository's root.
+fn check_node_compact(node: &str) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    kubeharden(&root, &["check", "--format", "compact", "--root", node])
+}
+
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, content) in files {
@@ -192,12 +198,7 @@ fn clean_kubeadm_node_with_root() {
 /// TLS) keep the rest quiet.
 #[test]
 fn k3s_server_node_with_root() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let node = ["--root", "fixtures/nodes/k3s-server"];
-    let output = kubeharden(
-        &root,
-        &[&["check", "--format", "compact"][..], &node].concat(),
-    );
+    let output = check_node_compact("fixtures/nodes/k3s-server");
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
@@ -210,12 +211,7 @@ fn k3s_server_node_with_root() {
 /// the file leaves out has the component's own default.
 #[test]
 fn microk8s_node_with_root() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let node = ["--root", "fixtures/nodes/microk8s"];
-    let output = kubeharden(
-        &root,
-        &[&["check", "--format", "compact"][..], &node].concat(),
-    );
+    let output = check_node_compact("fixtures/nodes/microk8s");
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
