@@ -127,7 +127,7 @@ fn detect(path: &Path, text: &str) -> Option<FileKind> {
     {
         return Some(FileKind::K3sConfig(distribution));
     }
-    if is_yaml
+    if name.ends_with(".yaml")
         && parent == "config.yaml.d"
         && let Some(distribution) = by_directory(grandparent)
     {
@@ -214,15 +214,15 @@ fn scalar_text(node: NodeRef<'_, '_>) -> Option<MappedText> {
     node.mapped_text()
 }
 
-/// The directory whose `config.yaml` and `config.yaml.d` a file belongs to; a config with
-/// another name stands alone.
+/// The directory whose `config.yaml` and `config.yaml.d/*.yaml` a file belongs to; a config
+/// with another name (or a `.yml` drop-in, which k3s does not read) stands alone.
 fn config_set(path: &Path) -> PathBuf {
     let [name, parent, _] = path_names(path);
     let parent_dir = path.parent().unwrap_or(Path::new(""));
     if name == "config.yaml" {
         return parent_dir.to_path_buf();
     }
-    if parent == "config.yaml.d" {
+    if parent == "config.yaml.d" && name.ends_with(".yaml") {
         return parent_dir.parent().unwrap_or(Path::new("")).to_path_buf();
     }
     path.to_path_buf()
