@@ -9,7 +9,12 @@ use kubeharden_rules::{PathPattern, Selector};
 /// Lint Kubernetes control-plane configuration: kube-apiserver, kubelet, etcd and the
 /// Dashboard.
 #[derive(Debug, Parser)]
-#[command(name = "kubeharden", version, about, propagate_version = true)]
+#[command(
+    name = "kubeharden",
+    version = env!("KUBEHARDEN_VERSION"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -23,6 +28,16 @@ pub enum Command {
     Rules(Rules),
     /// Show one rule's documentation.
     Explain(Explain),
+    /// Print the completion script for a shell (`kubeharden completions bash`).
+    Completions(Completions),
+    /// Print the manual page, in roff (`kubeharden man | man -l -`).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct Completions {
+    /// The shell the script is for.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -110,12 +125,12 @@ pub struct Check {
     #[arg(long, value_name = "GLOB", value_parser = parse_pattern)]
     pub exclude: Vec<PathPattern>,
 
-    /// Read settings from FILE instead of the `.kubeharden.yaml` found from the working
-    /// directory upward.
+    /// Read settings from FILE for every file, instead of the `.kubeharden.yaml` (or `.yml`)
+    /// closest to each file.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
-    /// Ignore any `.kubeharden.yaml`.
+    /// Ignore every `.kubeharden.yaml` and `.kubeharden.yml`.
     #[arg(long)]
     pub no_config: bool,
 

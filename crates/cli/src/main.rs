@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         Command::Check(check) => commands::check::run(&check),
         Command::Rules(rules) => commands::rules::run(&rules),
         Command::Explain(explain) => commands::explain::run(&explain),
+        Command::Completions(completions) => commands::completions::run(&completions),
+        Command::Man => commands::man::run(),
     };
     ExitCode::from(code)
 }

@@ -1,20 +1,16 @@
 //! `kubeharden rules` and `kubeharden explain`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
+use common::stdout;
+
 use std::process::Output;
 
-use assert_cmd::Command;
+use std::path::Path;
 
 fn kubeharden(args: &[&str]) -> Output {
-    Command::cargo_bin("kubeharden")
-        .expect("binary built")
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8")
+    common::kubeharden(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 #[test]
@@ -109,7 +105,7 @@ fn explain_unknown_code_suggests_and_exits_two() {
 /// and sources point at nothing that does not exist.
 #[test]
 fn no_placeholder_links_in_the_repository() {
-    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+    fn visit(dir: &Path, found: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy();
@@ -126,7 +122,7 @@ fn no_placeholder_links_in_the_repository() {
             }
         }
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = common::repo();
     let mut found = Vec::new();
     visit(&root, &mut found);
     assert!(found.is_empty(), "placeholder links in {found:?}");
@@ -136,10 +132,7 @@ fn no_placeholder_links_in_the_repository() {
 /// bundled fixtures, one that runs the tests.
 #[test]
 fn readme_has_two_set_up_commands() {
-    let readme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
-    )
-    .unwrap();
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
     let set_up = readme
         .split("## Set up")
         .nth(1)

@@ -1,44 +1,22 @@
 //! `kubeharden check`: what a user sees, byte for byte, and the exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
+use common::{kubeharden, stdout, tree};
+
 use std::path::Path;
 use std::process::Output;
-
-use assert_cmd::Command;
 
 const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n";
 
-fn kubeharden(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("kubeharden")
-        .expect("binary built")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
 /// `kubeharden check --format compact --root NODE`, run from the repository's root.
 fn check_node_compact(node: &str) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    kubeharden(&root, &["check", "--format", "compact", "--root", node])
-}
-
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(path, content).expect("write");
-    }
-    dir
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+    kubeharden(
+        &common::repo(),
+        &["check", "--format", "compact", "--root", node],
+    )
 }
 
 #[test]
@@ -87,7 +65,7 @@ fn unreadable_path_exits_two_and_the_rest_is_still_linted() {
 
 #[test]
 fn usage_errors_exit_two() {
-    let dir = tree(&[]);
+    let dir = tree::<&str>(&[]);
     assert_eq!(kubeharden(dir.path(), &["check"]).status.code(), Some(2));
     assert_eq!(
         kubeharden(dir.path(), &["check", "--format", "xml", "."])
@@ -119,7 +97,10 @@ fn invalid_utf8_and_duplicate_keys() {
     let mut latin1 = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf".to_vec();
     latin1.extend_from_slice(b"\xe9\n");
     let duplicate = b"kind: ConfigMap\ndata:\n  a: 1\n  a: 2\n";
-    let dir = tree(&[("latin1.yaml", &latin1), ("duplicate.yaml", duplicate)]);
+    let dir = tree(&[
+        ("latin1.yaml", latin1.as_slice()),
+        ("duplicate.yaml", duplicate),
+    ]);
     let output = kubeharden(dir.path(), &["check", "--format", "compact", "."]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
@@ -224,8 +205,10 @@ fn microk8s_node_with_root() {
 /// say what RKE2 passes itself.
 #[test]
 fn human_output_for_an_rke2_config() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let output = kubeharden(&root, &["check", "fixtures/rke2/legacy-server.yaml"]);
+    let output = kubeharden(
+        &common::repo(),
+        &["check", "fixtures/rke2/legacy-server.yaml"],
+    );
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(stdout(&output));
 }
@@ -244,7 +227,7 @@ fn env_file_flag_is_reported_where_it_is_written() {
 
 #[test]
 fn empty_root_says_nothing_was_found() {
-    let dir = tree(&[]);
+    let dir = tree::<&str>(&[]);
     let output = kubeharden(dir.path(), &["check", "--root", "."]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -344,7 +327,7 @@ fn output_file_takes_the_report() {
     );
     assert_eq!(output.status.code(), Some(1));
     let human = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
-    assert!(human.contains("KGEN001(invalid-yaml)"), "{human}");
+    assert!(human.contains("error[KGEN001]: invalid-yaml"), "{human}");
     assert!(!human.contains('\u{1b}'), "{human}");
     let output = kubeharden(
         dir.path(),

@@ -2,50 +2,12 @@
 //! config file, inline suppressions, discovery and exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{command, data, kubeharden, repo, stderr, stdout, tree};
+
+use std::path::Path;
 use std::process::Output;
-
-use assert_cmd::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::cargo_bin("kubeharden").expect("binary built");
-    command
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .args(args);
-    command
-}
-
-fn kubeharden(dir: &Path, args: &[&str]) -> Output {
-    command(dir, args).output().expect("runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
-    }
-    dir
-}
 
 /// `formats/kube-apiserver.yaml`: an insecure port (error), an unused suppression (warning,
 /// with a fix), and a line with non-ASCII text, in every format.
@@ -254,7 +216,7 @@ fn config_file_with_per_path_ignores() {
     let manifest =
         std::fs::read_to_string(repo().join("fixtures/legacy-v1.18/kube-apiserver.yaml")).unwrap();
     let config = "\
-# Found from the working directory upward.
+# Found above the files linted.
 select: [KAPI]
 per-file-ignores:
   \"legacy/**\": [KAPI001, insecure-bind-address-set]
@@ -341,19 +303,19 @@ fn suppressions_in_every_form() {
     let unit = "[Service]\nEnvironmentFile=-/etc/default/kubelet\n# kubeharden: ignore[kubelet-anonymous-auth-enabled]\nExecStart=/usr/bin/kubelet $KUBELET_EXTRA_ARGS --anonymous-auth=true --authorization-mode=Webhook --client-ca-file=/etc/kubernetes/pki/ca.crt\n";
     let env = "# kubeharden: ignore-file[KLET005]\nKUBELET_EXTRA_ARGS=--read-only-port=10255\n";
     let dir = tree(&[
-        ("trailing/api.yaml", &trailing),
-        ("above/api.yaml", &above),
-        ("file/api.yaml", &file),
-        ("string/api.yaml", &in_a_string),
+        ("trailing/api.yaml", trailing.as_str()),
+        ("above/api.yaml", above.as_str()),
+        ("file/api.yaml", file.as_str()),
+        ("string/api.yaml", in_a_string.as_str()),
         ("node/etc/systemd/system/kubelet.service", unit),
         ("node/etc/default/kubelet", env),
         (
             "bare/etc/systemd/system/kubelet.service",
-            &unit.replace("# kubeharden", "# not"),
+            unit.replace("# kubeharden", "# not").as_str(),
         ),
         (
             "bare/etc/default/kubelet",
-            &env.replace("# kubeharden", "# not"),
+            env.replace("# kubeharden", "# not").as_str(),
         ),
     ]);
     let output = kubeharden(

@@ -2,6 +2,10 @@
 //! must be left as they were. The engine itself is tested in crates/rules/tests/apply.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
+use common::{stderr, stdout};
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -37,24 +41,11 @@ data:
 ";
 
 fn kubeharden(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("kubeharden")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .args(["check", "--no-config"])
+    common::command(dir, &["check", "--no-config"])
         .args(args)
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
 }
 
 fn fixture() -> tempfile::TempDir {

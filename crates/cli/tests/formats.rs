@@ -6,33 +6,17 @@
 //! one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
+use common::{data, kubeharden, repo};
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 use jsonschema::Validator;
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 use serde_json::{Value, json};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
-}
-
-fn kubeharden(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("kubeharden")
-        .expect("binary built")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 /// The fixture with a fix, a whole legacy control plane with suppressions, a node (absolute
 /// and relative paths), a run with a read error, and every fixture at once.

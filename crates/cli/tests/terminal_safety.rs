@@ -193,3 +193,33 @@ fn a_binary_file_named_yaml_is_not_printed_raw() {
         assert!(!output.stdout.contains(&0x9b), "{format}");
     }
 }
+
+/// `--diff` shows the lines of the file, and its path, as the other terminal outputs do:
+/// escaped.
+#[test]
+fn diff_shows_controls_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# \u{1b}]0;pwned\u{7} title\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}  # kubeharden: ignore[KAPI002]\ndata: {note: \"\u{202e}x\"}\n";
+    std::fs::write(dir.path().join("cm-\u{1b}[1m.yaml"), text).unwrap();
+    let output = Command::cargo_bin("kubeharden")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--diff", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "\
+--- a/./cm-\\x1b[1m.yaml
++++ b/./cm-\\x1b[1m.yaml
+@@ -1,5 +1,5 @@
+ # \\x1b]0;pwned\\x07 title
+ apiVersion: v1
+ kind: ConfigMap
+-metadata: {name: a}  # kubeharden: ignore[KAPI002]
++metadata: {name: a}
+ data: {note: \"\\u{202e}x\"}
+"
+    );
+}

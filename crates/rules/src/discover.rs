@@ -16,6 +16,7 @@ use kubeharden_core::source::MAX_FILE_SIZE;
 use kubeharden_core::{Inventory, InventoryBuilder, InventoryOptions, SourceFile};
 use walkdir::WalkDir;
 
+use crate::config::Resolver;
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -44,11 +45,11 @@ pub(crate) fn options(settings: &Settings, node_root: bool) -> InventoryOptions 
 
 /// A node: the standard locations under `root` (its `/`), and every file they name.
 pub(crate) fn node(
-    settings: &Settings,
+    resolver: &Resolver,
     root: &Path,
     texts: &HashMap<PathBuf, String>,
 ) -> (Inventory, Vec<ReadError>) {
-    let mut loader = Loader::new(settings, texts, true);
+    let mut loader = Loader::new(resolver, texts, true);
     for location in NODE_LOCATIONS {
         let path = root.join(location);
         match std::fs::metadata(&path) {
@@ -74,13 +75,14 @@ pub(crate) fn node(
 }
 
 /// Files and directory trees (see [`crate::Linter::lint_paths`]), and the files they name
-/// under [`Settings::root`].
+/// under [`Settings::root`]. A file named directly is dropped when the settings it is judged
+/// by exclude it.
 pub(crate) fn paths(
-    settings: &Settings,
+    resolver: &Resolver,
     paths: &[PathBuf],
     texts: &HashMap<PathBuf, String>,
 ) -> (Inventory, Vec<ReadError>) {
-    let mut loader = Loader::new(settings, texts, false);
+    let mut loader = Loader::new(resolver, texts, false);
     for path in paths {
         match std::fs::metadata(path) {
             Err(error) => loader.read_errors.push(ReadError {
@@ -89,7 +91,7 @@ pub(crate) fn paths(
             }),
             Ok(meta) if meta.is_dir() => loader.walk(path),
             Ok(meta) if meta.is_file() => {
-                if !settings.is_excluded(path, None) {
+                if !resolver.for_file(path).is_excluded(path, None) {
                     loader.read(path);
                 }
             }
@@ -99,13 +101,13 @@ pub(crate) fn paths(
             }),
         }
     }
-    loader.follow_references(settings.root.as_deref());
+    loader.follow_references(resolver.run().root.as_deref());
     loader.finish()
 }
 
 /// Reads one run's files.
 struct Loader<'a> {
-    settings: &'a Settings,
+    resolver: &'a Resolver,
     /// Texts read instead of the files at these paths (a file as a fix would leave it).
     texts: &'a HashMap<PathBuf, String>,
     builder: InventoryBuilder,
@@ -113,11 +115,11 @@ struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn new(settings: &'a Settings, texts: &'a HashMap<PathBuf, String>, node_root: bool) -> Self {
+    fn new(resolver: &'a Resolver, texts: &'a HashMap<PathBuf, String>, node_root: bool) -> Self {
         Self {
-            settings,
+            resolver,
             texts,
-            builder: InventoryBuilder::new(options(settings, node_root)),
+            builder: InventoryBuilder::new(options(resolver.run(), node_root)),
             read_errors: Vec::new(),
         }
     }
@@ -127,17 +129,20 @@ impl<'a> Loader<'a> {
     }
 
     /// Reads the files under `root` a walk picks up ([`FileKind::is_walked`]), skipping
-    /// hidden entries and excluded paths.
+    /// hidden entries and the paths excluded by the settings of the directory holding them
+    /// (so a directory's own config cannot bring back a directory excluded above it).
     fn walk(&mut self, root: &Path) {
-        let settings = self.settings;
+        let resolver = self.resolver;
         let entries = WalkDir::new(root)
-            .follow_links(settings.follow_links)
+            .follow_links(resolver.run().follow_links)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
                 entry.depth() == 0
                     || !(is_hidden(entry.file_name())
-                        || settings.is_excluded(entry.path(), Some(root)))
+                        || resolver
+                            .for_file(entry.path())
+                            .is_excluded(entry.path(), Some(root)))
             });
         for entry in entries {
             match entry {

@@ -12,6 +12,7 @@
 
 pub mod apply;
 mod authorization;
+pub mod config;
 mod diagnostic;
 mod discover;
 pub mod docs;
@@ -50,6 +51,6 @@ pub use linter::{Linter, Report};
 use rule::declare_rule;
 pub use rule::{Category, Meta, Rule, Severity};
 pub use settings::{
-    CONFIG_FILE_NAME, ConfigError, Overrides, PathPattern, PerFileIgnore, Selector, Settings,
-    SeverityOverride, UnknownSelector,
+    ConfigError, Overrides, PathPattern, PerFileIgnore, Selector, Settings, SeverityOverride,
+    UnknownSelector,
 };

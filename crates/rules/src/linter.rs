@@ -2,15 +2,19 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use kubeharden_core::inventory::SkipReason;
+use kubeharden_core::version::KubeVersion;
 use kubeharden_core::{FileId, Inventory, InventoryBuilder, SourceFile};
 
+use crate::config::Resolver;
 use crate::discover::{self, ReadError};
 use crate::finding::{Finding, Findings};
 use crate::general::UnusedSuppression;
 use crate::registry;
-use crate::settings::Settings;
+use crate::rule::Meta;
+use crate::settings::{ConfigError, Overrides, Settings};
 use crate::suppression;
 
 /// The outcome of one run: the findings and the files they point into.
@@ -23,6 +27,12 @@ pub struct Report {
     /// Sorted by file, offset, code.
     pub findings: Vec<Finding>,
     pub read_errors: Vec<ReadError>,
+    /// Config files found by [`Linter::with_discovery`] that could not be used; the files
+    /// they would govern were judged by the linter's own settings.
+    pub config_errors: Vec<ConfigError>,
+    /// Config files found by [`Linter::with_discovery`] whose `kubernetes-version` was not
+    /// used, with that version: the linter's own settings decide it for every file.
+    pub ignored_kubernetes_versions: Vec<(PathBuf, KubeVersion)>,
 }
 
 impl Report {
@@ -52,7 +62,8 @@ impl Report {
 }
 
 /// A report as data: `files` lists every file read (a finding's `file` is an index into it),
-/// then `findings`, `read_errors` and `skipped` (`{path, reason}`). Spans are byte offsets
+/// then `findings`, `read_errors`, `skipped` (`{path, reason}`), `config_errors` (`{path,
+/// span, message}`) and `ignored_kubernetes_versions` (`{path, kubernetes_version}`). Spans are byte offsets
 /// into the files' text; the command's `kubeharden/v1` JSON adds lines and columns.
 #[cfg(feature = "serde")]
 impl serde::Serialize for Report {
@@ -64,17 +75,47 @@ impl serde::Serialize for Report {
             path: &'a Path,
             reason: &'a SkipReason,
         }
+        #[derive(serde::Serialize)]
+        struct UnusableConfig<'a> {
+            path: &'a Path,
+            span: Option<kubeharden_core::Span>,
+            message: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct IgnoredVersion<'a> {
+            path: &'a Path,
+            kubernetes_version: KubeVersion,
+        }
 
         let files: Vec<&Path> = self.files().map(|(_, file)| file.path()).collect();
         let skipped: Vec<Skipped<'_>> = self
             .skipped()
             .map(|(path, reason)| Skipped { path, reason })
             .collect();
-        let mut report = serializer.serialize_struct("Report", 4)?;
+        let config_errors: Vec<UnusableConfig<'_>> = self
+            .config_errors
+            .iter()
+            .map(|error| UnusableConfig {
+                path: &error.path,
+                span: error.span,
+                message: &error.message,
+            })
+            .collect();
+        let ignored_versions: Vec<IgnoredVersion<'_>> = self
+            .ignored_kubernetes_versions
+            .iter()
+            .map(|(path, version)| IgnoredVersion {
+                path,
+                kubernetes_version: *version,
+            })
+            .collect();
+        let mut report = serializer.serialize_struct("Report", 6)?;
         report.serialize_field("files", &files)?;
         report.serialize_field("findings", &self.findings)?;
         report.serialize_field("read_errors", &self.read_errors)?;
         report.serialize_field("skipped", &skipped)?;
+        report.serialize_field("config_errors", &config_errors)?;
+        report.serialize_field("ignored_kubernetes_versions", &ignored_versions)?;
         report.end()
     }
 }
@@ -109,18 +150,61 @@ impl serde::Serialize for Report {
 /// ```
 #[derive(Debug, Default)]
 pub struct Linter {
-    settings: Settings,
+    settings: Arc<Settings>,
+    /// With config discovery, the command line laid over each config found.
+    discovery: Option<Overrides>,
 }
 
 impl Linter {
+    /// A linter that judges every file by `settings`.
     #[must_use]
     pub fn new(settings: Settings) -> Self {
-        Self { settings }
+        Self {
+            settings: Arc::new(settings),
+            discovery: None,
+        }
     }
 
+    /// This linter, judging each file by the closest config file in its directory or above
+    /// ([`crate::config::discover`]) with `overrides` on top, as the command line does. A file
+    /// with no config above it is judged by the linter's own settings, which also decide what
+    /// shapes the run as a whole: [`Settings::kubernetes_version`], [`Settings::root`] and
+    /// [`Settings::follow_links`] (rules compare files, so one run is one set of components).
+    /// Config files that cannot be used are listed in [`Report::config_errors`].
+    ///
+    /// ```
+    /// use kubeharden_rules::{Linter, Overrides, Settings};
+    ///
+    /// let repo = tempfile::tempdir().unwrap();
+    /// let lab = repo.path().join("lab");
+    /// std::fs::create_dir_all(&lab).unwrap();
+    /// std::fs::write(lab.join(".kubeharden.yaml"), "ignore: [KLET005]\n").unwrap();
+    /// let kubelet = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n";
+    /// std::fs::write(lab.join("kubelet.yaml"), kubelet).unwrap();
+    /// std::fs::write(repo.path().join("kubelet.yaml"), kubelet).unwrap();
+    ///
+    /// let linter = Linter::new(Settings::default()).with_discovery(Overrides::default());
+    /// let report = linter.lint_paths(&[repo.path().to_path_buf()]);
+    /// let flagged: Vec<_> = report.findings.iter()
+    ///     .filter(|f| f.code == "KLET005")
+    ///     .map(|f| report.file(f.file).path().to_path_buf())
+    ///     .collect();
+    /// assert_eq!(flagged, [repo.path().join("kubelet.yaml")]);
+    /// ```
+    #[must_use]
+    pub fn with_discovery(mut self, overrides: Overrides) -> Self {
+        self.discovery = Some(overrides);
+        self
+    }
+
+    /// The settings for the run as a whole (and for files no config governs).
     #[must_use]
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    fn resolver(&self) -> Resolver {
+        Resolver::new(Arc::clone(&self.settings), self.discovery.clone())
     }
 
     fn builder(&self) -> InventoryBuilder {
@@ -165,7 +249,7 @@ impl Linter {
         for (path, text) in files {
             builder.add_file(SourceFile::new(path, text));
         }
-        self.finish(builder.build(), Vec::new())
+        self.finish(builder.build(), Vec::new(), self.resolver())
     }
 
     /// Lints a node: the standard locations under `root` (its `/`), and every file they
@@ -179,8 +263,9 @@ impl Linter {
     /// instead of from disk (to lint a file as a fix would leave it, in the same run).
     #[must_use]
     pub fn lint_node_with_texts(&self, root: &Path, texts: &HashMap<PathBuf, String>) -> Report {
-        let (inventory, read_errors) = discover::node(&self.settings, root, texts);
-        self.finish(inventory, read_errors)
+        let resolver = self.resolver();
+        let (inventory, read_errors) = discover::node(&resolver, root, texts);
+        self.finish(inventory, read_errors, resolver)
     }
 
     /// Lints files and directory trees. Directories are walked for `*.yaml`, `*.yml`,
@@ -218,8 +303,9 @@ impl Linter {
         paths: &[PathBuf],
         texts: &HashMap<PathBuf, String>,
     ) -> Report {
-        let (inventory, read_errors) = discover::paths(&self.settings, paths, texts);
-        self.finish(inventory, read_errors)
+        let resolver = self.resolver();
+        let (inventory, read_errors) = discover::paths(&resolver, paths, texts);
+        self.finish(inventory, read_errors, resolver)
     }
 
     /// Lints one file's bytes (standard input, say): `path` names it in findings and decides
@@ -228,45 +314,62 @@ impl Linter {
     pub fn lint_bytes(&self, path: &Path, bytes: Vec<u8>) -> Report {
         let mut builder = self.builder();
         builder.add_bytes(path, bytes);
-        self.finish(builder.build(), Vec::new())
+        self.finish(builder.build(), Vec::new(), self.resolver())
     }
 
     /// Runs every rule over a built inventory.
     #[must_use]
     pub fn lint_inventory(&self, inventory: Inventory) -> Report {
-        self.finish(inventory, Vec::new())
+        self.finish(inventory, Vec::new(), self.resolver())
     }
 
-    /// Runs the selected rules, then applies `per-file-ignores`, inline suppressions (and
-    /// reports the unused ones), and severity overrides.
-    fn finish(&self, inventory: Inventory, read_errors: Vec<ReadError>) -> Report {
-        let settings = &self.settings;
+    /// Runs the rules any file's settings select, then drops what each file's settings turn
+    /// off (`select`, `ignore`, `per-file-ignores`), applies inline suppressions (and reports
+    /// the unused ones), and each file's severity overrides.
+    fn finish(
+        &self,
+        inventory: Inventory,
+        read_errors: Vec<ReadError>,
+        resolver: Resolver,
+    ) -> Report {
+        let per_file: Vec<Arc<Settings>> = inventory
+            .files()
+            .map(|(_, file)| resolver.for_file(file.path()))
+            .collect();
+        let settings_of = |id: FileId| &*per_file[id.0 as usize];
+        let mut distinct: Vec<&Arc<Settings>> = Vec::new();
+        for settings in &per_file {
+            if !distinct.iter().any(|d| Arc::ptr_eq(d, settings)) {
+                distinct.push(settings);
+            }
+        }
+        let runs = |meta: &Meta| distinct.iter().any(|s| s.is_selected(meta));
         let mut findings = Vec::new();
         for rule in registry::checks() {
             let meta = rule.meta();
-            if settings.is_selected(meta) {
+            if runs(meta) {
                 rule.check(&inventory, &mut Findings::new(meta, &mut findings));
             }
         }
-        let mut findings = self.drop_per_file_ignored(&inventory, findings);
+        let mut findings = drop_disabled(&inventory, findings, settings_of);
         let mut suppressions = suppression::parse_all(&inventory);
         findings = suppression::apply(&inventory, findings, &mut suppressions);
-        if settings.is_selected(&UnusedSuppression::META) {
+        if runs(&UnusedSuppression::META) {
             let mut unused = Vec::new();
             suppression::report_unused(
                 &inventory,
                 &suppressions,
-                settings,
+                settings_of,
                 &UnusedSuppression::META,
                 &mut Findings::new(&UnusedSuppression::META, &mut unused),
             );
-            let unused = self.drop_per_file_ignored(&inventory, unused);
+            let unused = drop_disabled(&inventory, unused, settings_of);
             findings.extend(suppression::apply(&inventory, unused, &mut suppressions));
         }
-        if !settings.severity.is_empty() {
+        if distinct.iter().any(|s| !s.severity.is_empty()) {
             for finding in &mut findings {
                 if let Some(meta) = registry::find(finding.code) {
-                    finding.severity = settings.severity_of(meta);
+                    finding.severity = settings_of(finding.file).severity_of(meta);
                 }
             }
         }
@@ -278,25 +381,29 @@ impl Linter {
                 .then(a.span.start.cmp(&b.span.start))
                 .then(a.code.cmp(b.code))
         });
+        let (config_errors, ignored_kubernetes_versions) = resolver.into_findings();
         Report {
             inventory,
             findings,
             read_errors,
+            config_errors,
+            ignored_kubernetes_versions,
         }
     }
+}
 
-    fn drop_per_file_ignored(&self, inventory: &Inventory, findings: Vec<Finding>) -> Vec<Finding> {
-        if self.settings.per_file_ignores.is_empty() {
-            return findings;
-        }
-        findings
-            .into_iter()
-            .filter(|f| {
-                registry::find(f.code).is_none_or(|meta| {
-                    self.settings
-                        .is_enabled_for(meta, inventory.file(f.file).path())
-                })
+/// `findings` without those the settings of their file turn off.
+fn drop_disabled<'s>(
+    inventory: &Inventory,
+    findings: Vec<Finding>,
+    settings_of: impl Fn(FileId) -> &'s Settings,
+) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| {
+            registry::find(f.code).is_none_or(|meta| {
+                settings_of(f.file).is_enabled_for(meta, inventory.file(f.file).path())
             })
-            .collect()
-    }
+        })
+        .collect()
 }

@@ -2,7 +2,8 @@
 //! `.kubeharden.yaml` file that says so.
 //!
 //! The command line and embedders get the same behaviour: read a config file with
-//! [`Settings::from_config`], then lay command-line choices over it with
+//! [`Settings::from_config`] (or find the one that governs a path with
+//! [`crate::config::discover`]), then lay command-line choices over it with
 //! [`Settings::with_overrides`].
 
 use std::fmt;
@@ -15,9 +16,6 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 use crate::registry;
 use crate::rule::{Meta, Severity};
-
-/// The name of the config file, looked for from the working directory upward.
-pub const CONFIG_FILE_NAME: &str = ".kubeharden.yaml";
 
 /// Picks rules: `ALL`, a code or a code prefix (`KETC`, `KAPI00`, `KLET005`), or a rule
 /// name (`kubelet-read-only-port-enabled`), case-insensitively.
@@ -334,8 +332,11 @@ impl Settings {
         let error = |span: Option<Span>, message: String, help: Option<String>| ConfigError {
             path: path.to_path_buf(),
             text: text.to_owned(),
+            message: match span {
+                Some(_) => message,
+                None => format!("{}: {message}", path.display()),
+            },
             span,
-            message,
             help,
         };
         let file: ConfigFile = if text.trim().is_empty() {
@@ -422,7 +423,7 @@ impl Settings {
 }
 
 /// `a/b/../c` as `a/c`, without asking the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -444,16 +445,17 @@ fn without_dot(path: &Path) -> PathBuf {
         .collect()
 }
 
-/// A `.kubeharden.yaml` that cannot be used: where and why.
+/// A config file that cannot be used: where and why.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 #[non_exhaustive]
 pub struct ConfigError {
     pub path: PathBuf,
-    /// The config file's text, for showing the span.
+    /// The config file's text, for showing the span (empty when it could not be read).
     pub text: String,
     /// Bytes in `text` the error is about.
     pub span: Option<Span>,
+    /// What is wrong; without a span, it names the file (or files) itself.
     pub message: String,
     pub help: Option<String>,
 }

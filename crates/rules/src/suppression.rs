@@ -258,12 +258,13 @@ pub(crate) fn apply(
         .collect()
 }
 
-/// Reports suppressions and items that suppressed nothing. Items for rules `settings` does
-/// not check on that file are left alone; so are items naming `unused-suppression` itself.
-pub(crate) fn report_unused(
+/// Reports suppressions and items that suppressed nothing. Items for rules the file's
+/// settings (`settings_of`) do not check on it are left alone; so are items naming
+/// `unused-suppression` itself.
+pub(crate) fn report_unused<'s>(
     inventory: &Inventory,
     suppressions: &[Suppression],
-    settings: &Settings,
+    settings_of: impl Fn(FileId) -> &'s Settings,
     self_meta: &Meta,
     out: &mut Findings<'_>,
 ) {
@@ -294,7 +295,8 @@ pub(crate) fn report_unused(
             .filter(|item| match item.rule {
                 None => true,
                 Some(meta) => {
-                    meta.code != self_meta.code && settings.is_enabled_for(meta, file.path())
+                    meta.code != self_meta.code
+                        && settings_of(suppression.file).is_enabled_for(meta, file.path())
                 }
             })
             .collect();

@@ -90,5 +90,6 @@ mod tests {
         assert_eq!(finding["fix"]["applicability"], "safe");
         assert_eq!(finding["fix"]["edits"][0]["replacement"], "0");
         assert_eq!(json["read_errors"], serde_json::json!([]));
+        assert_eq!(json["config_errors"], serde_json::json!([]));
     }
 }

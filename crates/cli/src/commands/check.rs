@@ -4,11 +4,10 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use kubeharden_rules::apply;
 use kubeharden_rules::{
-    CONFIG_FILE_NAME, ConfigError, Linter, NODE_LOCATIONS, Overrides, Report, Settings, Severity,
-    UNIT_DIRECTORIES,
+    ConfigError, Linter, NODE_LOCATIONS, Overrides, Report, Settings, Severity, UNIT_DIRECTORIES,
 };
+use kubeharden_rules::{apply, config};
 
 use super::fix;
 use crate::args::{Check, ColorChoice, FailOn};
@@ -19,11 +18,10 @@ use crate::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 const STDIN_NAME: &str = "<stdin>";
 
 pub fn run(check: &Check) -> u8 {
-    let settings = match settings(check) {
-        Ok(settings) => settings,
+    let linter = match linter(check) {
+        Ok(linter) => linter,
         Err(code) => return code,
     };
-    let linter = Linter::new(settings);
     let stdin = check.paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && (check.fix || check.diff) {
         let _ = writeln!(
@@ -71,6 +69,27 @@ pub fn run(check: &Check) -> u8 {
     } else {
         linter.lint_paths(&check.paths)
     };
+    if !report.config_errors.is_empty() {
+        for error in &report.config_errors {
+            print_config_error(error);
+        }
+        return EXIT_TROUBLE;
+    }
+    for (path, version) in report
+        .ignored_kubernetes_versions
+        .iter()
+        .filter(|_| !check.quiet)
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "kubeharden: warning: `kubernetes-version: {version}` in {} is not used: one run judges all its files {}; lint that directory on its own to use it",
+            safe::path(path),
+            linter.settings().kubernetes_version.map_or_else(
+                || "by the version each component's image names".to_owned(),
+                |run| format!("as {run}")
+            ),
+        );
+    }
 
     let mut trouble = false;
     if check.fix || check.diff {
@@ -113,6 +132,11 @@ pub fn run(check: &Check) -> u8 {
             None => color(check.color),
         },
         quiet: check.quiet,
+        width: match check.output_file {
+            Some(_) => output::WIDTH,
+            None => width(),
+        },
+        fixable: !check.fix,
     };
     let written = if check.statistics {
         output::write_statistics(&mut rendered, &report, check.format)
@@ -207,22 +231,12 @@ fn exit_code(check: &Check, report: &Report) -> u8 {
     }
 }
 
-/// The config file's settings (unless `--no-config`) with the command line on top.
-fn settings(check: &Check) -> Result<Settings, u8> {
-    let base = if check.no_config {
-        Settings::default()
-    } else {
-        let path = match &check.config {
-            Some(path) => Some(path.clone()),
-            None => std::env::current_dir()
-                .ok()
-                .and_then(|dir| find_config(&dir)),
-        };
-        match path {
-            None => Settings::default(),
-            Some(path) => read_config(&path)?,
-        }
-    };
+/// The linter for this run, with the command line over the config files: none with
+/// `--no-config`; `--config FILE` for every file; otherwise each file's closest config, and
+/// for the run as a whole (and files no config governs) the config closest to the directory
+/// holding every PATH, or failing that the one closest to the working directory (the only
+/// place looked at for a node or bare standard input).
+fn linter(check: &Check) -> Result<Linter, u8> {
     let mut overrides = Overrides::default();
     overrides.select.clone_from(&check.select);
     overrides.ignore.clone_from(&check.ignore);
@@ -230,40 +244,53 @@ fn settings(check: &Check) -> Result<Settings, u8> {
     overrides.kubernetes_version = check.kubernetes_version;
     overrides.root.clone_from(&check.root);
     overrides.follow_links = check.follow_links;
-    Ok(base.with_overrides(overrides))
-}
-
-/// `.kubeharden.yaml` in `dir` or the nearest directory above it.
-fn find_config(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .map(|d| d.join(CONFIG_FILE_NAME))
-        .find(|p| p.is_file())
-}
-
-fn read_config(path: &Path) -> Result<Settings, u8> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "kubeharden: cannot read config file {}: {error}",
-                safe::path(path)
-            );
-            return Err(EXIT_TROUBLE);
-        }
+    if check.no_config {
+        return Ok(Linter::new(Settings::default().with_overrides(overrides)));
+    }
+    if let Some(path) = &check.config {
+        let settings = config::load(path).map_err(|error| print_config_error(&error))?;
+        return Ok(Linter::new(settings.with_overrides(overrides)));
+    }
+    let stdin = check.paths.iter().any(|p| p.as_os_str() == "-");
+    let named: Vec<PathBuf> = if stdin {
+        check.stdin_filename.iter().cloned().collect()
+    } else {
+        check.paths.clone()
     };
-    Settings::from_config(path, &text).map_err(|error| {
-        let _ = std::io::stderr().write_all(render_config_error(&error, false).as_bytes());
-        EXIT_TROUBLE
-    })
+    let working_dir = Path::new(".");
+    let anchor = config::common_dir(&named).unwrap_or_else(|| working_dir.to_path_buf());
+    let run = match config::discover(&anchor) {
+        Ok(None) => config::discover(working_dir),
+        found => found,
+    }
+    .map_err(|error| print_config_error(&error))?
+    .map(|(_, settings)| settings)
+    .unwrap_or_default();
+    Ok(Linter::new(run.with_overrides(overrides.clone())).with_discovery(overrides))
 }
 
-/// A config error as miette shows it, with the file's bytes under the span.
+fn print_config_error(error: &ConfigError) -> u8 {
+    let _ = std::io::stderr().write_all(render_config_error(error, false).as_bytes());
+    EXIT_TROUBLE
+}
+
+/// A config error as miette shows it, with the file's bytes under the span; one without a
+/// span (a file that cannot be read, two in one directory) as a line naming the file.
 pub fn render_config_error(error: &ConfigError, color: bool) -> String {
+    let plain = || {
+        let mut out = format!("kubeharden: {}\n", safe::escape(&error.message));
+        if let Some(help) = &error.help {
+            out.push_str(&format!("  help: {}\n", safe::escape(help)));
+        }
+        out
+    };
+    if error.span.is_none() {
+        return plain();
+    }
     let handler = output::handler(color);
     let mut out = String::new();
     if handler.render_report(&mut out, error).is_err() {
-        out = format!("kubeharden: {}: {}\n", error.path.display(), error.message);
+        out = plain();
     }
     out
 }
@@ -283,4 +310,14 @@ fn color(choice: ColorChoice) -> bool {
             }
         }
     }
+}
+
+/// Columns human output is wrapped at: standard output's terminal's, or [`output::WIDTH`]
+/// when it is not a terminal.
+fn width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(width, _)| usize::from(width.0))
+        // A terminal that reports no size (a serial console) says 0.
+        .filter(|&width| width > 0)
+        .unwrap_or(output::WIDTH)
 }

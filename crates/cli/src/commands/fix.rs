@@ -9,20 +9,22 @@ use kubeharden_rules::apply::{self, Plan, Planned};
 
 use crate::output::safe;
 
-/// A unified diff of one planned file, headed `a/PATH` and `b/PATH`.
+/// A unified diff of one planned file, headed `a/PATH` and `b/PATH`, its lines and path
+/// terminal-safe (`safe`): a control character in the file is shown escaped, not run.
 pub fn diff(planned: &Planned) -> String {
     let path = display(&planned.path);
-    similar::TextDiff::from_lines(&planned.original, &planned.new_text)
+    let diff = similar::TextDiff::from_lines(&planned.original, &planned.new_text)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
+        .to_string();
+    safe::escape_text(&diff).into_owned()
 }
 
-/// The path as shown, without a leading `/` (`a//etc/...` reads badly; `patch -p1` from `/`
-/// applies the diff).
+/// The path as shown, escaped, without a leading `/` (`a//etc/...` reads badly; `patch -p1`
+/// from `/` applies the diff).
 fn display(path: &Path) -> String {
-    let shown = path.display().to_string();
+    let shown = safe::path(path);
     shown.strip_prefix('/').unwrap_or(&shown).to_owned()
 }
 

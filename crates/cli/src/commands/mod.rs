@@ -1,8 +1,10 @@
 //! One module per subcommand; each returns its exit code.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod fix;
+pub mod man;
 pub mod rules;
 
 use std::io::{self, Write};

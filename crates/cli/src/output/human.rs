@@ -5,14 +5,16 @@ use std::io::{self, Write};
 use kubeharden_core::{FileId, SourceFile};
 
 use super::safe;
-use kubeharden_rules::{Finding, FindingDiagnostic, Report, Severity};
+use kubeharden_rules::{Applicability, Finding, FindingDiagnostic, Report, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme};
+use textwrap::{WordSeparator, WordSplitter};
 
-/// Width the snippets are wrapped at.
-const WIDTH: usize = 100;
+/// Columns the text is wrapped at when standard output is not a terminal (a pipe, a file, CI
+/// logs).
+pub const WIDTH: usize = 100;
 
 pub fn write(out: &mut impl Write, report: &Report, options: super::Options) -> io::Result<()> {
-    let handler = handler(options.color);
+    let handler = handler(options.color).with_width(options.width);
     // Findings come sorted by file: each file's text is scanned for what to escape once.
     let mut escaped: Option<(FileId, Option<safe::EscapedText>)> = None;
     for finding in &report.findings {
@@ -28,7 +30,11 @@ pub fn write(out: &mut impl Write, report: &Report, options: super::Options) -> 
     if options.quiet {
         return Ok(());
     }
-    write_summary(out, report)
+    write_summary(out, report)?;
+    if options.fixable {
+        write_fixable(out, report)?;
+    }
+    Ok(())
 }
 
 pub fn handler(color: bool) -> GraphicalReportHandler {
@@ -37,8 +43,14 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Wrapping breaks lines at spaces only, never after a `/` or `-` (Unicode line breaking
+    // and hyphenation would): a flag, path or URL stays whole, so that it can be copied; one
+    // longer than a line overflows it.
     GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
+        .with_word_separator(WordSeparator::AsciiSpace)
+        .with_break_words(false)
+        .with_word_splitter(WordSplitter::NoHyphenation)
         .with_links(false)
 }
 
@@ -51,11 +63,12 @@ pub fn render(
     finding: &Finding,
 ) -> String {
     let escaped = safe::displayable(file, escaped_text, finding);
-    let (file, finding) = match &escaped {
-        Some((file, finding)) => (file, finding),
-        None => (file, finding),
+    let diagnostic = match &escaped {
+        Some((view, shown)) => {
+            FindingDiagnostic::in_view(view, shown, file.line_col(finding.span.start))
+        }
+        None => FindingDiagnostic::new(file, finding),
     };
-    let diagnostic = FindingDiagnostic::new(file, finding);
     let mut rendered = String::new();
     if handler.render_report(&mut rendered, &diagnostic).is_err() {
         rendered = format!("{}: {}\n", finding.code, finding.message);
@@ -99,5 +112,30 @@ fn write_summary(out: &mut impl Write, report: &Report) -> io::Result<()> {
             plural(warnings, "warning"),
             plural(files, "file")
         )
+    }
+}
+
+/// What `--fix` would do: ``7 fixable with `--fix`, 3 more with `--unsafe-fixes`.``, each
+/// clause only when it counts something.
+fn write_fixable(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let count = |applicability: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == applicability)
+            })
+            .count()
+    };
+    match (count(Applicability::Safe), count(Applicability::Unsafe)) {
+        (0, 0) => Ok(()),
+        (safe, 0) => writeln!(out, "{safe} fixable with `--fix`."),
+        (0, risky) => writeln!(out, "{risky} fixable with `--fix --unsafe-fixes`."),
+        (safe, risky) => writeln!(
+            out,
+            "{safe} fixable with `--fix`, {risky} more with `--unsafe-fixes`."
+        ),
     }
 }

@@ -16,15 +16,19 @@ use kubeharden_rules::{Finding, Report};
 
 use crate::args::Format;
 
-pub use human::handler;
+pub use human::{WIDTH, handler};
 pub use statistics::write as write_statistics;
 
 /// How human output looks.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub color: bool,
     /// Findings only: no summary line.
     pub quiet: bool,
+    /// Columns the text is wrapped at: the terminal's, else [`human::WIDTH`].
+    pub width: usize,
+    /// End with how many findings `--fix` would fix: not when it has just run.
+    pub fixable: bool,
 }
 
 pub fn write_report(

@@ -72,6 +72,12 @@ fn escape_where(text: &str, needs: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A text whose lines are layout (a file's, a diff of files): every unsafe character escaped
+/// but `\n`, and `\r` before it.
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    EscapedText::new(text).map_or(Cow::Borrowed(text), |escaped| Cow::Owned(escaped.text))
+}
+
 /// A path, escaped as a one-line item.
 pub fn path(path: &std::path::Path) -> String {
     escape(&path.to_string_lossy()).into_owned()
