@@ -1,11 +1,12 @@
 //! MicroK8s args files: `/var/snap/microk8s/current/args/<component>`, one component's
-//! command line, one flag per line, with `#` comments. MicroK8s's wrapper hands the file to
-//! the shell as an array literal, so quotes are removed and `${SNAP_DATA}`-style variables
-//! expanded to the snap's paths and the node's address, which kubeharden cannot know. A
-//! variable inside a path or a URL's host changes nothing kubeharden judges; a boolean, or a
-//! value that is a variable from its start (a mode, a port), is unknown: the component is not
-//! evaluated, and the value never invalid. Nothing is added to what the file says: MicroK8s passes each
-//! component its args file and nothing else kubeharden could cite.
+//! command line, one flag per line, with `#` comments. The snap's service wrapper hands the
+//! file to bash as an array literal (`declare -a args="($(cat ...))"`), so quotes are removed
+//! and `${SNAP_DATA}`-style variables expand to the snap's paths and the node's address, which
+//! kubeharden cannot know. A variable inside a path or a URL's host changes nothing kubeharden
+//! judges; a boolean, or a value that is a variable from its start (a mode, a port), is
+//! unknown: the component is not evaluated, and the value never invalid. Nothing is added to
+//! what the file says: MicroK8s passes each component its args file and nothing else
+//! kubeharden could cite.
 
 use std::path::Path;
 
