@@ -201,6 +201,46 @@ fn microk8s_node_with_root() {
     );
 }
 
+/// k3s on an external etcd: the `datastore-*` options are the apiserver's etcd client flags,
+/// and what is missing is reported at `datastore-endpoint`, naming the option to set.
+#[test]
+fn k3s_external_etcd_names_the_datastore_options() {
+    let dir = tree(&[(
+        "etc/rancher/k3s/config.yaml",
+        "token-file: /etc/rancher/k3s/token\ndatastore-endpoint: https://etcd.internal:2379\n",
+    )]);
+    let output = kubeharden(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let seen: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["span"]["line"].as_u64().unwrap(),
+                f["help"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "KETC008".to_owned(),
+                2,
+                "add `--etcd-cafile=<path>` naming the CA that signed etcd's server certificate; in a k3s config: `datastore-cafile`".to_owned()
+            ),
+            (
+                "KETC009".to_owned(),
+                2,
+                "add `--etcd-certfile=<path>` and `--etcd-keyfile=<path>` with a client certificate signed by etcd's CA; in a k3s config: `datastore-certfile` and `datastore-keyfile`".to_owned()
+            ),
+        ]
+    );
+}
+
 /// An RKE2 config as a user sees it: the version from `kube-apiserver-image`, and notes that
 /// say what RKE2 passes itself.
 #[test]

@@ -413,11 +413,16 @@ fn processes(inventory: &Inventory, set: &ConfigSet<'_>) -> Vec<Process> {
 }
 
 fn process(inventory: &Inventory, set: &ConfigSet<'_>, runs: &Runs) -> Process {
-    let (file, anchor) = set
-        .get(runs.args)
-        .map_or((set.base.file, set.base.anchor), |args| {
-            (args.file, args.key_span)
-        });
+    // Where a flag nobody wrote belongs: the component's list; for an apiserver without one,
+    // the datastore it reaches, which decides its etcd flags.
+    let list = set.get(runs.args).or_else(|| {
+        (runs.component == Component::ApiServer)
+            .then(|| set.get("datastore-endpoint"))
+            .flatten()
+    });
+    let (file, anchor) = list.map_or((set.base.file, set.base.anchor), |list| {
+        (list.file, list.key_span)
+    });
     let image = runs
         .image
         .and_then(|option| set.get(option))
