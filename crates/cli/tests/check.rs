@@ -6,9 +6,18 @@ mod common;
 use common::{kubeharden, stdout, tree};
 
 use std::path::Path;
+use std::process::Output;
 
 const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  a: b\n";
 const BROKEN: &str = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n";
+
+/// `kubeharden check --format compact --root NODE`, run from the repository's root.
+fn check_node_compact(node: &str) -> Output {
+    kubeharden(
+        &common::repo(),
+        &["check", "--format", "compact", "--root", node],
+    )
+}
 
 #[test]
 fn broken_file_is_a_finding_and_the_rest_is_still_read() {
@@ -162,6 +171,86 @@ fn clean_kubeadm_node_with_root() {
         json["summary"]["files"], 8,
         "manifests, kubelet config, env file, unit and drop-in"
     );
+}
+
+/// A k3s server node: `config.yaml` and its drop-ins merged in name order. The one finding is
+/// in the drop-in that turned the kubelet's anonymous requests back on; the flags k3s passes
+/// itself (Node,RBAC, NodeRestriction, the kubelet's webhook authorization, the embedded etcd's
+/// TLS) keep the rest quiet.
+#[test]
+fn k3s_server_node_with_root() {
+    let output = check_node_compact("fixtures/nodes/k3s-server");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/nodes/k3s-server/etc/rancher/k3s/config.yaml.d/90-debug.yaml:3:5: KLET001 [error] `--anonymous-auth` is `true`\n"
+    );
+}
+
+/// A MicroK8s node: each component's args file is its command line, extension-less files
+/// that are not a component's (`kube-proxy`, `kubelite-env`) are no YAML problem, and a flag
+/// the file leaves out has the component's own default.
+#[test]
+fn microk8s_node_with_root() {
+    let output = check_node_compact("fixtures/nodes/microk8s");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/nodes/microk8s/var/snap/microk8s/current/args/kube-apiserver:3:1: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n\
+         fixtures/nodes/microk8s/var/snap/microk8s/current/args/kubelet:16:1: KLET005 [error] `--read-only-port` is `10255`\n"
+    );
+}
+
+/// k3s on an external etcd: the `datastore-*` options are the apiserver's etcd client flags,
+/// and what is missing is reported at `datastore-endpoint`, naming the option to set.
+#[test]
+fn k3s_external_etcd_names_the_datastore_options() {
+    let dir = tree(&[(
+        "etc/rancher/k3s/config.yaml",
+        "token-file: /etc/rancher/k3s/token\ndatastore-endpoint: https://etcd.internal:2379\n",
+    )]);
+    let output = kubeharden(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let seen: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["span"]["line"].as_u64().unwrap(),
+                f["help"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "KETC008".to_owned(),
+                2,
+                "add `--etcd-cafile=<path>` naming the CA that signed etcd's server certificate; in a k3s config: `datastore-cafile`".to_owned()
+            ),
+            (
+                "KETC009".to_owned(),
+                2,
+                "add `--etcd-certfile=<path>` and `--etcd-keyfile=<path>` with a client certificate signed by etcd's CA; in a k3s config: `datastore-certfile` and `datastore-keyfile`".to_owned()
+            ),
+        ]
+    );
+}
+
+/// An RKE2 config as a user sees it: the version from `kube-apiserver-image`, and notes that
+/// say what RKE2 passes itself.
+#[test]
+fn human_output_for_an_rke2_config() {
+    let output = kubeharden(
+        &common::repo(),
+        &["check", "fixtures/rke2/legacy-server.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
 }
 
 /// A flag in kubeadm-flags.env overrides the config file, and is reported in the env file.

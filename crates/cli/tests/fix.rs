@@ -113,6 +113,43 @@ fn fix_round_trip() {
     assert_eq!(entries(dir.path()), ["configmap.yaml"]);
 }
 
+/// A k3s `*-arg` list item and a MicroK8s args line are fixed where they are written, quotes,
+/// comments and the other items kept.
+#[test]
+fn distribution_configs_are_fixed_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let k3s = dir.path().join("etc/rancher/k3s/config.yaml");
+    let microk8s = dir.path().join("var/snap/microk8s/current/args/kubelet");
+    for path in [&k3s, &microk8s] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    }
+    std::fs::write(
+        &k3s,
+        "kubelet-arg:\n  - \"read-only-port=10255\" # for metrics\n  - max-pods=150\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &microk8s,
+        "--anonymous-auth=false\n--authorization-mode=Webhook\n--client-ca-file=${SNAP_DATA}/certs/ca.crt\n# for metrics\n--read-only-port=10255\n",
+    )
+    .unwrap();
+    let output = kubeharden(dir.path(), &["--fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("fixed 2 problems in 2 files"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&k3s).unwrap(),
+        "kubelet-arg:\n  - \"read-only-port=0\" # for metrics\n  - max-pods=150\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&microk8s).unwrap(),
+        "--anonymous-auth=false\n--authorization-mode=Webhook\n--client-ca-file=${SNAP_DATA}/certs/ca.crt\n# for metrics\n--read-only-port=0\n"
+    );
+}
+
 #[test]
 fn fix_in_a_directory_walk() {
     let dir = fixture();

@@ -41,6 +41,10 @@ pub enum WrittenBy {
     /// Added by kubeadm itself: written nowhere the user can edit, located at the place in the
     /// kubeadm config that makes kubeadm add it.
     Kubeadm,
+    /// Added by the distribution that runs the component (k3s, RKE2): located at the config
+    /// that makes the distribution run it, and replaced by a flag of the same name the
+    /// config passes.
+    Distribution,
 }
 
 /// One argv word: its decoded text and the file it was written in.

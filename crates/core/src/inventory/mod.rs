@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub use builder::{InventoryBuilder, Reference, ReferenceKind};
 pub use config::{ConfigFields, ConfigLeaf};
 pub use objects::{Binding, Ingress, PolicyRule, Role, Service, ServiceAccount, Subject};
-pub use process::{Origin, Process};
+pub use process::{Distribution, Origin, Process};
 pub use read::{
     CommentSyntax, EnvFileDoc, EtcdConfigDoc, FileKind, KubeletConfigDoc, NODE_LOCATIONS,
     SNIFF_LEN, UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc,
@@ -54,9 +54,10 @@ macro_rules! item_lists {
             units,
             env_files,
             etcd_configs,
+            k3s_configs,
         } = $inventory;
         item_lists!(@each $list => $body; problems, skipped, workloads, processes, kubelet_configs,
-            services, ingresses, bindings, roles, service_accounts, units, env_files, etcd_configs)
+            services, ingresses, bindings, roles, service_accounts, units, env_files, etcd_configs, k3s_configs)
     }};
     (@each $list:ident => $body:expr; $($field:ident),*) => {
         [$({
@@ -67,7 +68,7 @@ macro_rules! item_lists {
 }
 
 /// The lengths of an inventory's lists of items at one moment ([`Inventory::item_marks`]).
-struct ItemMarks([usize; 13]);
+struct ItemMarks([usize; 14]);
 
 /// Options that change how files are read.
 #[derive(Clone, Debug)]
@@ -154,6 +155,8 @@ pub struct Inventory {
     units: Vec<UnitDoc>,
     env_files: Vec<EnvFileDoc>,
     etcd_configs: Vec<EtcdConfigDoc>,
+    /// k3s and RKE2 config files, merged into processes when the inventory is built.
+    k3s_configs: Vec<read::K3sConfigDoc>,
 }
 
 impl Inventory {
@@ -176,6 +179,7 @@ impl Inventory {
             units: Vec::new(),
             env_files: Vec::new(),
             etcd_configs: Vec::new(),
+            k3s_configs: Vec::new(),
         }
     }
 

@@ -34,6 +34,43 @@ pub enum Origin {
         /// Who ships it: "the Fedora/CentOS `kubernetes` packages", "Container Linux (CoreOS)".
         packaging: &'static str,
     },
+    /// A component a distribution runs from its own config: the flags it passes itself
+    /// (written by [`crate::flags::WrittenBy::Distribution`]) and the ones its config adds.
+    Distribution(Distribution),
+}
+
+/// A Kubernetes distribution that runs the components from its own config files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Distribution {
+    /// k3s: `/etc/rancher/k3s/config.yaml`.
+    K3s,
+    /// RKE2: `/etc/rancher/rke2/config.yaml`, on the k3s code base.
+    Rke2,
+    /// MicroK8s: one args file per component under `/var/snap/microk8s/current/args/`.
+    MicroK8s,
+}
+
+impl Distribution {
+    /// Its name as its project writes it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::K3s => "k3s",
+            Self::Rke2 => "RKE2",
+            Self::MicroK8s => "MicroK8s",
+        }
+    }
+
+    /// Whose default a flag it passes itself is, for messages.
+    #[must_use]
+    pub const fn default_label(self) -> &'static str {
+        match self {
+            Self::K3s => "k3s default",
+            Self::Rke2 => "RKE2 default",
+            Self::MicroK8s => "MicroK8s default",
+        }
+    }
 }
 
 /// A control-plane component's process (or any container, classified or not).

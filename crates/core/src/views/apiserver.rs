@@ -287,13 +287,19 @@ impl<'i> ApiServer<'i> {
             return Some(Effective::new(false, reader.provenance(legacy)));
         }
         if !DEFAULT_ADMISSION_PLUGINS.contains(&plugin) {
-            // A kubeadm `extraArgs` entry replaced kubeadm's own list (which names
-            // NodeRestriction): that entry is why the plugin is off.
+            // A kubeadm `extraArgs` entry (or a k3s `kube-apiserver-arg`) replaced the
+            // generator's own list (which names NodeRestriction): that entry is why the
+            // plugin is off.
             let written = self
                 .flags()
                 .last("enable-admission-plugins")
                 .filter(|flag| flag.is_written());
-            if let Some(enable) = written.filter(|_| self.process.origin == Origin::Kubeadm) {
+            if let Some(enable) = written.filter(|_| {
+                matches!(
+                    self.process.origin,
+                    Origin::Kubeadm | Origin::Distribution(_)
+                )
+            }) {
                 return Some(Effective::new(false, reader.provenance(enable)));
             }
         }

@@ -245,6 +245,9 @@ impl<'i> FlagReader<'i> {
         match (written, origin) {
             (true, Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
             (true, _) => Provenance::Flag(location),
+            (false, Origin::Distribution(distribution)) => {
+                Provenance::defaulted(distribution.default_label(), None)
+            }
             (false, _) => Provenance::defaulted("kubeadm default", None),
         }
     }

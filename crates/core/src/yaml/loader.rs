@@ -135,6 +135,23 @@ pub fn load_each<'a>(
 /// Typical source bytes per node in Kubernetes YAML, for sizing the scratch arena.
 const BYTES_PER_NODE: usize = 20;
 
+/// The length of a quoted scalar's source up to its closing quote, quotes included: `''` in a
+/// single-quoted scalar and a backslash escape in a double-quoted one do not close it.
+fn closing_quote(raw: &str, style: ScalarStyle) -> Option<usize> {
+    let bytes = raw.as_bytes();
+    let quote = *bytes.first()?;
+    let mut i = 1;
+    while i < bytes.len() {
+        match (style, bytes[i]) {
+            (ScalarStyle::DoubleQuoted, b'\\') => i += 2,
+            (ScalarStyle::SingleQuoted, b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            (_, b) if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// A collection whose end event has not come yet.
 struct Open {
     id: NodeId,
@@ -257,10 +274,18 @@ impl<'a, F: FnMut(Document<'a>)> Builder<'a, F> {
         }
     }
 
-    /// Quoted scalars keep their quotes (saphyr's span already has them). Block scalars start
-    /// at their content, but saphyr ends them at the next token, past any blank lines and
+    /// Quoted scalars keep their quotes (saphyr's span has them, but runs on over a comment
+    /// after the closing quote: end them at that quote). Block scalars start at their
+    /// content, but saphyr ends them at the next token, past any blank lines and
     /// less-indented comments: end them after their last content line instead.
     fn scalar_span(&self, span: Span, style: ScalarStyle) -> Span {
+        if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+            let closing = self
+                .text
+                .get(span.range())
+                .and_then(|raw| closing_quote(raw, style));
+            return closing.map_or(span, |end| Span::new(span.start, span.start + end));
+        }
         if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
             return span;
         }

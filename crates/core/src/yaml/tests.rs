@@ -30,6 +30,25 @@ fn scalar_spans_are_bytes_and_keep_quotes() {
 }
 
 #[test]
+fn quoted_scalar_spans_stop_at_the_closing_quote() {
+    let text = "a: \"x \\\" y\"  # note\nb: 'it''s' # note\nc:\n  - \"--z=1\" # note\n";
+    let stream = load(text).unwrap();
+    let root = stream.documents[0].root();
+    assert_eq!(
+        span_text(text, root.get("a").unwrap().span()),
+        "\"x \\\" y\""
+    );
+    assert_eq!(span_text(text, root.get("b").unwrap().span()), "'it''s'");
+    let item = root.get("c").unwrap().items().next().unwrap();
+    assert_eq!(span_text(text, item.span()), "\"--z=1\"");
+    let mapped = item.mapped_text().unwrap();
+    assert_eq!(
+        mapped.span_of(2..5),
+        Span::new(text.find("z=1").unwrap(), text.find("z=1").unwrap() + 3)
+    );
+}
+
+#[test]
 fn block_scalar_span_starts_at_content_and_stops_at_last_line() {
     let text = "c: |\n  literal line\n  two\n\n# a comment\nd: >-\n  folded\n";
     let stream = load(text).unwrap();

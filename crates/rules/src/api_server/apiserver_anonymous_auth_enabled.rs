@@ -1,4 +1,5 @@
 use kubeharden_core::version::KubeVersion;
+use kubeharden_core::inventory::{Distribution, Origin};
 use kubeharden_core::{Inventory, Provenance};
 
 use crate::declare_rule;
@@ -154,11 +155,20 @@ impl Rule for ApiserverAnonymousAuthEnabled {
                 )
                 .label(label)
                 .help(help)
-                .note(
-                    "kubeadm leaves this on because the kubelet probes `/livez` and `/readyz` without credentials: give the probes another way in before turning it off",
-                );
+                .note(origin_note(&api.process.origin));
             finding.fix(fix);
         }
+    }
+}
+
+/// Why anonymous requests may be on, by who generated the apiserver's command line.
+fn origin_note(origin: &Origin) -> String {
+    match origin {
+        Origin::Distribution(distribution @ (Distribution::K3s | Distribution::Rke2)) => format!(
+            "{} passes `--anonymous-auth=false` itself; this arg turns anonymous requests back on",
+            distribution.name()
+        ),
+        _ => "kubeadm leaves this on because the kubelet probes `/livez` and `/readyz` without credentials: give the probes another way in before turning it off".to_owned(),
     }
 }
 

@@ -1,6 +1,6 @@
 use kubeharden_core::Inventory;
 
-use super::{etcd_servers_note, networked_etcd_servers};
+use super::{etcd_servers_note, networked_etcd_servers, with_datastore_options};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
@@ -102,7 +102,12 @@ impl Rule for ApiserverEtcdCaMissing {
                     "`--etcd-cafile` not set; the apiserver cannot tell the real etcd from an impostor",
                 )
                 .label("no `--etcd-cafile` among these flags")
-                .help("add `--etcd-cafile=<path>` naming the CA that signed etcd's server certificate")
+                .help(with_datastore_options(
+                    inventory,
+                    &api,
+                    "add `--etcd-cafile=<path>` naming the CA that signed etcd's server certificate",
+                    "`datastore-cafile`",
+                ))
                 .note(etcd_servers_note(
                     &servers,
                     "without the etcd CA the apiserver trusts any certificate the host's system CAs sign for it",

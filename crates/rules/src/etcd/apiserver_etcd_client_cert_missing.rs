@@ -1,6 +1,6 @@
 use kubeharden_core::Inventory;
 
-use super::{etcd_servers_note, networked_etcd_servers};
+use super::{etcd_servers_note, networked_etcd_servers, with_datastore_options};
 use crate::declare_rule;
 use crate::finding::Findings;
 use crate::fixes;
@@ -131,6 +131,12 @@ impl Rule for ApiserverEtcdClientCertMissing {
                 .map(|edits| {
                     fixes::unsafe_fix("Add kubeadm's etcd client certificate and key", edits)
                 });
+            let help = with_datastore_options(
+                inventory,
+                &api,
+                help,
+                "`datastore-certfile` and `datastore-keyfile`",
+            );
             let finding = findings
                 .report(api.missing_anchor(), message)
                 .label(label)

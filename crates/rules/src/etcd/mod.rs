@@ -17,6 +17,7 @@ use std::fmt::Display;
 use std::net::{IpAddr, Ipv6Addr};
 
 use kubeharden_core::Located;
+use kubeharden_core::inventory::{Distribution, Origin};
 use kubeharden_core::views::{ApiServer, Etcd};
 use kubeharden_core::{Component, Effective, Inventory, Provenance};
 
@@ -143,6 +144,39 @@ pub(crate) fn networked_etcd_servers(api: &ApiServer<'_>) -> Option<Vec<Located<
         .iter()
         .any(|url| scheme(&url.value).as_deref() != Some("unix"));
     networked.then_some(servers)
+}
+
+/// `help`, followed by the config options that set it when k3s or RKE2 run the apiserver
+/// against the external etcd their `datastore-endpoint` names (their `datastore-*` options
+/// become the apiserver's etcd client flags).
+pub(crate) fn with_datastore_options(
+    inventory: &Inventory,
+    api: &ApiServer<'_>,
+    help: &str,
+    options: &str,
+) -> String {
+    let Origin::Distribution(distribution @ (Distribution::K3s | Distribution::Rke2)) =
+        api.process.origin
+    else {
+        return help.to_owned();
+    };
+    // Written at the `datastore-endpoint` value, not as a `kube-apiserver-arg` item.
+    let from_datastore = api
+        .flags()
+        .last("etcd-servers")
+        .filter(|flag| flag.is_written())
+        .is_some_and(|flag| {
+            let at = flag.occurrence();
+            !inventory
+                .file(at.file())
+                .slice(at.span())
+                .contains("etcd-servers")
+        });
+    if from_datastore {
+        format!("{help}; in a {} config: {options}", distribution.name())
+    } else {
+        help.to_owned()
+    }
 }
 
 /// A note on how the apiserver reaches etcd, for the rules about its etcd client settings.

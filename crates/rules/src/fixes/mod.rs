@@ -5,7 +5,9 @@
 //! A command line is edited through one [`ArgvEditor`], chosen once per edit by [`editor`] from
 //! where the words are written: a container's list in a manifest ([`yaml_list`]), a kubeadm
 //! config's `extraArgs` ([`kubeadm_args`]), or the words of a systemd unit's `ExecStart=` and
-//! of the environment files it expands ([`systemd`]). Config fields are set by
+//! of the environment files it expands ([`systemd`]); a k3s or RKE2 config's `*-arg` list
+//! items are edited as a container's list items, a MicroK8s args file's flags as a unit's
+//! words. Config fields are set by
 //! [`kubelet_config`].
 //!
 //! Every helper returns `None` when it cannot be sure of the edit: a word that is not a whole
@@ -20,7 +22,7 @@ mod yaml_list;
 pub(crate) use kubelet_config::{set_config_field, set_config_value};
 
 use kubeharden_core::flags::{Flag, FlagKind, ValueForm, WrittenBy, flag_kind};
-use kubeharden_core::inventory::{Origin, Process};
+use kubeharden_core::inventory::{Distribution, Origin, Process};
 use kubeharden_core::views::Etcd;
 use kubeharden_core::{Component, FileId, Inventory, Span};
 
@@ -99,6 +101,15 @@ fn editor<'i>(
             extra_args: process.flags_anchor,
         })),
         Origin::Service { .. } | Origin::PackagedUnit { .. } => Some(Box::new(ShellWords { text })),
+        // One flag a line: words as a unit's, in the process's own args file.
+        Origin::Distribution(Distribution::MicroK8s) if file == process.file => {
+            Some(Box::new(ShellWords { text }))
+        }
+        // k3s/RKE2 `*-arg` list items, in any file of the config: list items as a
+        // container's (never added to: the list may be another file's, or missing).
+        Origin::Distribution(Distribution::K3s | Distribution::Rke2) => {
+            Some(Box::new(YamlList { text, process }))
+        }
         _ => None,
     }
 }

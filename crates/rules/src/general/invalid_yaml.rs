@@ -1,5 +1,5 @@
 use kubeharden_core::Inventory;
-use kubeharden_core::inventory::InputProblemKind;
+use kubeharden_core::inventory::{FileKind, InputProblemKind};
 use kubeharden_core::source::DecodeErrorKind;
 use kubeharden_core::yaml::LoadErrorKind;
 
@@ -79,11 +79,12 @@ impl Rule for InvalidYaml {
                         ));
                 }
                 InputProblemKind::Shell(message) => {
+                    let what = match inventory.kind(location.file()) {
+                        FileKind::MicroK8sArgs => "the args file",
+                        _ => "the `sh -c` script",
+                    };
                     findings
-                        .report(
-                            location,
-                            format!("cannot split the `sh -c` script: {message}"),
-                        )
+                        .report(location, format!("cannot split {what}: {message}"))
                         .label("here")
                         .help("close the quote, or check the script with `sh -n`");
                 }

@@ -1,4 +1,5 @@
 use kubeharden_core::Inventory;
+use kubeharden_core::inventory::{Distribution, Origin};
 use kubeharden_core::version::KubeVersion;
 
 use crate::declare_rule;
@@ -155,7 +156,16 @@ impl Rule for NodeRestrictionDisabled {
                         "`--enable-admission-plugins` does not include `{PLUGIN}`, which is not on by default"
                     ),
                     format!("no `{PLUGIN}` in this list"),
-                    upgrade(format!("add `{PLUGIN}` to `--enable-admission-plugins`")),
+                    match api.process.origin {
+                        // The arg replaced the list k3s passes, which names the plugin.
+                        Origin::Distribution(
+                            distribution @ (Distribution::K3s | Distribution::Rke2),
+                        ) => format!(
+                            "add `{PLUGIN}` to this list, or write `enable-admission-plugins+=...` to add to the `{PLUGIN}` {} passes itself rather than replace it",
+                            distribution.name()
+                        ),
+                        _ => upgrade(format!("add `{PLUGIN}` to `--enable-admission-plugins`")),
+                    },
                 )
             } else if version.version.is_before(ENABLE_ADMISSION_PLUGINS_SINCE) {
                 // Before v1.10 the legacy flag is the only way to name plugins.

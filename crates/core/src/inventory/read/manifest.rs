@@ -62,20 +62,9 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
             return;
         }
     };
-    for problem in problems {
-        let LoadProblem::DuplicateKey {
-            key,
-            first,
-            duplicate,
-        } = problem;
-        inventory.problems.push(InputProblem {
-            location: Location::new(id, duplicate),
-            kind: InputProblemKind::DuplicateKey {
-                key,
-                first: Location::new(id, first),
-            },
-        });
-    }
+    inventory
+        .problems
+        .extend(duplicate_key_problems(id, problems));
     if kubeadm_documents.is_empty() {
         return;
     }
@@ -84,6 +73,27 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
     for config in &mut inventory.kubelet_configs[first_config..] {
         config.in_kubeadm_file = true;
     }
+}
+
+/// The loader's problems with a file's YAML (keys repeated in one mapping), as input problems.
+pub(super) fn duplicate_key_problems(
+    id: FileId,
+    problems: Vec<LoadProblem>,
+) -> impl Iterator<Item = InputProblem> {
+    problems.into_iter().map(move |problem| {
+        let LoadProblem::DuplicateKey {
+            key,
+            first,
+            duplicate,
+        } = problem;
+        InputProblem {
+            location: Location::new(id, duplicate),
+            kind: InputProblemKind::DuplicateKey {
+                key,
+                first: Location::new(id, first),
+            },
+        }
+    })
 }
 
 /// Reading the objects of one file.

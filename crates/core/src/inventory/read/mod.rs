@@ -13,9 +13,11 @@
 mod env_file;
 mod etcd_config;
 mod flag_words;
+mod k3s;
 mod kubeadm;
 mod kubelet_config;
 mod manifest;
+mod microk8s;
 mod sysconfig;
 mod systemd;
 
@@ -23,10 +25,11 @@ use std::path::Path;
 
 pub use env_file::EnvFileDoc;
 pub use etcd_config::EtcdConfigDoc;
+pub(crate) use k3s::K3sConfigDoc;
 pub use kubelet_config::KubeletConfigDoc;
 pub use systemd::{UNIT_DIRECTORIES, UNIT_NAMES, UnitDoc};
 
-use super::{FileId, InputProblem, Inventory, Process, SkipReason};
+use super::{Distribution, FileId, InputProblem, Inventory, Process, SkipReason};
 use crate::source::SourceFile;
 
 /// Where a node keeps its control-plane configuration, relative to its root (besides the
@@ -45,6 +48,11 @@ pub const NODE_LOCATIONS: &[&str] = &[
     "etc/kubernetes/controller-manager",
     "etc/kubernetes/scheduler",
     "etc/kubernetes/kubelet",
+    "etc/rancher/k3s/config.yaml",
+    "etc/rancher/k3s/config.yaml.d",
+    "etc/rancher/rke2/config.yaml",
+    "etc/rancher/rke2/config.yaml.d",
+    "var/snap/microk8s/current/args",
 ];
 
 /// How many bytes of a file a walk reads to tell from its content what it is
@@ -65,6 +73,10 @@ pub enum FileKind {
     /// etcd's `--config-file`: YAML keyed by flag names, TLS settings under
     /// `client-transport-security` and `peer-transport-security`. Only known by reference.
     EtcdConfig,
+    /// A k3s or RKE2 `config.yaml` (or one of its `config.yaml.d` drop-ins).
+    K3sConfig(Distribution),
+    /// A MicroK8s args file: one component's flags, one per line (`args/kube-apiserver`).
+    MicroK8sArgs,
 }
 
 /// How a format writes comments (for a pass that scans them, such as suppressions).
@@ -102,6 +114,8 @@ const FORMATS: &[&Format] = &[
     &systemd::FORMAT,
     &env_file::FORMAT,
     &etcd_config::FORMAT,
+    &k3s::FORMAT,
+    &microk8s::FORMAT,
     &manifest::FORMAT,
 ];
 
@@ -163,6 +177,8 @@ impl FileKind {
             Self::Unit { .. } => &systemd::FORMAT,
             Self::EnvFile => &env_file::FORMAT,
             Self::EtcdConfig => &etcd_config::FORMAT,
+            Self::K3sConfig(_) => &k3s::FORMAT,
+            Self::MicroK8sArgs => &microk8s::FORMAT,
         }
     }
 }
