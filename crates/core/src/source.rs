@@ -461,6 +461,33 @@ impl TextMap {
             .then(|| Span::new(source + range.start - start, source + range.end - start))
     }
 
+    /// The source span from the first mapped byte of `range` to its last one: what a decoded
+    /// range that crosses unmapped bytes (the indentation between a block scalar's lines) covers
+    /// in the source. `None` when no byte of `range` maps.
+    #[must_use]
+    pub fn covering_span(&self, range: Range<usize>) -> Option<Span> {
+        if let Some(exact) = self.source_span(range.clone()) {
+            return Some(exact);
+        }
+        if range.is_empty() {
+            // An empty node between lines: at the end of the line before it.
+            let &(start, source, len) = self.runs.iter().rev().find(|r| r.0 <= range.start)?;
+            return Some(Span::at(source + (range.start - start).min(len)));
+        }
+        let first = self
+            .runs
+            .iter()
+            .find(|&&(start, _, len)| start + len > range.start && start < range.end)?;
+        let last = self
+            .runs
+            .iter()
+            .rev()
+            .find(|&&(start, _, len)| start + len > range.start && start < range.end)?;
+        let start = first.1 + range.start.saturating_sub(first.0);
+        let end = last.1 + (range.end - last.0).min(last.2);
+        Some(Span::new(start, end.max(start)))
+    }
+
     /// The map of a substring: decoded offsets `range` of this text become offsets from 0.
     #[must_use]
     pub fn slice(&self, range: Range<usize>) -> TextMap {

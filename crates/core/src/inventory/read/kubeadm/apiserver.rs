@@ -2,7 +2,7 @@
 
 use super::{
     Context, DEFAULT_DNS_DOMAIN, DEFAULT_SERVICE_SUBNET, Doc, ExtraArg, NODE_ADDRESS, by_kubeadm,
-    command_line, extra_args, local_etcd_extra_args, process,
+    LOCAL_ETCD_EXTRA_ARGS, command_line, process, under_runner,
 };
 use crate::component::Component;
 use crate::flags::values::APISERVER_AUTHORIZATION_MODES;
@@ -42,7 +42,10 @@ impl Context<'_> {
         let g = self.generation;
         let extra_paths: &[&[&str]] = &[&["apiServer", "extraArgs"], &["apiServerExtraArgs"]];
         let anchor = cluster.anchor(&[extra_paths[0], extra_paths[1], &["apiServer"]]);
-        let mut overrides = extra_args(cluster.find(extra_paths).map(|(_, v)| v));
+        let mut overrides = under_runner(
+            self.runner.map(|r| r.args(&r.api_server_args, anchor)),
+            cluster.extra_args(extra_paths),
+        );
 
         let kubeadm = |name: &str, value: &str| by_kubeadm(name, value, anchor);
         let mut base = vec![
@@ -81,9 +84,7 @@ impl Context<'_> {
             None => kubeadm("secure-port", "6443"),
         });
         base.push(
-            match cluster
-                .root
-                .path(&["networking", "serviceSubnet"])
+            match cluster.path(&["networking", "serviceSubnet"])
                 .and_then(NodeRef::mapped_text)
             {
                 Some(subnet) => FlagWord::written("service-cluster-ip-range", &subnet, subnet.span),
@@ -109,9 +110,7 @@ impl Context<'_> {
             base.push(kubeadm("insecure-port", "0"));
         }
         if !g.before(20) {
-            let domain = cluster
-                .root
-                .path(&["networking", "dnsDomain"])
+            let domain = cluster.path(&["networking", "dnsDomain"])
                 .and_then(NodeRef::as_str)
                 .unwrap_or(DEFAULT_DNS_DOMAIN);
             base.push(kubeadm(
@@ -149,7 +148,7 @@ impl Context<'_> {
             Component::ApiServer,
             words,
             anchor,
-            self.image(cluster, "kube-apiserver"),
+            self.image("kube-apiserver"),
             self.version.map(|v| v.value),
         )
     }
@@ -167,9 +166,7 @@ impl Context<'_> {
         let default_modes = if g.before(7) { "RBAC" } else { "Node,RBAC" };
         if g.before(11) {
             // From the config's own field, after the `extraArgs`.
-            let field = cluster
-                .root
-                .get("authorizationModes")
+            let field = cluster.get("authorizationModes")
                 .filter(|n| n.items().next().is_some())
                 .map(|list| {
                     let items: Vec<MappedText> =
@@ -177,9 +174,7 @@ impl Context<'_> {
                     FlagWord::joined("authorization-mode", &items, list.span())
                 })
                 .or_else(|| {
-                    let mode = cluster
-                        .root
-                        .get("authorizationMode")
+                    let mode = cluster.get("authorizationMode")
                         .and_then(NodeRef::mapped_text)?;
                     Some(FlagWord::written("authorization-mode", &mode, mode.span))
                 });
@@ -236,7 +231,7 @@ impl Context<'_> {
         anchor: Span,
     ) {
         let g = self.generation;
-        let etcd = cluster.root.get("etcd");
+        let etcd = cluster.get("etcd");
         let external = etcd.and_then(|e| e.get("external")).or_else(|| {
             // v1alpha1: endpoints right under `etcd`.
             etcd.filter(|e| {
@@ -277,7 +272,7 @@ impl Context<'_> {
             "127.0.0.1"
         };
         // A local etcd's own client URLs, when written, are where the apiserver finds it.
-        let local_args = extra_args(local_etcd_extra_args(cluster).map(|(_, v)| v));
+        let local_args = cluster.extra_args(LOCAL_ETCD_EXTRA_ARGS);
         let servers_from = if g.before(14) {
             "listen-client-urls"
         } else {
