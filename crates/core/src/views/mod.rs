@@ -218,14 +218,18 @@ impl<'i> FlagReader<'i> {
     /// Where a flag's value came from: the command line, a kubeadm `extraArgs` entry, or
     /// kubeadm's own defaults.
     pub(crate) fn provenance(&self, flag: &Flag) -> Provenance {
-        Self::provenance_at(flag.is_written(), flag.location(), &self.process.origin)
+        Self::provenance_at(
+            flag.location_written_by(),
+            flag.location(),
+            &self.process.origin,
+        )
     }
 
     /// Where one item of a list flag (`list(name)`) came from: the item's bytes in the file of
     /// the occurrence whose value holds it, or kubeadm's defaults.
     pub(crate) fn item_provenance(&self, name: &str, item: &Located<String>) -> Provenance {
         let at = item.location();
-        let written = self
+        let written_by = self
             .flags
             .all(name)
             .filter_map(|flag| flag.value.as_ref())
@@ -236,15 +240,15 @@ impl<'i> FlagReader<'i> {
                     && at.span().end <= holder.span().end
             })
             .last()
-            .is_none_or(|value| value.written_by == WrittenBy::User);
-        Self::provenance_at(written, at, &self.process.origin)
+            .map_or(WrittenBy::User, |value| value.written_by);
+        Self::provenance_at(written_by, at, &self.process.origin)
     }
 
-    fn provenance_at(written: bool, location: Location, origin: &Origin) -> Provenance {
-        match (written, origin) {
-            (true, Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
-            (true, _) => Provenance::Flag(location),
-            (false, _) => Provenance::defaulted("kubeadm default", None),
+    fn provenance_at(written_by: WrittenBy, location: Location, origin: &Origin) -> Provenance {
+        match (written_by, origin) {
+            (WrittenBy::User, Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
+            (WrittenBy::User, _) => Provenance::Flag(location),
+            (by, _) => Provenance::defaulted(by.default_name(), None),
         }
     }
 

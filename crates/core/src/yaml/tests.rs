@@ -339,3 +339,4 @@ fn documents_are_handed_over_one_at_a_time_until_an_error() {
     );
     assert!(matches!(error.kind, LoadErrorKind::Syntax(_)));
 }
+

@@ -47,6 +47,7 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
     let mut objects = Objects {
         inventory,
         file: id,
+        text: file.text(),
         kubeadm_documents: Vec::new(),
     };
     let loaded = yaml::load_each(file.text(), |document| {
@@ -94,6 +95,8 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
 struct Objects<'i, 'a> {
     inventory: &'i mut Inventory,
     file: FileId,
+    /// The file's text, which YAML embedded in its strings is located in.
+    text: &'a str,
     /// Documents of the kubeadm API, kept to be read together when the file has loaded.
     kubeadm_documents: Vec<Document<'a>>,
 }
@@ -138,6 +141,9 @@ impl Objects<'_, '_> {
                 .extend(ServiceAccount::read(file, object)),
             // Read with the file's other kubeadm documents once it has loaded.
             k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {}
+            k if kubeadm::kind::is_kind_cluster(k, api_version.as_ref()) => {
+                kubeadm::kind::read(inventory, file, self.text, object);
+            }
             _ => read_workload(inventory, file, kind_name, kind.location_in(file), object),
         }
     }

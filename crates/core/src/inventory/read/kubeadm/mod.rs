@@ -39,6 +39,7 @@
 
 mod apiserver;
 mod etcd;
+pub(super) mod kind;
 mod kubelet;
 
 use super::flag_words::FlagWord;

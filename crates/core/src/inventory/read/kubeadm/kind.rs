@@ -1,0 +1,267 @@
+//! kind `Cluster` configs (`kind.x-k8s.io/v1alpha4`): the control plane kind has kubeadm
+//! write on its nodes.
+//!
+//! kind renders a kubeadm config from its template for the node's Kubernetes version
+//! (kubernetes-sigs/kind `pkg/cluster/internal/kubeadm/config.go`, v0.32.0), applies the
+//! cluster's `kubeadmConfigPatches` and then the node's own
+//! (`pkg/cluster/internal/create/actions/config/config.go`), and runs kubeadm with the result.
+//! A patch is a string holding a YAML document: JSON merge patches (maps merge, lists are
+//! replaced) matched by `kind`, and by `apiVersion` when the patch states one
+//! (`pkg/internal/patch/resource.go`). The patches are parsed here with their spans mapped
+//! into the file, and read as the kubeadm documents they patch; kind's template adds no
+//! security setting of its own (its `apiServer.extraArgs` hold `runtime-config` and
+//! `feature-gates` from the cluster's fields, its kubelet args the node's address, provider
+//! ID and labels, its `KubeletConfiguration` disk and cgroup settings), so what a cluster
+//! without patches runs is kubeadm's defaults.
+//!
+//! The node image's tag (`kindest/node:v1.30.0@sha256:...`) is the Kubernetes version. The
+//! first control-plane node runs `kubeadm init` with the `ClusterConfiguration` (a joining
+//! control-plane node takes the cluster's from it); every other node joins.
+
+use super::{Doc, Runner, read_documents};
+use crate::flags::WrittenBy;
+use crate::inventory::read::kubelet_config::{self, KubeletConfigDoc};
+use crate::inventory::{FileId, InputProblem, Inventory, Process};
+use crate::source::{Located, Span, Spanned};
+use crate::version::{ImageRef, KubeVersion};
+use crate::yaml::{self, Document, NodeRef};
+
+/// The API group of kind's cluster config, as `apiVersion` starts.
+const API_GROUP: &str = "kind.x-k8s.io/";
+
+/// Whether an object of this `kind` and `apiVersion` is a kind cluster config.
+pub(in crate::inventory::read) fn is_kind_cluster(
+    kind: &str,
+    api_version: Option<&Located<String>>,
+) -> bool {
+    kind == "Cluster" && api_version.is_some_and(|v| v.value.starts_with(API_GROUP))
+}
+
+/// One document of a `kubeadmConfigPatches` string.
+struct Patch<'a> {
+    document: Document<'a>,
+}
+
+impl Patch<'_> {
+    fn kind(&self) -> Option<&str> {
+        self.document.root().str_at("kind")
+    }
+
+    /// Whether kind applies it to a document of `kind` whose `apiVersion` is `api` (`None`
+    /// when the node's version, which picks the template's API, is not known).
+    fn applies_to(&self, kind: &str, api: Option<&str>) -> bool {
+        let root = self.document.root();
+        self.kind() == Some(kind)
+            && match (root.str_at("apiVersion"), api) {
+                (Some(written), Some(api)) => written == api,
+                _ => true,
+            }
+    }
+}
+
+/// Reads the kind cluster config `cluster` of `file` (whose text is `text`).
+pub(in crate::inventory::read) fn read(
+    inventory: &mut Inventory,
+    file: FileId,
+    text: &str,
+    cluster: NodeRef<'_, '_>,
+) {
+    let anchor = cluster.get("kind").map_or(cluster.span(), NodeRef::span);
+    let cluster_patches = patches(inventory, file, text, cluster);
+    let nodes: Vec<NodeRef<'_, '_>> = cluster.get("nodes").map_or(Vec::new(), |n| {
+        n.items().filter(|item| item.is_mapping()).collect()
+    });
+    add_kubelet_configs(inventory, file, &cluster_patches, None);
+    let cluster_start = inventory.processes.len();
+    let mut initialized = false;
+    let mut join_without_patches = false;
+    // kind's default is one control-plane node.
+    let roles: Vec<(Option<NodeRef<'_, '_>>, bool)> = if nodes.is_empty() {
+        vec![(None, true)]
+    } else {
+        nodes
+            .iter()
+            .map(|node| (Some(*node), node.str_at("role") != Some("worker")))
+            .collect()
+    };
+    for (node, control_plane) in roles {
+        let node_patches = node.map_or(Vec::new(), |n| patches(inventory, file, text, n));
+        let init = control_plane && !initialized;
+        initialized |= init;
+        // Nodes that join without patches of their own run the same kubelet: read it once.
+        if !init && node_patches.is_empty() {
+            if join_without_patches {
+                continue;
+            }
+            join_without_patches = true;
+        }
+        let node_anchor = node
+            .and_then(|n| n.entry("role").map(|(key, _)| key.span()))
+            .unwrap_or(anchor);
+        let image = node.and_then(|n| n.get("image"));
+        let version = image.and_then(|image| {
+            let tag = ImageRef::parse(image.as_str()?).tag?;
+            let version = KubeVersion::parse(tag).ok()?;
+            Some((version, Spanned::new(tag.to_owned(), image.span())))
+        });
+        let api = version.as_ref().map(|(v, _)| template_api(*v));
+        let applicable = |kind: &str| -> Vec<NodeRef<'_, '_>> {
+            cluster_patches
+                .iter()
+                .chain(&node_patches)
+                .filter(|p| p.applies_to(kind, api))
+                .map(|p| p.document.root())
+                .collect()
+        };
+        let mut documents = Vec::new();
+        // Under the patches, the cluster config itself: its `networking.serviceSubnet` is the
+        // `ClusterConfiguration`'s, and it has no other key a kubeadm document reads.
+        let patched = |kind: &'static str, anchor: Span| {
+            let mut layers = vec![cluster];
+            layers.extend(applicable(kind));
+            let root = layers.pop().unwrap_or(cluster);
+            doc(kind, root, layers, anchor)
+        };
+        if init {
+            documents.push(patched("ClusterConfiguration", anchor));
+        }
+        documents.push(if init {
+            patched("InitConfiguration", node_anchor)
+        } else {
+            patched("JoinConfiguration", node_anchor)
+        });
+        add_kubelet_configs(inventory, file, &node_patches, api);
+        let runner = Runner {
+            written_by: WrittenBy::Kind,
+            version,
+            api_server_args: if init {
+                api_server_args(cluster)
+            } else {
+                Vec::new()
+            },
+            kubelet_args: Vec::new(),
+        };
+        let first = inventory.processes.len();
+        read_documents(inventory, file, &documents, Some(&runner));
+        // A joining node's kubelet that reads like one already there adds nothing.
+        let new = inventory.processes.split_off(first);
+        for process in new {
+            let words = flag_texts(&process);
+            if !inventory.processes[cluster_start..]
+                .iter()
+                .any(|p| p.component == process.component && flag_texts(p) == words)
+            {
+                inventory.processes.push(process);
+            }
+        }
+    }
+}
+
+/// A process's flags as `(name, value)` texts, to tell kubelets apart by what they run with.
+fn flag_texts(process: &Process) -> Vec<(&str, Option<&str>)> {
+    process
+        .flags
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.text.as_str())))
+        .collect()
+}
+
+/// The `KubeletConfiguration` documents of `patches` that kind applies (its template writes
+/// one for every node), as the kubelet config of the kubeadm kubelets of `file`.
+fn add_kubelet_configs(inventory: &mut Inventory, file: FileId, patches: &[Patch<'_>], api: Option<&str>) {
+    let kubelet_api = api.map(|_| "kubelet.config.k8s.io/v1beta1");
+    for patch in patches
+        .iter()
+        .filter(|p| p.applies_to("KubeletConfiguration", kubelet_api))
+    {
+        let config = patch.document.root();
+        let Some(kind) = config.get("kind") else {
+            continue;
+        };
+        let api_version = config.get("apiVersion").and_then(|v| v.located_string(file));
+        if kubelet_config::is_kubelet_api(api_version.as_ref()) {
+            let mut doc = KubeletConfigDoc::read(file, kind, api_version, config);
+            doc.in_kubeadm_file = true;
+            inventory.kubelet_configs.push(doc);
+        }
+    }
+}
+
+/// A kubeadm document of `kind`: `root` patched over `earlier` (first to last), anchored at
+/// `anchor` when it writes nothing the process is anchored at.
+fn doc<'d, 'a>(
+    kind: &'static str,
+    root: NodeRef<'d, 'a>,
+    earlier: Vec<NodeRef<'d, 'a>>,
+    anchor: Span,
+) -> Doc<'d, 'a> {
+    let api = root
+        .str_at("apiVersion")
+        .and_then(|v| v.strip_prefix(super::API_GROUP))
+        .unwrap_or("v1beta3");
+    Doc::embedded(kind, api, root, anchor).over(earlier)
+}
+
+/// The kubeadm API of kind's template for a release (`Config` in kind's `config.go`).
+fn template_api(version: KubeVersion) -> &'static str {
+    if version.is_before(KubeVersion::new(1, 23)) {
+        "kubeadm.k8s.io/v1beta2"
+    } else if version.is_before(KubeVersion::new(1, 36)) {
+        "kubeadm.k8s.io/v1beta3"
+    } else {
+        "kubeadm.k8s.io/v1beta4"
+    }
+}
+
+/// The documents of the `kubeadmConfigPatches` strings of `owner` (the cluster or a node),
+/// in order; a string that is not YAML is a problem of the file, at its bytes.
+fn patches<'a>(
+    inventory: &mut Inventory,
+    file: FileId,
+    text: &'a str,
+    owner: NodeRef<'_, '_>,
+) -> Vec<Patch<'a>> {
+    let mut patches = Vec::new();
+    let Some(list) = owner.get("kubeadmConfigPatches") else {
+        return patches;
+    };
+    for item in list.items() {
+        let Some(value) = item.mapped_text() else {
+            continue;
+        };
+        match yaml::load_embedded(&value, text) {
+            Ok(stream) => patches.extend(
+                stream
+                    .documents
+                    .into_iter()
+                    .filter(|d| d.root().is_mapping())
+                    .map(|document| Patch { document }),
+            ),
+            Err(error) => inventory.problems.push(InputProblem::load(file, error)),
+        }
+    }
+    patches
+}
+
+/// The `apiServer.extraArgs` kind's template writes from the cluster's own fields:
+/// `runtime-config` from `runtimeConfig`, `feature-gates` from `featureGates` (both sorted by
+/// name, as kind's `RuntimeConfigString` and `FeatureGatesString` are).
+fn api_server_args(cluster: NodeRef<'_, '_>) -> Vec<(&'static str, String)> {
+    let joined = |key: &str| {
+        let mut pairs: Vec<String> = cluster
+            .get(key)?
+            .entries()
+            .filter_map(|(k, v)| Some(format!("{}={}", k.as_str()?, v.as_str()?)))
+            .collect();
+        pairs.sort();
+        (!pairs.is_empty()).then(|| pairs.join(","))
+    };
+    let mut args = Vec::new();
+    if let Some(runtime) = joined("runtimeConfig") {
+        args.push(("runtime-config", runtime));
+    }
+    if let Some(gates) = joined("featureGates") {
+        args.push(("feature-gates", gates));
+    }
+    args
+}
