@@ -35,7 +35,7 @@ fn walked(path: &Path) -> bool {
 }
 
 fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKind) {
-    if is_template(file) {
+    if is_template(file) && !is_templated_cluster_api(file) {
         inventory.skipped.push((id, SkipReason::Template));
         return;
     }
@@ -141,6 +141,9 @@ impl Objects<'_, '_> {
                 .extend(ServiceAccount::read(file, object)),
             // Read with the file's other kubeadm documents once it has loaded.
             k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {}
+            k if kubeadm::cluster_api::is_kubeadm_object(k, api_version.as_ref()) => {
+                kubeadm::cluster_api::read(inventory, file, k, object);
+            }
             k if kubeadm::kind::is_kind_cluster(k, api_version.as_ref()) => {
                 kubeadm::kind::read(inventory, file, self.text, object);
             }
@@ -165,5 +168,40 @@ fn is_template(file: &SourceFile) -> bool {
         };
         code.find("{{")
             .is_some_and(|open| code[open..].contains("}}"))
+    })
+}
+
+/// A Cluster API manifest whose braces are all inside string values it hands to cloud-init
+/// (`name: '{{ ds.meta_data.local_hostname }}'`, a `files` entry's `content: |`) or to another
+/// engine: the rest of it is plain YAML, so it is read, each such value being text. Braces
+/// that YAML would read as a flow mapping (`version: {{ .Values.version }}`, a Helm template)
+/// keep the file skipped.
+fn is_templated_cluster_api(file: &SourceFile) -> bool {
+    let text = file.text();
+    if !kubeadm::cluster_api::mentions_kubeadm_objects(text) {
+        return false;
+    }
+    let Ok(stream) = yaml::load(text) else {
+        return false;
+    };
+    let blocks: Vec<_> = stream
+        .documents
+        .iter()
+        .flat_map(Document::multiline_scalar_spans)
+        .collect();
+    let mut offset = 0;
+    text.split_inclusive('\n').all(|line| {
+        let start = offset;
+        offset += line.len();
+        let code = if line.trim_start().starts_with('#') {
+            ""
+        } else {
+            line.split_once(" #").map_or(line, |(before, _)| before)
+        };
+        code.match_indices("{{").all(|(at, _)| {
+            let before = &code[..at];
+            let quoted = before.matches(['"', '\'']).count() % 2 == 1;
+            quoted || blocks.iter().any(|b| b.start <= start + at && start + at < b.end)
+        })
     })
 }

@@ -18,10 +18,10 @@
 //! first control-plane node runs `kubeadm init` with the `ClusterConfiguration` (a joining
 //! control-plane node takes the cluster's from it); every other node joins.
 
-use super::{Doc, Runner, read_documents};
+use super::{Doc, Runner, keep_distinct, read_documents};
 use crate::flags::WrittenBy;
 use crate::inventory::read::kubelet_config::{self, KubeletConfigDoc};
-use crate::inventory::{FileId, InputProblem, Inventory, Process};
+use crate::inventory::{FileId, InputProblem, Inventory};
 use crate::source::{Located, Span, Spanned};
 use crate::version::{ImageRef, KubeVersion};
 use crate::yaml::{self, Document, NodeRef};
@@ -143,27 +143,8 @@ pub(in crate::inventory::read) fn read(
         };
         let first = inventory.processes.len();
         read_documents(inventory, file, &documents, Some(&runner));
-        // A joining node's kubelet that reads like one already there adds nothing.
-        let new = inventory.processes.split_off(first);
-        for process in new {
-            let words = flag_texts(&process);
-            if !inventory.processes[cluster_start..]
-                .iter()
-                .any(|p| p.component == process.component && flag_texts(p) == words)
-            {
-                inventory.processes.push(process);
-            }
-        }
+        keep_distinct(inventory, cluster_start, first);
     }
-}
-
-/// A process's flags as `(name, value)` texts, to tell kubelets apart by what they run with.
-fn flag_texts(process: &Process) -> Vec<(&str, Option<&str>)> {
-    process
-        .flags
-        .iter()
-        .map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.text.as_str())))
-        .collect()
 }
 
 /// The `KubeletConfiguration` documents of `patches` that kind applies (its template writes

@@ -39,6 +39,7 @@
 
 mod apiserver;
 mod etcd;
+pub(super) mod cluster_api;
 pub(super) mod kind;
 mod kubelet;
 
@@ -196,6 +197,29 @@ pub(super) fn read_documents(
         processes.push(kubelet::kubelet(file, node, version, runner));
     }
     inventory.processes.extend(processes);
+}
+
+/// Keeps, of the processes added from index `new` on, those that run with other flags than
+/// every process added from `start` on before them: the nodes of a kind or Cluster API config
+/// that join without settings of their own run one kubelet between them, reported once.
+fn keep_distinct(inventory: &mut Inventory, start: usize, new: usize) {
+    fn flag_texts(process: &Process) -> Vec<(&str, Option<&str>)> {
+        process
+            .flags
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.text.as_str())))
+            .collect()
+    }
+    let added = inventory.processes.split_off(new);
+    for process in added {
+        let texts = flag_texts(&process);
+        if !inventory.processes[start..]
+            .iter()
+            .any(|p| p.component == process.component && flag_texts(p) == texts)
+        {
+            inventory.processes.push(process);
+        }
+    }
 }
 
 /// One kubeadm document.
