@@ -24,6 +24,10 @@ pub enum Origin {
     },
     /// The static pod kubeadm would write from a kubeadm config.
     Kubeadm,
+    /// A component kops configures from a `Cluster` spec.
+    Kops,
+    /// A component Talos runs from a machine config.
+    Talos,
 }
 
 /// A control-plane component's process (or any container, classified or not).

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::kubelet_config::{self, KubeletConfigDoc};
-use super::{CommentSyntax, FileKind, Format, kubeadm, path_names};
+use super::{CommentSyntax, FileKind, Format, kops, kubeadm, path_names};
 use crate::inventory::workload::read_workload;
 use crate::inventory::{
     Binding, FileId, Ingress, InputProblem, InputProblemKind, Inventory, Role, Service,
@@ -143,6 +143,9 @@ impl Objects<'_, '_> {
             k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {}
             k if kubeadm::cluster_api::is_kubeadm_object(k, api_version.as_ref()) => {
                 kubeadm::cluster_api::read(inventory, file, k, object);
+            }
+            k if kops::is_kops_cluster(k, api_version.as_ref()) => {
+                kops::read(inventory, file, object);
             }
             k if kubeadm::kind::is_kind_cluster(k, api_version.as_ref()) => {
                 kubeadm::kind::read(inventory, file, self.text, object);

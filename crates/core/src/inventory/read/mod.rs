@@ -14,6 +14,7 @@ mod env_file;
 mod etcd_config;
 mod flag_words;
 mod kubeadm;
+mod kops;
 mod kubelet_config;
 mod manifest;
 mod systemd;
