@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::kubelet_config::{self, KubeletConfigDoc};
-use super::{CommentSyntax, FileKind, Format, kops, kubeadm, path_names};
+use super::{CommentSyntax, FileKind, Format, kops, kubeadm, path_names, talos};
 use crate::inventory::workload::read_workload;
 use crate::inventory::{
     Binding, FileId, Ingress, InputProblem, InputProblemKind, Inventory, Role, Service,
@@ -105,6 +105,10 @@ impl Objects<'_, '_> {
     /// One Kubernetes object (or a `kind: List` of them).
     fn add(&mut self, object: NodeRef<'_, '_>) {
         let file = self.file;
+        if talos::is_machine_config(object) {
+            talos::read(self.inventory, file, object);
+            return;
+        }
         let Some(kind) = object.get("kind") else {
             return;
         };

@@ -18,6 +18,7 @@ mod kops;
 mod kubelet_config;
 mod manifest;
 mod systemd;
+mod talos;
 
 use std::path::Path;
 
