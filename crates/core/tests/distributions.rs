@@ -141,7 +141,7 @@ fn cluster_api_control_plane_with_cloud_init_values_is_read() {
     assert_eq!(kubelets.len(), 2);
     let port = kubelets[0].read_only_port().unwrap();
     assert_eq!(port.value, 10255);
-    assert_eq!(written_text(&inventory, &port), "10255");
+    assert_eq!(written_text(&inventory, &port), "read-only-port: \"10255\"");
 }
 
 #[test]
