@@ -623,5 +623,10 @@ mod tests {
         joined.append(4, &map.slice(3..5));
         assert_eq!(joined.source_span(4..6), Some(Span::new(7, 9)));
         assert_eq!(joined.source_span(0..1), Some(Span::new(0, 1)));
+        // Across the folded break: from the first run's byte to the second's.
+        assert_eq!(map.covering_span(1..4), Some(Span::new(3, 8)));
+        // An empty range in the break: at the end of the run before it.
+        assert_eq!(map.covering_span(2..2), Some(Span::at(4)));
+        assert_eq!(TextMap::opaque().covering_span(0..1), None);
     }
 }
