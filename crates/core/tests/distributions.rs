@@ -33,7 +33,10 @@ fn default_of<T: std::fmt::Debug>(setting: &Effective<T>) -> &'static str {
     }
 }
 
-fn written_text<'i, T: std::fmt::Debug>(inventory: &'i Inventory, setting: &Effective<T>) -> &'i str {
+fn written_text<'i, T: std::fmt::Debug>(
+    inventory: &'i Inventory,
+    setting: &Effective<T>,
+) -> &'i str {
     let location = setting
         .provenance
         .location()
@@ -135,7 +138,10 @@ fn cluster_api_control_plane_with_cloud_init_values_is_read() {
     assert_eq!(api.version().version, KubeVersion::with_patch(1, 29, 4));
     let anonymous = api.anonymous_auth();
     assert!(!anonymous.value);
-    assert_eq!(written_text(&inventory, &anonymous), "anonymous-auth: \"false\"");
+    assert_eq!(
+        written_text(&inventory, &anonymous),
+        "anonymous-auth: \"false\""
+    );
     let kubelets = inventory.kubelets();
     // The first machine's kubelet and the others' (kubeadm's defaults) differ.
     assert_eq!(kubelets.len(), 2);
@@ -224,7 +230,10 @@ fn talos_merges_authorization_modes_and_refuses_certificate_arguments() {
     assert_eq!(modes(&api), ["Node", "RBAC", "Webhook"]);
     // etcd-servers is Talos's alone.
     let servers = api.flags().last("etcd-servers").unwrap();
-    assert_eq!(servers.value.as_ref().unwrap().text, "https://localhost:2379");
+    assert_eq!(
+        servers.value.as_ref().unwrap().text,
+        "https://localhost:2379"
+    );
     let anonymous = api.anonymous_auth();
     assert!(!anonymous.value);
     assert_eq!(default_of(&anonymous), "Talos default");
@@ -247,7 +256,8 @@ fn talos_kubelet_extra_config_changes_talos_settings() {
 
 #[test]
 fn a_talos_patch_is_read_for_its_sections() {
-    let inventory = inventory("machine:\n  kubelet:\n    extraArgs:\n      anonymous-auth: \"true\"\n");
+    let inventory =
+        inventory("machine:\n  kubelet:\n    extraArgs:\n      anonymous-auth: \"true\"\n");
     assert!(inventory.api_servers().next().is_none());
     let kubelets = inventory.kubelets();
     assert_eq!(kubelets.len(), 1);

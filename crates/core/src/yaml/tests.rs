@@ -340,7 +340,6 @@ fn documents_are_handed_over_one_at_a_time_until_an_error() {
     assert!(matches!(error.kind, LoadErrorKind::Syntax(_)));
 }
 
-
 #[test]
 fn embedded_yaml_is_located_in_the_file() {
     let text = "patches:\n- |\n  kind: ClusterConfiguration\n  apiServer:\n    extraArgs:\n      profiling: \"false\"\n      audit-log-path: >-\n        /var/log/\n        audit.log\n";

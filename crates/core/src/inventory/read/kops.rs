@@ -56,7 +56,11 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, object: NodeRef<'_, 
     let version = spec.get("kubernetesVersion").and_then(|node| {
         let text = node.as_str()?.trim();
         let version = KubeVersion::parse(text).ok()?;
-        Some((version, text.trim_start_matches('v').to_owned(), node.span()))
+        Some((
+            version,
+            text.trim_start_matches('v').to_owned(),
+            node.span(),
+        ))
     });
     let component = |key: &str, image: &str, component: Component, table: &[Field]| {
         let section = spec.entry(key);
@@ -67,14 +71,24 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, object: NodeRef<'_, 
         process(file, component, words, anchor, image, version.as_ref())
     };
     let mut processes = vec![
-        component("kubeAPIServer", "kube-apiserver", Component::ApiServer, API_SERVER),
+        component(
+            "kubeAPIServer",
+            "kube-apiserver",
+            Component::ApiServer,
+            API_SERVER,
+        ),
         component(
             "kubeControllerManager",
             "kube-controller-manager",
             Component::ControllerManager,
             CONTROLLER_MANAGER,
         ),
-        component("kubeScheduler", "kube-scheduler", Component::Scheduler, SCHEDULER),
+        component(
+            "kubeScheduler",
+            "kube-scheduler",
+            Component::Scheduler,
+            SCHEDULER,
+        ),
         component("kubelet", "kubelet", Component::Kubelet, KUBELET),
     ];
     // Control-plane nodes: `controlPlaneKubelet` (formerly `masterKubelet`) over `kubelet`.
@@ -83,7 +97,9 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, object: NodeRef<'_, 
         .or_else(|| spec.entry("masterKubelet"))
     {
         let anchor = key.span();
-        let mut words = spec.get("kubelet").map_or(Vec::new(), |k| written(k, KUBELET));
+        let mut words = spec
+            .get("kubelet")
+            .map_or(Vec::new(), |k| written(k, KUBELET));
         let over = written(control_plane, KUBELET);
         words.retain(|w| !over.iter().any(|o| o.name == w.name));
         words.extend(over);
@@ -109,7 +125,9 @@ type Field = (&'static str, &'static str, bool);
 fn written(section: NodeRef<'_, '_>, table: &[Field]) -> Vec<FlagWord> {
     let mut words = Vec::new();
     for (key, value) in section.entries() {
-        let Some(&(_, flag, repeat)) = table.iter().find(|(field, _, _)| key.as_str() == Some(field))
+        let Some(&(_, flag, repeat)) = table
+            .iter()
+            .find(|(field, _, _)| key.as_str() == Some(field))
         else {
             continue;
         };
@@ -121,7 +139,8 @@ fn written(section: NodeRef<'_, '_>, table: &[Field]) -> Vec<FlagWord> {
                 }
             }
             NodeKind::Sequence(_) => {
-                let items: Vec<MappedText> = value.items().filter_map(NodeRef::mapped_text).collect();
+                let items: Vec<MappedText> =
+                    value.items().filter_map(NodeRef::mapped_text).collect();
                 if repeat {
                     words.extend(items.iter().map(|item| FlagWord::written(flag, item, span)));
                 } else if !items.is_empty() {
@@ -188,7 +207,10 @@ fn kops_words(
                         "kubelet-client-certificate",
                         &kube_apiserver_path("kubelet-api.crt"),
                     ),
-                    kops("kubelet-client-key", &kube_apiserver_path("kubelet-api.key")),
+                    kops(
+                        "kubelet-client-key",
+                        &kube_apiserver_path("kubelet-api.key"),
+                    ),
                     kops(
                         "service-account-key-file",
                         &kube_apiserver_path("service-account.pub"),
@@ -294,9 +316,17 @@ const KUBELET: &[Field] = &[
     ("seccompDefault", "seccomp-default", false),
     ("seccompProfileRoot", "seccomp-profile-root", false),
     ("allowPrivileged", "allow-privileged", false),
-    ("enableDebuggingHandlers", "enable-debugging-handlers", false),
+    (
+        "enableDebuggingHandlers",
+        "enable-debugging-handlers",
+        false,
+    ),
     ("registerNode", "register-node", false),
-    ("nodeStatusUpdateFrequency", "node-status-update-frequency", false),
+    (
+        "nodeStatusUpdateFrequency",
+        "node-status-update-frequency",
+        false,
+    ),
     ("clusterDomain", "cluster-domain", false),
     ("clusterDNS", "cluster-dns", false),
     ("networkPluginName", "network-plugin", false),
@@ -320,19 +350,47 @@ const KUBELET: &[Field] = &[
     ("nonMasqueradeCIDR", "non-masquerade-cidr", false),
     ("enableCustomMetrics", "enable-custom-metrics", false),
     ("networkPluginMTU", "network-plugin-mtu", false),
-    ("imageGCHighThresholdPercent", "image-gc-high-threshold", false),
-    ("imageGCLowThresholdPercent", "image-gc-low-threshold", false),
-    ("imagePullProgressDeadline", "image-pull-progress-deadline", false),
+    (
+        "imageGCHighThresholdPercent",
+        "image-gc-high-threshold",
+        false,
+    ),
+    (
+        "imageGCLowThresholdPercent",
+        "image-gc-low-threshold",
+        false,
+    ),
+    (
+        "imagePullProgressDeadline",
+        "image-pull-progress-deadline",
+        false,
+    ),
     ("evictionHard", "eviction-hard", false),
     ("evictionSoft", "eviction-soft", false),
-    ("evictionSoftGracePeriod", "eviction-soft-grace-period", false),
-    ("evictionPressureTransitionPeriod", "eviction-pressure-transition-period", false),
-    ("evictionMaxPodGracePeriod", "eviction-max-pod-grace-period", false),
+    (
+        "evictionSoftGracePeriod",
+        "eviction-soft-grace-period",
+        false,
+    ),
+    (
+        "evictionPressureTransitionPeriod",
+        "eviction-pressure-transition-period",
+        false,
+    ),
+    (
+        "evictionMaxPodGracePeriod",
+        "eviction-max-pod-grace-period",
+        false,
+    ),
     ("evictionMinimumReclaim", "eviction-minimum-reclaim", false),
     ("volumePluginDirectory", "volume-plugin-dir", false),
     ("taints", "register-with-taints", false),
     ("featureGates", "feature-gates", false),
-    ("kernelMemcgNotification", "kernel-memcg-notification", false),
+    (
+        "kernelMemcgNotification",
+        "kernel-memcg-notification",
+        false,
+    ),
     ("kubeReserved", "kube-reserved", false),
     ("kubeReservedCgroup", "kube-reserved-cgroup", false),
     ("systemReserved", "system-reserved", false),
@@ -341,13 +399,29 @@ const KUBELET: &[Field] = &[
     ("runtimeRequestTimeout", "runtime-request-timeout", false),
     ("volumeStatsAggPeriod", "volume-stats-agg-period", false),
     ("failSwapOn", "fail-swap-on", false),
-    ("experimentalAllowedUnsafeSysctls", "experimental-allowed-unsafe-sysctls", false),
+    (
+        "experimentalAllowedUnsafeSysctls",
+        "experimental-allowed-unsafe-sysctls",
+        false,
+    ),
     ("allowedUnsafeSysctls", "allowed-unsafe-sysctls", false),
-    ("streamingConnectionIdleTimeout", "streaming-connection-idle-timeout", false),
+    (
+        "streamingConnectionIdleTimeout",
+        "streaming-connection-idle-timeout",
+        false,
+    ),
     ("dockerDisableSharedPID", "docker-disable-shared-pid", false),
     ("rootDir", "root-dir", false),
-    ("authenticationTokenWebhook", "authentication-token-webhook", false),
-    ("authenticationTokenWebhookCacheTtl", "authentication-token-webhook-cache-ttl", false),
+    (
+        "authenticationTokenWebhook",
+        "authentication-token-webhook",
+        false,
+    ),
+    (
+        "authenticationTokenWebhookCacheTtl",
+        "authentication-token-webhook-cache-ttl",
+        false,
+    ),
     ("cpuCFSQuota", "cpu-cfs-quota", false),
     ("cpuCFSQuotaPeriod", "cpu-cfs-quota-period", false),
     ("cpuManagerPolicy", "cpu-manager-policy", false),
@@ -362,9 +436,17 @@ const KUBELET: &[Field] = &[
     ("eventBurst", "event-burst", false),
     ("containerLogMaxSize", "container-log-max-size", false),
     ("containerLogMaxFiles", "container-log-max-files", false),
-    ("enableCadvisorJsonEndpoints", "enable-cadvisor-json-endpoints", false),
+    (
+        "enableCadvisorJsonEndpoints",
+        "enable-cadvisor-json-endpoints",
+        false,
+    ),
     ("podPidsLimit", "pod-max-pids", false),
-    ("experimentalAllocatableIgnoreEviction", "experimental-allocatable-ignore-eviction", false),
+    (
+        "experimentalAllocatableIgnoreEviction",
+        "experimental-allocatable-ignore-eviction",
+        false,
+    ),
     ("kubeAPIQPS", "kube-api-qps", false),
 ];
 
@@ -380,12 +462,28 @@ const API_SERVER: &[Field] = &[
     ("advertiseAddress", "advertise-address", false),
     ("bindAddress", "bind-address", false),
     ("insecureBindAddress", "insecure-bind-address", false),
-    ("enableBootstrapTokenAuth", "enable-bootstrap-token-auth", false),
-    ("enableAggregatorRouting", "enable-aggregator-routing", false),
+    (
+        "enableBootstrapTokenAuth",
+        "enable-bootstrap-token-auth",
+        false,
+    ),
+    (
+        "enableAggregatorRouting",
+        "enable-aggregator-routing",
+        false,
+    ),
     ("admissionControl", "admission-control", false),
     ("enableAdmissionPlugins", "enable-admission-plugins", false),
-    ("disableAdmissionPlugins", "disable-admission-plugins", false),
-    ("admissionControlConfigFile", "admission-control-config-file", false),
+    (
+        "disableAdmissionPlugins",
+        "disable-admission-plugins",
+        false,
+    ),
+    (
+        "admissionControlConfigFile",
+        "admission-control-config-file",
+        false,
+    ),
     ("serviceClusterIPRange", "service-cluster-ip-range", false),
     ("serviceNodePortRange", "service-node-port-range", false),
     ("etcdServers", "etcd-servers", false),
@@ -403,11 +501,23 @@ const API_SERVER: &[Field] = &[
     ("allowPrivileged", "allow-privileged", false),
     ("apiServerCount", "apiserver-count", false),
     ("runtimeConfig", "runtime-config", false),
-    ("kubeletClientCertificate", "kubelet-client-certificate", false),
-    ("kubeletCertificateAuthority", "kubelet-certificate-authority", false),
+    (
+        "kubeletClientCertificate",
+        "kubelet-client-certificate",
+        false,
+    ),
+    (
+        "kubeletCertificateAuthority",
+        "kubelet-certificate-authority",
+        false,
+    ),
     ("kubeletClientKey", "kubelet-client-key", false),
     ("anonymousAuth", "anonymous-auth", false),
-    ("kubeletPreferredAddressTypes", "kubelet-preferred-address-types", false),
+    (
+        "kubeletPreferredAddressTypes",
+        "kubelet-preferred-address-types",
+        false,
+    ),
     ("storageBackend", "storage-backend", false),
     ("oidcUsernameClaim", "oidc-username-claim", false),
     ("oidcUsernamePrefix", "oidc-username-prefix", false),
@@ -426,53 +536,165 @@ const API_SERVER: &[Field] = &[
     ("auditLogMaxBackups", "audit-log-maxbackup", false),
     ("auditLogMaxSize", "audit-log-maxsize", false),
     ("auditPolicyFile", "audit-policy-file", false),
-    ("auditWebhookBatchBufferSize", "audit-webhook-batch-buffer-size", false),
-    ("auditWebhookBatchMaxSize", "audit-webhook-batch-max-size", false),
-    ("auditWebhookBatchMaxWait", "audit-webhook-batch-max-wait", false),
-    ("auditWebhookBatchThrottleBurst", "audit-webhook-batch-throttle-burst", false),
-    ("auditWebhookBatchThrottleEnable", "audit-webhook-batch-throttle-enable", false),
-    ("auditWebhookBatchThrottleQps", "audit-webhook-batch-throttle-qps", false),
+    (
+        "auditWebhookBatchBufferSize",
+        "audit-webhook-batch-buffer-size",
+        false,
+    ),
+    (
+        "auditWebhookBatchMaxSize",
+        "audit-webhook-batch-max-size",
+        false,
+    ),
+    (
+        "auditWebhookBatchMaxWait",
+        "audit-webhook-batch-max-wait",
+        false,
+    ),
+    (
+        "auditWebhookBatchThrottleBurst",
+        "audit-webhook-batch-throttle-burst",
+        false,
+    ),
+    (
+        "auditWebhookBatchThrottleEnable",
+        "audit-webhook-batch-throttle-enable",
+        false,
+    ),
+    (
+        "auditWebhookBatchThrottleQps",
+        "audit-webhook-batch-throttle-qps",
+        false,
+    ),
     ("auditWebhookConfigFile", "audit-webhook-config-file", false),
-    ("auditWebhookInitialBackoff", "audit-webhook-initial-backoff", false),
+    (
+        "auditWebhookInitialBackoff",
+        "audit-webhook-initial-backoff",
+        false,
+    ),
     ("auditWebhookMode", "audit-webhook-mode", false),
-    ("authenticationTokenWebhookConfigFile", "authentication-token-webhook-config-file", false),
-    ("authenticationTokenWebhookCacheTtl", "authentication-token-webhook-cache-ttl", false),
+    (
+        "authenticationTokenWebhookConfigFile",
+        "authentication-token-webhook-config-file",
+        false,
+    ),
+    (
+        "authenticationTokenWebhookCacheTtl",
+        "authentication-token-webhook-cache-ttl",
+        false,
+    ),
     ("authorizationMode", "authorization-mode", false),
-    ("authorizationWebhookConfigFile", "authorization-webhook-config-file", false),
-    ("authorizationWebhookCacheAuthorizedTtl", "authorization-webhook-cache-authorized-ttl", false),
-    ("authorizationWebhookCacheUnauthorizedTtl", "authorization-webhook-cache-unauthorized-ttl", false),
-    ("authorizationRbacSuperUser", "authorization-rbac-super-user", false),
-    ("encryptionProviderConfig", "encryption-provider-config", false),
-    ("experimentalEncryptionProviderConfig", "experimental-encryption-provider-config", false),
-    ("requestheaderUsernameHeaders", "requestheader-username-headers", false),
-    ("requestheaderGroupHeaders", "requestheader-group-headers", false),
-    ("requestheaderExtraHeaderPrefixes", "requestheader-extra-headers-prefix", false),
-    ("requestheaderClientCAFile", "requestheader-client-ca-file", false),
-    ("requestheaderAllowedNames", "requestheader-allowed-names", false),
+    (
+        "authorizationWebhookConfigFile",
+        "authorization-webhook-config-file",
+        false,
+    ),
+    (
+        "authorizationWebhookCacheAuthorizedTtl",
+        "authorization-webhook-cache-authorized-ttl",
+        false,
+    ),
+    (
+        "authorizationWebhookCacheUnauthorizedTtl",
+        "authorization-webhook-cache-unauthorized-ttl",
+        false,
+    ),
+    (
+        "authorizationRbacSuperUser",
+        "authorization-rbac-super-user",
+        false,
+    ),
+    (
+        "encryptionProviderConfig",
+        "encryption-provider-config",
+        false,
+    ),
+    (
+        "experimentalEncryptionProviderConfig",
+        "experimental-encryption-provider-config",
+        false,
+    ),
+    (
+        "requestheaderUsernameHeaders",
+        "requestheader-username-headers",
+        false,
+    ),
+    (
+        "requestheaderGroupHeaders",
+        "requestheader-group-headers",
+        false,
+    ),
+    (
+        "requestheaderExtraHeaderPrefixes",
+        "requestheader-extra-headers-prefix",
+        false,
+    ),
+    (
+        "requestheaderClientCAFile",
+        "requestheader-client-ca-file",
+        false,
+    ),
+    (
+        "requestheaderAllowedNames",
+        "requestheader-allowed-names",
+        false,
+    ),
     ("featureGates", "feature-gates", false),
     ("goawayChance", "goaway-chance", false),
     ("maxRequestsInflight", "max-requests-inflight", false),
-    ("maxMutatingRequestsInflight", "max-mutating-requests-inflight", false),
-    ("http2MaxStreamsPerConnection", "http2-max-streams-per-connection", false),
+    (
+        "maxMutatingRequestsInflight",
+        "max-mutating-requests-inflight",
+        false,
+    ),
+    (
+        "http2MaxStreamsPerConnection",
+        "http2-max-streams-per-connection",
+        false,
+    ),
     ("etcdQuorumRead", "etcd-quorum-read", false),
     ("requestTimeout", "request-timeout", false),
-    ("storageInitializationTimeout", "storage-initialization-timeout", false),
+    (
+        "storageInitializationTimeout",
+        "storage-initialization-timeout",
+        false,
+    ),
     ("minRequestTimeout", "min-request-timeout", false),
     ("watchCache", "watch-cache", false),
     ("watchCacheSizes", "watch-cache-sizes", false),
     ("serviceAccountKeyFile", "service-account-key-file", true),
-    ("serviceAccountSigningKeyFile", "service-account-signing-key-file", false),
+    (
+        "serviceAccountSigningKeyFile",
+        "service-account-signing-key-file",
+        false,
+    ),
     ("serviceAccountIssuer", "service-account-issuer", false),
     ("serviceAccountJWKSURI", "service-account-jwks-uri", false),
     ("apiAudiences", "api-audiences", false),
     ("eventTTL", "event-ttl", false),
-    ("auditDynamicConfiguration", "audit-dynamic-configuration", false),
+    (
+        "auditDynamicConfiguration",
+        "audit-dynamic-configuration",
+        false,
+    ),
     ("enableProfiling", "profiling", false),
     ("enableContentionProfiling", "contention-profiling", false),
     ("corsAllowedOrigins", "cors-allowed-origins", false),
-    ("defaultNotReadyTolerationSeconds", "default-not-ready-toleration-seconds", false),
-    ("defaultUnreachableTolerationSeconds", "default-unreachable-toleration-seconds", false),
-    ("deleteCollectionWorkers", "delete-collection-workers", false),
+    (
+        "defaultNotReadyTolerationSeconds",
+        "default-not-ready-toleration-seconds",
+        false,
+    ),
+    (
+        "defaultUnreachableTolerationSeconds",
+        "default-unreachable-toleration-seconds",
+        false,
+    ),
+    (
+        "deleteCollectionWorkers",
+        "delete-collection-workers",
+        false,
+    ),
 ];
 
 /// `KubeControllerManagerConfig`: field, flag, whether a list repeats the flag.
@@ -480,7 +702,11 @@ const CONTROLLER_MANAGER: &[Field] = &[
     ("master", "master", false),
     ("logFormat", "logging-format", false),
     ("logLevel", "v", false),
-    ("serviceAccountPrivateKeyFile", "service-account-private-key-file", false),
+    (
+        "serviceAccountPrivateKeyFile",
+        "service-account-private-key-file",
+        false,
+    ),
     ("cloudProvider", "cloud-provider", false),
     ("clusterName", "cluster-name", false),
     ("clusterCIDR", "cluster-cidr", false),
@@ -490,22 +716,74 @@ const CONTROLLER_MANAGER: &[Field] = &[
     ("controllers", "controllers", false),
     ("cidrAllocatorType", "cidr-allocator-type", false),
     ("rootCAFile", "root-ca-file", false),
-    ("attachDetachReconcileSyncPeriod", "attach-detach-reconcile-sync-period", false),
-    ("disableAttachDetachReconcileSync", "disable-attach-detach-reconcile-sync", false),
-    ("terminatedPodGCThreshold", "terminated-pod-gc-threshold", false),
+    (
+        "attachDetachReconcileSyncPeriod",
+        "attach-detach-reconcile-sync-period",
+        false,
+    ),
+    (
+        "disableAttachDetachReconcileSync",
+        "disable-attach-detach-reconcile-sync",
+        false,
+    ),
+    (
+        "terminatedPodGCThreshold",
+        "terminated-pod-gc-threshold",
+        false,
+    ),
     ("nodeMonitorPeriod", "node-monitor-period", false),
     ("nodeMonitorGracePeriod", "node-monitor-grace-period", false),
     ("podEvictionTimeout", "pod-eviction-timeout", false),
-    ("useServiceAccountCredentials", "use-service-account-credentials", false),
-    ("horizontalPodAutoscalerSyncPeriod", "horizontal-pod-autoscaler-sync-period", false),
-    ("horizontalPodAutoscalerDownscaleDelay", "horizontal-pod-autoscaler-downscale-delay", false),
-    ("horizontalPodAutoscalerDownscaleStabilization", "horizontal-pod-autoscaler-downscale-stabilization", false),
-    ("horizontalPodAutoscalerUpscaleDelay", "horizontal-pod-autoscaler-upscale-delay", false),
-    ("horizontalPodAutoscalerInitialReadinessDelay", "horizontal-pod-autoscaler-initial-readiness-delay", false),
-    ("horizontalPodAutoscalerCpuInitializationPeriod", "horizontal-pod-autoscaler-cpu-initialization-period", false),
-    ("horizontalPodAutoscalerTolerance", "horizontal-pod-autoscaler-tolerance", false),
-    ("horizontalPodAutoscalerUseRestClients", "horizontal-pod-autoscaler-use-rest-clients", false),
-    ("experimentalClusterSigningDuration", "experimental-cluster-signing-duration", false),
+    (
+        "useServiceAccountCredentials",
+        "use-service-account-credentials",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerSyncPeriod",
+        "horizontal-pod-autoscaler-sync-period",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerDownscaleDelay",
+        "horizontal-pod-autoscaler-downscale-delay",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerDownscaleStabilization",
+        "horizontal-pod-autoscaler-downscale-stabilization",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerUpscaleDelay",
+        "horizontal-pod-autoscaler-upscale-delay",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerInitialReadinessDelay",
+        "horizontal-pod-autoscaler-initial-readiness-delay",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerCpuInitializationPeriod",
+        "horizontal-pod-autoscaler-cpu-initialization-period",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerTolerance",
+        "horizontal-pod-autoscaler-tolerance",
+        false,
+    ),
+    (
+        "horizontalPodAutoscalerUseRestClients",
+        "horizontal-pod-autoscaler-use-rest-clients",
+        false,
+    ),
+    (
+        "experimentalClusterSigningDuration",
+        "experimental-cluster-signing-duration",
+        false,
+    ),
     ("ClusterSigningDuration", "cluster-signing-duration", false),
     ("featureGates", "feature-gates", false),
     ("tlsCertFile", "tls-cert-file", false),
@@ -515,22 +793,70 @@ const CONTROLLER_MANAGER: &[Field] = &[
     ("minResyncPeriod", "min-resync-period", false),
     ("kubeAPIQPS", "kube-api-qps", false),
     ("kubeAPIBurst", "kube-api-burst", false),
-    ("concurrentDeploymentSyncs", "concurrent-deployment-syncs", false),
-    ("concurrentEndpointSyncs", "concurrent-endpoint-syncs", false),
-    ("concurrentNamespaceSyncs", "concurrent-namespace-syncs", false),
-    ("concurrentReplicasetSyncs", "concurrent-replicaset-syncs", false),
+    (
+        "concurrentDeploymentSyncs",
+        "concurrent-deployment-syncs",
+        false,
+    ),
+    (
+        "concurrentEndpointSyncs",
+        "concurrent-endpoint-syncs",
+        false,
+    ),
+    (
+        "concurrentNamespaceSyncs",
+        "concurrent-namespace-syncs",
+        false,
+    ),
+    (
+        "concurrentReplicasetSyncs",
+        "concurrent-replicaset-syncs",
+        false,
+    ),
     ("concurrentServiceSyncs", "concurrent-service-syncs", false),
-    ("concurrentResourceQuotaSyncs", "concurrent-resource-quota-syncs", false),
-    ("concurrentServiceaccountTokenSyncs", "concurrent-serviceaccount-token-syncs", false),
+    (
+        "concurrentResourceQuotaSyncs",
+        "concurrent-resource-quota-syncs",
+        false,
+    ),
+    (
+        "concurrentServiceaccountTokenSyncs",
+        "concurrent-serviceaccount-token-syncs",
+        false,
+    ),
     ("concurrentRcSyncs", "concurrent-rc-syncs", false),
-    ("concurrentHorizontalPodAustoscalerSyncs", "concurrent-horizontal-pod-autoscaler-syncs", false),
+    (
+        "concurrentHorizontalPodAustoscalerSyncs",
+        "concurrent-horizontal-pod-autoscaler-syncs",
+        false,
+    ),
     ("concurrentJobSyncs", "concurrent-job-syncs", false),
-    ("authenticationKubeconfig", "authentication-kubeconfig", false),
+    (
+        "authenticationKubeconfig",
+        "authentication-kubeconfig",
+        false,
+    ),
     ("authorizationKubeconfig", "authorization-kubeconfig", false),
-    ("authorizationAlwaysAllowPaths", "authorization-always-allow-paths", false),
-    ("externalCloudVolumePlugin", "external-cloud-volume-plugin", false),
-    ("endpointUpdatesBatchPeriod", "endpoint-updates-batch-period", false),
-    ("endpointSliceUpdatesBatchPeriod", "endpointslice-updates-batch-period", false),
+    (
+        "authorizationAlwaysAllowPaths",
+        "authorization-always-allow-paths",
+        false,
+    ),
+    (
+        "externalCloudVolumePlugin",
+        "external-cloud-volume-plugin",
+        false,
+    ),
+    (
+        "endpointUpdatesBatchPeriod",
+        "endpoint-updates-batch-period",
+        false,
+    ),
+    (
+        "endpointSliceUpdatesBatchPeriod",
+        "endpointslice-updates-batch-period",
+        false,
+    ),
     ("enableProfiling", "profiling", false),
     ("enableContentionProfiling", "contention-profiling", false),
     ("enableLeaderMigration", "enable-leader-migration", false),
@@ -544,12 +870,19 @@ const SCHEDULER: &[Field] = &[
     ("featureGates", "feature-gates", false),
     ("kubeAPIQPS", "kube-api-qps", false),
     ("kubeAPIBurst", "kube-api-burst", false),
-    ("authenticationKubeconfig", "authentication-kubeconfig", false),
+    (
+        "authenticationKubeconfig",
+        "authentication-kubeconfig",
+        false,
+    ),
     ("authorizationKubeconfig", "authorization-kubeconfig", false),
-    ("authorizationAlwaysAllowPaths", "authorization-always-allow-paths", false),
+    (
+        "authorizationAlwaysAllowPaths",
+        "authorization-always-allow-paths",
+        false,
+    ),
     ("enableProfiling", "profiling", false),
     ("enableContentionProfiling", "contention-profiling", false),
     ("tlsCertFile", "tls-cert-file", false),
     ("tlsPrivateKeyFile", "tls-private-key-file", false),
 ];
-

@@ -208,7 +208,10 @@ fn is_templated_cluster_api(file: &SourceFile) -> bool {
         code.match_indices("{{").all(|(at, _)| {
             let before = &code[..at];
             let quoted = before.matches(['"', '\'']).count() % 2 == 1;
-            quoted || blocks.iter().any(|b| b.start <= start + at && start + at < b.end)
+            quoted
+                || blocks
+                    .iter()
+                    .any(|b| b.start <= start + at && start + at < b.end)
         })
     })
 }

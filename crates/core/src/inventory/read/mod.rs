@@ -13,8 +13,8 @@
 mod env_file;
 mod etcd_config;
 mod flag_words;
-mod kubeadm;
 mod kops;
+mod kubeadm;
 mod kubelet_config;
 mod manifest;
 mod systemd;

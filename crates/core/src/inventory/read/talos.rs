@@ -100,10 +100,15 @@ pub(super) fn is_machine_config(root: NodeRef<'_, '_>) -> bool {
     }
     let section = |key: &str| root.get(key).is_some_and(NodeRef::is_mapping);
     (root.str_at("version") == Some("v1alpha1") && (section("machine") || section("cluster")))
-        || root.path(&["machine", "kubelet"]).is_some_and(NodeRef::is_mapping)
+        || root
+            .path(&["machine", "kubelet"])
+            .is_some_and(NodeRef::is_mapping)
         || ["apiServer", "controllerManager", "scheduler", "etcd"]
             .iter()
-            .any(|key| root.path(&["cluster", key]).is_some_and(NodeRef::is_mapping))
+            .any(|key| {
+                root.path(&["cluster", key])
+                    .is_some_and(NodeRef::is_mapping)
+            })
 }
 
 /// Reads the machine config (or patch) `root` of `file`.
@@ -145,12 +150,7 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, root: NodeRef<'_, '_
         ));
     }
     if wanted("etcd") {
-        processes.push(reader.plain(
-            Component::Etcd,
-            section("etcd"),
-            etcd_args(),
-            ETCD_DENIED,
-        ));
+        processes.push(reader.plain(Component::Etcd, section("etcd"), etcd_args(), ETCD_DENIED));
     }
     let kubelet = root.path(&["machine"]).and_then(|m| m.entry("kubelet"));
     if full || kubelet.is_some() {
@@ -174,7 +174,12 @@ impl Reader {
     /// The section's key span, else the config's anchor.
     fn anchor_of(&self, section: Option<(NodeRef<'_, '_>, NodeRef<'_, '_>)>) -> Span {
         section
-            .and_then(|(key, value)| value.entry("extraArgs").map(|(k, _)| k.span()).or(Some(key.span())))
+            .and_then(|(key, value)| {
+                value
+                    .entry("extraArgs")
+                    .map(|(k, _)| k.span())
+                    .or(Some(key.span()))
+            })
             .unwrap_or(self.anchor)
     }
 
@@ -206,16 +211,28 @@ impl Reader {
             ("enable-admission-plugins", "NodeRestriction".into()),
             ("requestheader-client-ca-file", secret("aggregator-ca.crt")),
             ("requestheader-allowed-names", "front-proxy-client".into()),
-            ("requestheader-extra-headers-prefix", "X-Remote-Extra-".into()),
+            (
+                "requestheader-extra-headers-prefix",
+                "X-Remote-Extra-".into(),
+            ),
             ("requestheader-group-headers", "X-Remote-Group".into()),
             ("requestheader-username-headers", "X-Remote-User".into()),
             ("proxy-client-cert-file", secret("front-proxy-client.crt")),
             ("proxy-client-key-file", secret("front-proxy-client.key")),
             ("enable-bootstrap-token-auth", "true".into()),
             ("tls-min-version", "VersionTLS12".into()),
-            ("encryption-provider-config", secret("encryptionconfig.yaml")),
-            ("audit-policy-file", format!("{APISERVER_CONFIG}/auditpolicy.yaml")),
-            ("audit-log-path", "/var/log/audit/kube/kube-apiserver.log".into()),
+            (
+                "encryption-provider-config",
+                secret("encryptionconfig.yaml"),
+            ),
+            (
+                "audit-policy-file",
+                format!("{APISERVER_CONFIG}/auditpolicy.yaml"),
+            ),
+            (
+                "audit-log-path",
+                "/var/log/audit/kube/kube-apiserver.log".into(),
+            ),
             ("audit-log-maxage", "30".into()),
             ("audit-log-maxbackup", "10".into()),
             ("audit-log-maxsize", "100".into()),
@@ -232,7 +249,10 @@ impl Reader {
             ("secure-port", "6443".into()),
             ("service-account-issuer", endpoint.into()),
             ("service-account-key-file", secret("service-account.pub")),
-            ("service-account-signing-key-file", secret("service-account.key")),
+            (
+                "service-account-signing-key-file",
+                secret("service-account.key"),
+            ),
             ("tls-cert-file", secret("apiserver.crt")),
             ("tls-private-key-file", secret("apiserver.key")),
             (
@@ -240,9 +260,9 @@ impl Reader {
                 "InternalIP,ExternalIP,Hostname".into(),
             ),
         ];
-        let authorization_written = extra
-            .iter()
-            .any(|(name, _)| name == "authorization-mode" || name.starts_with("authorization-webhook"));
+        let authorization_written = extra.iter().any(|(name, _)| {
+            name == "authorization-mode" || name.starts_with("authorization-webhook")
+        });
         let config_file = version.is_none_or(|v| !v.is_before(AUTHORIZATION_CONFIG_SINCE));
         if authorization_written || !config_file {
             base.push(("authorization-mode", "Node,RBAC".into()));
@@ -288,10 +308,22 @@ impl Reader {
         let config = section.and_then(|(_, s)| s.get("extraConfig"));
         let mut words: Vec<FlagWord> = Vec::new();
         for (flag, path, value) in [
-            ("anonymous-auth", &["authentication", "anonymous", "enabled"][..], "false"),
-            ("authentication-token-webhook", &["authentication", "webhook", "enabled"], "true"),
+            (
+                "anonymous-auth",
+                &["authentication", "anonymous", "enabled"][..],
+                "false",
+            ),
+            (
+                "authentication-token-webhook",
+                &["authentication", "webhook", "enabled"],
+                "true",
+            ),
             ("authorization-mode", &["authorization", "mode"], "Webhook"),
-            ("client-ca-file", &["authentication", "x509", "clientCAFile"], "/etc/kubernetes/pki/ca.crt"),
+            (
+                "client-ca-file",
+                &["authentication", "x509", "clientCAFile"],
+                "/etc/kubernetes/pki/ca.crt",
+            ),
             ("read-only-port", &["readOnlyPort"], "0"),
         ] {
             let written = config
@@ -430,7 +462,10 @@ fn controller_manager_args() -> Vec<(&'static str, String)> {
         ("authorization-kubeconfig", secret("kubeconfig")),
         ("leader-elect", "true".into()),
         ("root-ca-file", secret("ca.crt")),
-        ("service-account-private-key-file", secret("service-account.key")),
+        (
+            "service-account-private-key-file",
+            secret("service-account.key"),
+        ),
         ("profiling", "false".into()),
         ("tls-min-version", "VersionTLS13".into()),
     ]
@@ -464,7 +499,10 @@ fn etcd_args() -> Vec<(&'static str, String)> {
         ("data-dir", "/var/lib/etcd".into()),
         ("listen-peer-urls", format!("https://{NODE_ADDRESS}:2380")),
         ("listen-client-urls", format!("https://{NODE_ADDRESS}:2379")),
-        ("advertise-client-urls", format!("https://{NODE_ADDRESS}:2379")),
+        (
+            "advertise-client-urls",
+            format!("https://{NODE_ADDRESS}:2379"),
+        ),
         ("client-cert-auth", "true".into()),
         ("cert-file", pki("server.crt")),
         ("key-file", pki("server.key")),

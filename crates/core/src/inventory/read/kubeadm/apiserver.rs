@@ -1,8 +1,8 @@
 //! The kube-apiserver static pod kubeadm writes from a `ClusterConfiguration`.
 
 use super::{
-    Context, DEFAULT_DNS_DOMAIN, DEFAULT_SERVICE_SUBNET, Doc, ExtraArg, NODE_ADDRESS, by_kubeadm,
-    LOCAL_ETCD_EXTRA_ARGS, command_line, process, under_runner,
+    Context, DEFAULT_DNS_DOMAIN, DEFAULT_SERVICE_SUBNET, Doc, ExtraArg, LOCAL_ETCD_EXTRA_ARGS,
+    NODE_ADDRESS, by_kubeadm, command_line, process, under_runner,
 };
 use crate::component::Component;
 use crate::flags::values::APISERVER_AUTHORIZATION_MODES;
@@ -84,7 +84,8 @@ impl Context<'_> {
             None => kubeadm("secure-port", "6443"),
         });
         base.push(
-            match cluster.path(&["networking", "serviceSubnet"])
+            match cluster
+                .path(&["networking", "serviceSubnet"])
                 .and_then(NodeRef::mapped_text)
             {
                 Some(subnet) => FlagWord::written("service-cluster-ip-range", &subnet, subnet.span),
@@ -110,7 +111,8 @@ impl Context<'_> {
             base.push(kubeadm("insecure-port", "0"));
         }
         if !g.before(20) {
-            let domain = cluster.path(&["networking", "dnsDomain"])
+            let domain = cluster
+                .path(&["networking", "dnsDomain"])
                 .and_then(NodeRef::as_str)
                 .unwrap_or(DEFAULT_DNS_DOMAIN);
             base.push(kubeadm(
@@ -166,7 +168,8 @@ impl Context<'_> {
         let default_modes = if g.before(7) { "RBAC" } else { "Node,RBAC" };
         if g.before(11) {
             // From the config's own field, after the `extraArgs`.
-            let field = cluster.get("authorizationModes")
+            let field = cluster
+                .get("authorizationModes")
                 .filter(|n| n.items().next().is_some())
                 .map(|list| {
                     let items: Vec<MappedText> =
@@ -174,7 +177,8 @@ impl Context<'_> {
                     FlagWord::joined("authorization-mode", &items, list.span())
                 })
                 .or_else(|| {
-                    let mode = cluster.get("authorizationMode")
+                    let mode = cluster
+                        .get("authorizationMode")
                         .and_then(NodeRef::mapped_text)?;
                     Some(FlagWord::written("authorization-mode", &mode, mode.span))
                 });

@@ -22,7 +22,10 @@ use crate::yaml::NodeRef;
 /// The object kinds read, with the `apiVersion` group each is of.
 const KINDS: &[(&str, &str)] = &[
     ("KubeadmControlPlane", "controlplane.cluster.x-k8s.io/"),
-    ("KubeadmControlPlaneTemplate", "controlplane.cluster.x-k8s.io/"),
+    (
+        "KubeadmControlPlaneTemplate",
+        "controlplane.cluster.x-k8s.io/",
+    ),
     ("KubeadmConfig", "bootstrap.cluster.x-k8s.io/"),
     ("KubeadmConfigTemplate", "bootstrap.cluster.x-k8s.io/"),
 ];
@@ -32,9 +35,9 @@ pub(in crate::inventory::read) fn is_kubeadm_object(
     kind: &str,
     api_version: Option<&Located<String>>,
 ) -> bool {
-    KINDS.iter().any(|(k, group)| {
-        *k == kind && api_version.is_some_and(|v| v.value.starts_with(group))
-    })
+    KINDS
+        .iter()
+        .any(|(k, group)| *k == kind && api_version.is_some_and(|v| v.value.starts_with(group)))
 }
 
 /// Whether `text` holds a Cluster API kubeadm object, for a file with Go-template braces

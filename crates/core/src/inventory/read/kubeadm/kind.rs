@@ -149,7 +149,12 @@ pub(in crate::inventory::read) fn read(
 
 /// The `KubeletConfiguration` documents of `patches` that kind applies (its template writes
 /// one for every node), as the kubelet config of the kubeadm kubelets of `file`.
-fn add_kubelet_configs(inventory: &mut Inventory, file: FileId, patches: &[Patch<'_>], api: Option<&str>) {
+fn add_kubelet_configs(
+    inventory: &mut Inventory,
+    file: FileId,
+    patches: &[Patch<'_>],
+    api: Option<&str>,
+) {
     let kubelet_api = api.map(|_| "kubelet.config.k8s.io/v1beta1");
     for patch in patches
         .iter()
@@ -159,7 +164,9 @@ fn add_kubelet_configs(inventory: &mut Inventory, file: FileId, patches: &[Patch
         let Some(kind) = config.get("kind") else {
             continue;
         };
-        let api_version = config.get("apiVersion").and_then(|v| v.located_string(file));
+        let api_version = config
+            .get("apiVersion")
+            .and_then(|v| v.located_string(file));
         if kubelet_config::is_kubelet_api(api_version.as_ref()) {
             let mut doc = KubeletConfigDoc::read(file, kind, api_version, config);
             doc.in_kubeadm_file = true;

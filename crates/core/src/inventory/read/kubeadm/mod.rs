@@ -38,8 +38,8 @@
 //! | 1.30 | no `--authorization-mode` next to a written `authorization-config` | |
 
 mod apiserver;
-mod etcd;
 pub(super) mod cluster_api;
+mod etcd;
 pub(super) mod kind;
 mod kubelet;
 
@@ -167,9 +167,11 @@ pub(super) fn read_documents(
             file,
             generation,
             version,
-            image_repository: cluster.str_at("imageRepository")
+            image_repository: cluster
+                .str_at("imageRepository")
                 .unwrap_or(DEFAULT_IMAGE_REPOSITORY),
-            certificates_dir: cluster.str_at("certificatesDir")
+            certificates_dir: cluster
+                .str_at("certificatesDir")
                 .unwrap_or(DEFAULT_CERTIFICATES_DIR)
                 .trim_end_matches('/'),
             endpoint,
@@ -191,8 +193,7 @@ pub(super) fn read_documents(
         processes.extend(context.etcd(cluster));
     }
     // The kubelet takes the version of the control plane the file describes, if it does.
-    let version =
-        runner_version.or_else(|| clusters.first().and_then(|c| c.kubernetes_version()));
+    let version = runner_version.or_else(|| clusters.first().and_then(|c| c.kubernetes_version()));
     for node in documents.iter().filter(|d| d.is_node()) {
         processes.push(kubelet::kubelet(file, node, version, runner));
     }
@@ -296,7 +297,12 @@ impl<'d, 'a> Doc<'d, 'a> {
     /// replaces the earlier arguments whole (as a merge patch replaces a list).
     fn extra_args(&self, paths: &[&[&str]]) -> Vec<ExtraArg> {
         let mut args: Vec<ExtraArg> = Vec::new();
-        for layer in self.earlier.iter().copied().chain(std::iter::once(self.root)) {
+        for layer in self
+            .earlier
+            .iter()
+            .copied()
+            .chain(std::iter::once(self.root))
+        {
             let Some(node) = paths.iter().find_map(|path| layer.path(path)) else {
                 continue;
             };
@@ -408,7 +414,8 @@ impl Endpoint {
         Self {
             advertise_address: scalar("advertiseAddress").filter(|a| !a.text.trim().is_empty()),
             bind_port: scalar("bindPort"),
-            node_name: doc.path(&["nodeRegistration", "name"])
+            node_name: doc
+                .path(&["nodeRegistration", "name"])
                 .and_then(NodeRef::as_str)
                 .map(str::to_owned),
         }
@@ -571,7 +578,8 @@ fn by_kubeadm(name: &str, value: impl Into<String>, anchor: Span) -> FlagWord {
 }
 
 /// `etcd.local.extraArgs` (v1alpha1: `etcd.extraArgs`).
-const LOCAL_ETCD_EXTRA_ARGS: &[&[&str]] = &[&["etcd", "local", "extraArgs"], &["etcd", "extraArgs"]];
+const LOCAL_ETCD_EXTRA_ARGS: &[&[&str]] =
+    &[&["etcd", "local", "extraArgs"], &["etcd", "extraArgs"]];
 
 #[cfg(test)]
 mod tests {
