@@ -4,26 +4,11 @@
 
 mod common;
 
-use common::{at, inventory};
+use common::{api_server, at, inventory, modes};
 use kubeharden_core::flags::WrittenBy;
 use kubeharden_core::inventory::Origin;
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::views::{ApiServer, Authorization};
 use kubeharden_core::{Component, Effective, Inventory, Provenance};
-
-fn api_server(inventory: &Inventory) -> ApiServer<'_> {
-    let mut all = inventory.api_servers();
-    let api = all.next().expect("a kube-apiserver");
-    assert!(all.next().is_none());
-    api
-}
-
-fn modes(api: &ApiServer<'_>) -> Vec<String> {
-    match api.authorization().value {
-        Authorization::Modes(modes) => modes.into_iter().map(|m| m.value).collect(),
-        other => panic!("expected modes, got {other:?}"),
-    }
-}
 
 /// Whose default a setting nobody wrote is.
 fn default_of<T: std::fmt::Debug>(setting: &Effective<T>) -> &'static str {

@@ -340,19 +340,17 @@ fn documents_are_handed_over_one_at_a_time_until_an_error() {
     assert!(matches!(error.kind, LoadErrorKind::Syntax(_)));
 }
 
+/// The first item of `text`'s `patches` list, with its map into `text`.
+fn first_patch(text: &str) -> MappedText {
+    let stream = load(text).unwrap();
+    let patches = stream.documents[0].root().get("patches").unwrap();
+    patches.items().next().unwrap().mapped_text().unwrap()
+}
+
 #[test]
 fn embedded_yaml_is_located_in_the_file() {
     let text = "patches:\n- |\n  kind: ClusterConfiguration\n  apiServer:\n    extraArgs:\n      profiling: \"false\"\n      audit-log-path: >-\n        /var/log/\n        audit.log\n";
-    let stream = load(text).unwrap();
-    let patch = stream.documents[0]
-        .root()
-        .get("patches")
-        .unwrap()
-        .items()
-        .next()
-        .unwrap()
-        .mapped_text()
-        .unwrap();
+    let patch = first_patch(text);
     let embedded = load_embedded(&patch, text).unwrap();
     let root = embedded.documents[0].root();
     let args = root.path(&["apiServer", "extraArgs"]).unwrap();
@@ -371,16 +369,7 @@ fn embedded_yaml_is_located_in_the_file() {
 #[test]
 fn embedded_yaml_errors_are_located_in_the_file() {
     let text = "patches:\n- |\n  kind: [\n";
-    let stream = load(text).unwrap();
-    let patch = stream.documents[0]
-        .root()
-        .get("patches")
-        .unwrap()
-        .items()
-        .next()
-        .unwrap()
-        .mapped_text()
-        .unwrap();
+    let patch = first_patch(text);
     let error = load_embedded(&patch, text).unwrap_err();
     assert!(error.span.start >= patch.span.start, "{error:?}");
     assert!(error.span.end <= text.len(), "{error:?}");

@@ -133,24 +133,20 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, root: NodeRef<'_, '_
     if wanted("apiServer") {
         processes.push(reader.api_server(cluster, section("apiServer"), version));
     }
-    if wanted("controllerManager") {
-        processes.push(reader.plain(
+    let others: [(&str, Component, Args, &[&str]); 3] = [
+        (
+            "controllerManager",
             Component::ControllerManager,
-            section("controllerManager"),
             controller_manager_args(),
             &[],
-        ));
-    }
-    if wanted("scheduler") {
-        processes.push(reader.plain(
-            Component::Scheduler,
-            section("scheduler"),
-            scheduler_args(),
-            &[],
-        ));
-    }
-    if wanted("etcd") {
-        processes.push(reader.plain(Component::Etcd, section("etcd"), etcd_args(), ETCD_DENIED));
+        ),
+        ("scheduler", Component::Scheduler, scheduler_args(), &[]),
+        ("etcd", Component::Etcd, etcd_args(), ETCD_DENIED),
+    ];
+    for (key, component, base, denied) in others {
+        if wanted(key) {
+            processes.push(reader.plain(component, section(key), base, denied));
+        }
     }
     let kubelet = root.path(&["machine"]).and_then(|m| m.entry("kubelet"));
     if full || kubelet.is_some() {
@@ -158,6 +154,9 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, root: NodeRef<'_, '_
     }
     inventory.processes.extend(processes);
 }
+
+/// A component's arguments from Talos, by name.
+type Args = Vec<(&'static str, String)>;
 
 /// Reading one config's components.
 struct Reader {
@@ -284,7 +283,7 @@ impl Reader {
         &self,
         component: Component,
         section: Option<(NodeRef<'_, '_>, NodeRef<'_, '_>)>,
-        base: Vec<(&'static str, String)>,
+        base: Args,
         denied: &[&str],
     ) -> Process {
         let anchor = self.anchor_of(section);
@@ -448,7 +447,7 @@ fn extra_args(node: Option<NodeRef<'_, '_>>) -> Vec<(String, FlagWord)> {
 }
 
 /// kube-controller-manager's arguments from Talos.
-fn controller_manager_args() -> Vec<(&'static str, String)> {
+fn controller_manager_args() -> Args {
     let secret = |name: &str| format!("/system/secrets/kubernetes/kube-controller-manager/{name}");
     vec![
         ("allocate-node-cidrs", "true".into()),
@@ -472,7 +471,7 @@ fn controller_manager_args() -> Vec<(&'static str, String)> {
 }
 
 /// kube-scheduler's arguments from Talos.
-fn scheduler_args() -> Vec<(&'static str, String)> {
+fn scheduler_args() -> Args {
     let secret = "/system/secrets/kubernetes/kube-scheduler/kubeconfig";
     vec![
         (
@@ -490,7 +489,7 @@ fn scheduler_args() -> Vec<(&'static str, String)> {
 }
 
 /// etcd's arguments from Talos, over TLS with client and peer certificates.
-fn etcd_args() -> Vec<(&'static str, String)> {
+fn etcd_args() -> Args {
     let pki = |name: &str| format!("{ETCD_PKI}/{name}");
     vec![
         ("name", "{node-name}".into()),
