@@ -347,6 +347,7 @@ fn distribution_configs_are_linted_where_they_are_written() {
         "fixtures/kind/insecure-patches.yaml:22:9: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
+        "fixtures/kind/json6902-patches.yaml:14:13: KAPI003 [warning] `--anonymous-auth` is `true`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",

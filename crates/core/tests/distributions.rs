@@ -96,6 +96,60 @@ fn kind_runtime_config_is_kinds() {
     assert_eq!(flag.value.as_ref().unwrap().text, "api/alpha=false");
 }
 
+#[test]
+fn kind_json_patches_change_extra_args_after_the_merge_patches() {
+    let inventory = inventory(
+        "kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+kubeadmConfigPatches:
+- |
+  kind: ClusterConfiguration
+  apiServer:
+    extraArgs:
+      anonymous-auth: \"false\"
+      profiling: \"false\"
+kubeadmConfigPatchesJSON6902:
+- group: kubeadm.k8s.io
+  version: v1beta3
+  kind: ClusterConfiguration
+  patch: |
+    - op: remove
+      path: /apiServer/extraArgs/anonymous-auth
+    - op: replace
+      path: /apiServer/extraArgs/authorization~1mode
+      value: AlwaysAllow
+- group: kubeadm.k8s.io
+  version: v1beta2
+  kind: ClusterConfiguration
+  patch: |
+    - op: add
+      path: /apiServer/extraArgs/profiling
+      value: \"true\"
+nodes:
+- role: control-plane
+  image: kindest/node:v1.30.0
+",
+    );
+    let api = api_server(&inventory);
+    // Removed: kubeadm's default again.
+    assert!(api.flags().last("anonymous-auth").is_none());
+    // `~1` is a `/` in a JSON pointer: `authorization/mode` is another key.
+    assert_eq!(modes(&api), ["Node", "RBAC"]);
+    assert_eq!(
+        api.flags()
+            .last("authorization/mode")
+            .unwrap()
+            .value
+            .as_ref()
+            .unwrap()
+            .text,
+        "AlwaysAllow"
+    );
+    // A patch for v1beta2 does not apply to a 1.30 node (v1beta3).
+    let profiling = api.flags().last("profiling").unwrap();
+    assert_eq!(profiling.value.as_ref().unwrap().text, "false");
+}
+
 const CLUSTER_API: &str = "\
 apiVersion: controlplane.cluster.x-k8s.io/v1beta1
 kind: KubeadmControlPlane

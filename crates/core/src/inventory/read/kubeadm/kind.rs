@@ -8,7 +8,11 @@
 //! A patch is a string holding a YAML document: JSON merge patches (maps merge, lists are
 //! replaced) matched by `kind`, and by `apiVersion` when the patch states one
 //! (`pkg/internal/patch/resource.go`). The patches are parsed here with their spans mapped
-//! into the file, and read as the kubeadm documents they patch; kind's template adds no
+//! into the file, and read as the kubeadm documents they patch. `kubeadmConfigPatchesJSON6902`
+//! entries (matched the same way by `kind` and `group/version`) apply after the merge patches
+//! (`pkg/internal/patch/kubeyaml.go`); their operations on `extraArgs` and
+//! `kubeletExtraArgs` are read, others (a SAN, a volume) change nothing checked. kind's template
+//! adds no
 //! security setting of its own (its `apiServer.extraArgs` hold `runtime-config` and
 //! `feature-gates` from the cluster's fields, its kubelet args the node's address, provider
 //! ID and labels, its `KubeletConfiguration` disk and cgroup settings), so what a cluster
@@ -18,8 +22,11 @@
 //! first control-plane node runs `kubeadm init` with the `ClusterConfiguration` (a joining
 //! control-plane node takes the cluster's from it); every other node joins.
 
-use super::{Doc, Runner, keep_distinct, read_documents};
+use super::{
+    ArgChange, ArgOp, Doc, ExtraArg, Runner, entry, extra_args, keep_distinct, read_documents,
+};
 use crate::flags::WrittenBy;
+use crate::inventory::read::flag_words::FlagWord;
 use crate::inventory::read::kubelet_config::{self, KubeletConfigDoc};
 use crate::inventory::{FileId, InputProblem, Inventory};
 use crate::source::{Located, Span, Spanned};
@@ -68,6 +75,7 @@ pub(in crate::inventory::read) fn read(
 ) {
     let anchor = cluster.get("kind").map_or(cluster.span(), NodeRef::span);
     let cluster_patches = patches(inventory, file, text, cluster);
+    let cluster_json_patches = json_patches(inventory, file, text, cluster);
     let nodes: Vec<NodeRef<'_, '_>> = cluster.get("nodes").map_or(Vec::new(), |n| {
         n.items().filter(|item| item.is_mapping()).collect()
     });
@@ -86,10 +94,11 @@ pub(in crate::inventory::read) fn read(
     };
     for (node, control_plane) in roles {
         let node_patches = node.map_or(Vec::new(), |n| patches(inventory, file, text, n));
+        let node_json_patches = node.map_or(Vec::new(), |n| json_patches(inventory, file, text, n));
         let init = control_plane && !initialized;
         initialized |= init;
         // Nodes that join without patches of their own run the same kubelet: read it once.
-        if !init && node_patches.is_empty() {
+        if !init && node_patches.is_empty() && node_json_patches.is_empty() {
             if join_without_patches {
                 continue;
             }
@@ -120,7 +129,14 @@ pub(in crate::inventory::read) fn read(
             let mut layers = vec![cluster];
             layers.extend(applicable(kind));
             let root = layers.pop().unwrap_or(cluster);
-            doc(kind, root, layers, anchor)
+            // JSON 6902 patches apply after the merge patches, the cluster's before the node's.
+            let ops = cluster_json_patches
+                .iter()
+                .chain(&node_json_patches)
+                .filter(|p| p.applies_to(kind, api))
+                .flat_map(|p| p.ops.iter().cloned())
+                .collect();
+            doc(kind, root, layers, anchor).with_ops(ops)
         };
         if init {
             documents.push(patched("ClusterConfiguration", anchor));
@@ -229,6 +245,122 @@ fn patches<'a>(
         }
     }
     patches
+}
+
+/// A `kubeadmConfigPatchesJSON6902` entry: what it applies to, and its operations on
+/// `extraArgs` (the only ones read).
+struct JsonPatch {
+    kind: String,
+    /// `group/version`, when the entry names a group.
+    api: Option<String>,
+    ops: Vec<ArgOp>,
+}
+
+impl JsonPatch {
+    fn applies_to(&self, kind: &str, api: Option<&str>) -> bool {
+        self.kind == kind
+            && match (&self.api, api) {
+                (Some(written), Some(api)) => written == api,
+                _ => true,
+            }
+    }
+}
+
+/// The `kubeadmConfigPatchesJSON6902` entries of `owner` (the cluster or a node).
+fn json_patches(
+    inventory: &mut Inventory,
+    file: FileId,
+    text: &str,
+    owner: NodeRef<'_, '_>,
+) -> Vec<JsonPatch> {
+    let mut patches = Vec::new();
+    let Some(list) = owner.get("kubeadmConfigPatchesJSON6902") else {
+        return patches;
+    };
+    for item in list.items() {
+        let (Some(kind), Some(patch)) = (
+            item.str_at("kind"),
+            item.get("patch").and_then(NodeRef::mapped_text),
+        ) else {
+            continue;
+        };
+        let api = item
+            .str_at("group")
+            .zip(item.str_at("version"))
+            .map(|(group, version)| format!("{group}/{version}"));
+        let stream = match yaml::load_embedded(&patch, text) {
+            Ok(stream) => stream,
+            Err(error) => {
+                inventory.problems.push(InputProblem::load(file, error));
+                continue;
+            }
+        };
+        let ops = stream
+            .documents
+            .iter()
+            .flat_map(|d| d.root().items().filter_map(arg_op).collect::<Vec<_>>())
+            .collect();
+        patches.push(JsonPatch {
+            kind: kind.to_owned(),
+            api,
+            ops,
+        });
+    }
+    patches
+}
+
+/// One operation of a JSON 6902 patch, when it changes an `extraArgs` map or list:
+/// `{op: add, path: /apiServer/extraArgs/authorization-mode, value: AlwaysAllow}`.
+fn arg_op(operation: NodeRef<'_, '_>) -> Option<ArgOp> {
+    let op = operation.str_at("op")?;
+    let keys: Vec<String> = operation
+        .str_at("path")?
+        .strip_prefix('/')?
+        .split('/')
+        .map(|key| key.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let value = operation.get("value");
+    // The operation is located from its `path`, which names the flag, to its value.
+    let path_span = operation.get("path")?.span();
+    let span = value.map_or(path_span, |v| path_span.cover(v.span()));
+    let is_args = |key: &String| key == "extraArgs" || key == "kubeletExtraArgs";
+    let (last, parents) = keys.split_last()?;
+    if is_args(last) {
+        let all = match op {
+            "add" | "replace" => extra_args(value),
+            "remove" => Vec::new(),
+            _ => return None,
+        };
+        return Some(ArgOp {
+            path: keys,
+            change: ArgChange::Replace(all),
+        });
+    }
+    if !parents.last().is_some_and(is_args) {
+        return None;
+    }
+    let change = match (op, last.as_str()) {
+        ("add", "-") => {
+            let item = value?;
+            let name = item.get("name").and_then(NodeRef::mapped_text)?;
+            ArgChange::Append(entry(&name, item.get("value")?, span))
+        }
+        ("add" | "replace", name) if !name.bytes().all(|b| b.is_ascii_digit()) => {
+            let value = value?.mapped_text()?;
+            ArgChange::Set(ExtraArg {
+                name: name.to_owned(),
+                word: FlagWord::entry(name, None, &value, span),
+            })
+        }
+        ("remove", name) if !name.bytes().all(|b| b.is_ascii_digit()) => {
+            ArgChange::Remove(name.to_owned())
+        }
+        _ => return None,
+    };
+    Some(ArgOp {
+        path: parents.to_vec(),
+        change,
+    })
 }
 
 /// The `apiServer.extraArgs` kind's template writes from the cluster's own fields:

@@ -234,6 +234,29 @@ pub(super) struct Doc<'d, 'a> {
     /// Documents of the same kind this one is patched over, first to last (kind applies every
     /// matching patch in turn): a field the later ones do not set is read from the earlier.
     earlier: Vec<NodeRef<'d, 'a>>,
+    /// Operations on its `extraArgs` applied after every document (kind's JSON 6902 patches).
+    ops: Vec<ArgOp>,
+}
+
+/// A JSON 6902 operation on an `extraArgs` map or list (kind's
+/// `kubeadmConfigPatchesJSON6902`).
+#[derive(Clone, Debug)]
+pub(super) struct ArgOp {
+    /// The keys of the `extraArgs` it changes: `["apiServer", "extraArgs"]`.
+    pub path: Vec<String>,
+    pub change: ArgChange,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum ArgChange {
+    /// `add` or `replace` of one entry: it replaces the entries of its name.
+    Set(ExtraArg),
+    /// `add` of an item at the end of a `{name, value}` list (`.../extraArgs/-`).
+    Append(ExtraArg),
+    /// `remove` of the entries of a name.
+    Remove(String),
+    /// `add` or `replace` of the whole `extraArgs`.
+    Replace(Vec<ExtraArg>),
 }
 
 impl<'d, 'a> Doc<'d, 'a> {
@@ -247,6 +270,7 @@ impl<'d, 'a> Doc<'d, 'a> {
             api,
             root,
             earlier: Vec::new(),
+            ops: Vec::new(),
         })
     }
 
@@ -265,12 +289,19 @@ impl<'d, 'a> Doc<'d, 'a> {
             api,
             root,
             earlier: Vec::new(),
+            ops: Vec::new(),
         }
     }
 
     /// This document patched over `earlier` (documents of the same kind, first to last).
     pub(super) fn over(mut self, earlier: Vec<NodeRef<'d, 'a>>) -> Self {
         self.earlier = earlier;
+        self
+    }
+
+    /// This document with `ops` applied to its `extraArgs` after every document.
+    pub(super) fn with_ops(mut self, ops: Vec<ArgOp>) -> Self {
+        self.ops = ops;
         self
     }
 
@@ -312,6 +343,23 @@ impl<'d, 'a> Doc<'d, 'a> {
             } else {
                 args.retain(|a| !written.iter().any(|w| w.name == a.name));
                 args.extend(written);
+            }
+        }
+        for op in &self.ops {
+            if !paths
+                .iter()
+                .any(|path| path.iter().copied().eq(op.path.iter().map(String::as_str)))
+            {
+                continue;
+            }
+            match &op.change {
+                ArgChange::Set(arg) => {
+                    args.retain(|a| a.name != arg.name);
+                    args.push(arg.clone());
+                }
+                ArgChange::Append(arg) => args.push(arg.clone()),
+                ArgChange::Remove(name) => args.retain(|a| a.name != *name),
+                ArgChange::Replace(all) => args.clone_from(all),
             }
         }
         args
@@ -453,7 +501,7 @@ struct Context<'d> {
 
 /// One `extraArgs` entry.
 #[derive(Clone, Debug)]
-struct ExtraArg {
+pub(super) struct ExtraArg {
     name: String,
     /// Its `--name=value` word.
     word: FlagWord,
