@@ -8,6 +8,7 @@ use common::{api_server, at, inventory, modes};
 use kubeharden_core::flags::WrittenBy;
 use kubeharden_core::inventory::Origin;
 use kubeharden_core::version::KubeVersion;
+use kubeharden_core::views::VersionSource;
 use kubeharden_core::{Component, Effective, Inventory, Provenance};
 
 /// Whose default a setting nobody wrote is.
@@ -61,7 +62,12 @@ fn kind_patches_are_read_at_their_bytes_in_the_file() {
     let value = mode.value.as_ref().unwrap();
     assert_eq!(at(&inventory, value.location().span()), "AlwaysAllow");
     // The node image's tag is the version.
-    assert_eq!(api.version().version, KubeVersion::with_patch(1, 30, 0));
+    let version = api.version();
+    assert_eq!(version.version, KubeVersion::with_patch(1, 30, 0));
+    let VersionSource::NodeImage(location) = version.source else {
+        panic!("{version:?}");
+    };
+    assert!(at(&inventory, location.span()).starts_with("kindest/node:v1.30.0@sha256:"));
     // kind applies a patch whose apiVersion is not its template's (v1beta3 for 1.30) to
     // nothing: anonymous requests stay kubeadm's default.
     assert!(api.flags().last("anonymous-auth").is_none());
@@ -219,7 +225,12 @@ fn kops_writes_its_own_api_server_settings() {
     let inventory = inventory(KOPS);
     let api = api_server(&inventory);
     assert_eq!(api.process.origin, Origin::Kops);
-    assert_eq!(api.version().version, KubeVersion::with_patch(1, 28, 5));
+    let version = api.version();
+    assert_eq!(version.version, KubeVersion::with_patch(1, 28, 5));
+    let VersionSource::ClusterSpec(location) = version.source else {
+        panic!("{version:?}");
+    };
+    assert_eq!(at(&inventory, location.span()), "1.28.5");
     // kops turns anonymous requests off whatever the spec says.
     let anonymous = api.anonymous_auth();
     assert!(!anonymous.value);

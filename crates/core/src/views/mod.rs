@@ -130,6 +130,11 @@ pub enum VersionSource {
     /// A kubeadm config's `kubernetesVersion` (the location of its value): kubeadm generates
     /// the component for that release.
     KubeadmConfig(Location),
+    /// A kind node's image (`kindest/node:v1.30.0`), whose tag is the release kind runs
+    /// kubeadm for.
+    NodeImage(Location),
+    /// A cluster spec's version (kops `kubernetesVersion`): the release the tool deploys.
+    ClusterSpec(Location),
     /// Nothing says: a current release is assumed.
     Assumed,
 }
@@ -148,7 +153,11 @@ impl VersionInfo {
     pub fn is_known(self) -> bool {
         matches!(
             self.source,
-            VersionSource::Image(_) | VersionSource::Setting | VersionSource::KubeadmConfig(_)
+            VersionSource::Image(_)
+                | VersionSource::Setting
+                | VersionSource::KubeadmConfig(_)
+                | VersionSource::NodeImage(_)
+                | VersionSource::ClusterSpec(_)
         )
     }
 }
@@ -174,10 +183,14 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
                 .find_map(|p| p.image.as_ref().map(Located::location))
         });
         if let (Some(version), Some(location)) = (container.image_version, version_at) {
-            return VersionInfo {
-                version,
-                source: VersionSource::KubeadmConfig(location),
+            // kind names the release by its node image rather than a `kubernetesVersion`.
+            let text = inventory.file(location.file()).slice(location.span());
+            let source = if text.contains(':') {
+                VersionSource::NodeImage(location)
+            } else {
+                VersionSource::KubeadmConfig(location)
             };
+            return VersionInfo { version, source };
         }
         return VersionInfo {
             version: ASSUMED_CURRENT,
@@ -185,6 +198,11 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
         };
     }
     match (container.image_version, &container.image) {
+        // kops deploys the images of its spec's `kubernetesVersion`, where they are spanned.
+        (Some(version), Some(image)) if container.origin == Origin::Kops => VersionInfo {
+            version,
+            source: VersionSource::ClusterSpec(image.location()),
+        },
         (Some(version), Some(image)) => VersionInfo {
             version,
             source: VersionSource::Image(image.location()),
