@@ -1,7 +1,11 @@
 //! Kubernetes YAML: the objects of manifests (workloads and the control-plane containers in
 //! them, Services, Ingresses, RBAC objects, ServiceAccounts) and the config documents among
 //! them. A `KubeletConfiguration` goes to the kubelet-config reader; the kubeadm reader gets
-//! the file's parsed documents together, since they describe one node between them.
+//! the file's parsed documents together, since they describe one node between them. The
+//! configs of tools that run the control plane go to their readers as they load: kind
+//! `Cluster` configs and Cluster API objects to the kubeadm reader's `kind` and `cluster_api`,
+//! kops `Cluster` specs to `kops`, Talos machine configs (documents without a `kind`) to
+//! `talos`.
 
 use std::path::Path;
 
