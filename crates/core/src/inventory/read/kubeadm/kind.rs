@@ -155,7 +155,6 @@ pub(in crate::inventory::read) fn read(
             } else {
                 Vec::new()
             },
-            kubelet_args: Vec::new(),
         };
         let first = inventory.processes.len();
         read_documents(inventory, file, &documents, Some(&runner));

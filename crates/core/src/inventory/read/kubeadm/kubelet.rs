@@ -1,6 +1,6 @@
 //! The kubelet a kubeadm `InitConfiguration` or `JoinConfiguration` describes.
 
-use super::{Doc, Runner, by_kubeadm, process, under_runner};
+use super::{Doc, by_kubeadm, process};
 use crate::component::Component;
 use crate::inventory::{FileId, Process};
 use crate::source::Spanned;
@@ -8,20 +8,15 @@ use crate::version::KubeVersion;
 
 /// The kubelet of an `InitConfiguration` / `JoinConfiguration`: the flags of kubeadm's
 /// systemd drop-in (`10-kubeadm.conf`), then `nodeRegistration.kubeletExtraArgs` (from
-/// `kubeadm-flags.env`, which the unit expands later on the command line), over what a runner
-/// such as kind writes there.
+/// `kubeadm-flags.env`, which the unit expands later on the command line).
 pub(super) fn kubelet(
     file: FileId,
     node: &Doc<'_, '_>,
     version: Option<Spanned<KubeVersion>>,
-    runner: Option<&Runner>,
 ) -> Process {
     let extra_path: &[&str] = &["nodeRegistration", "kubeletExtraArgs"];
     let anchor = node.anchor(&[extra_path, &["nodeRegistration"]]);
-    let extra = under_runner(
-        runner.map(|r| r.args(&r.kubelet_args, anchor)),
-        node.extra_args(&[extra_path]),
-    );
+    let extra = node.extra_args(&[extra_path]);
     let mut words = vec![
         by_kubeadm(
             "bootstrap-kubeconfig",

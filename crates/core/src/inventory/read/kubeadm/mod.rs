@@ -113,14 +113,13 @@ pub(super) struct Runner {
     pub version: Option<(KubeVersion, Spanned<String>)>,
     /// `apiServer.extraArgs` the tool writes, under the user's.
     pub api_server_args: Vec<(&'static str, String)>,
-    /// `nodeRegistration.kubeletExtraArgs` the tool writes, under the user's.
-    pub kubelet_args: Vec<(&'static str, String)>,
 }
 
 impl Runner {
-    /// The tool's own arguments, as `extraArgs` entries located at `anchor`.
-    fn args(&self, args: &[(&'static str, String)], anchor: Span) -> Vec<ExtraArg> {
-        args.iter()
+    /// The tool's own `apiServer.extraArgs`, as entries located at `anchor`.
+    fn api_server_args(&self, anchor: Span) -> Vec<ExtraArg> {
+        self.api_server_args
+            .iter()
             .map(|(name, value)| ExtraArg {
                 name: (*name).to_owned(),
                 word: FlagWord::generated(name, value.clone(), anchor, self.written_by),
@@ -195,7 +194,7 @@ pub(super) fn read_documents(
     // The kubelet takes the version of the control plane the file describes, if it does.
     let version = runner_version.or_else(|| clusters.first().and_then(|c| c.kubernetes_version()));
     for node in documents.iter().filter(|d| d.is_node()) {
-        processes.push(kubelet::kubelet(file, node, version, runner));
+        processes.push(kubelet::kubelet(file, node, version));
     }
     inventory.processes.extend(processes);
 }
