@@ -468,3 +468,45 @@ fn env_files_and_drop_ins_are_known_by_content() {
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(json["summary"]["files"], 2, "the script is not read");
 }
+
+/// Distribution configs are read as the components they run: each finding is on the bytes
+/// of the patch, spec field or `extraArgs` entry that causes it.
+#[test]
+fn distribution_configs_are_linted_where_they_are_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = kubeharden(
+        &root,
+        &[
+            "check",
+            "--format",
+            "compact",
+            "fixtures/kind",
+            "fixtures/cluster-api",
+            "fixtures/kops",
+            "fixtures/talos",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let expected = [
+        "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:23:31: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:61:13: KLET005 [error] `--read-only-port` is `10255`\n",
+        "fixtures/kind/insecure-patches.yaml:10:17: KLET005 [error] `readOnlyPort` is `10255`\n",
+        "fixtures/kind/insecure-patches.yaml:13:16: KLET001 [error] `authentication.anonymous.enabled` is `true`\n",
+        "fixtures/kind/insecure-patches.yaml:22:9: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
+        "fixtures/kind/insecure-patches.yaml:22:9: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
+        "fixtures/kind/insecure-patches.yaml:22:30: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
+        "fixtures/kind/json6902-patches.yaml:14:13: KAPI003 [warning] `--anonymous-auth` is `true`\n",
+        "fixtures/kops/cluster-insecure.yaml:13:5: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
+        "fixtures/kops/cluster-insecure.yaml:13:5: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
+        "fixtures/kops/cluster-insecure.yaml:13:5: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
+        "fixtures/kops/cluster-insecure.yaml:32:5: KLET001 [error] `--anonymous-auth` is `true`\n",
+        "fixtures/kops/cluster-insecure.yaml:33:5: KLET005 [error] `--read-only-port` is `10255`\n",
+        "fixtures/talos/controlplane-insecure.yaml:13:7: KLET005 [error] `--read-only-port` is `10255`\n",
+        "fixtures/talos/controlplane-insecure.yaml:33:27: KAPI004 [error] `--authorization-mode` is `Node,RBAC,AlwaysAllow`; `AlwaysAllow` approves whatever the others leave undecided\n",
+        "fixtures/talos/worker-patch.yaml:8:20: KLET001 [error] `--anonymous-auth` is `true`\n",
+    ]
+    .concat();
+    assert_eq!(stdout(&output), expected);
+}

@@ -461,6 +461,33 @@ impl TextMap {
             .then(|| Span::new(source + range.start - start, source + range.end - start))
     }
 
+    /// The source span from the first mapped byte of `range` to its last one: what a decoded
+    /// range that crosses unmapped bytes (the indentation between a block scalar's lines) covers
+    /// in the source. `None` when no byte of `range` maps.
+    #[must_use]
+    pub fn covering_span(&self, range: Range<usize>) -> Option<Span> {
+        if let Some(exact) = self.source_span(range.clone()) {
+            return Some(exact);
+        }
+        if range.is_empty() {
+            // An empty node between lines: at the end of the line before it.
+            let &(start, source, len) = self.runs.iter().rev().find(|r| r.0 <= range.start)?;
+            return Some(Span::at(source + (range.start - start).min(len)));
+        }
+        let first = self
+            .runs
+            .iter()
+            .find(|&&(start, _, len)| start + len > range.start && start < range.end)?;
+        let last = self
+            .runs
+            .iter()
+            .rev()
+            .find(|&&(start, _, len)| start + len > range.start && start < range.end)?;
+        let start = first.1 + range.start.saturating_sub(first.0);
+        let end = last.1 + (range.end - last.0).min(last.2);
+        Some(Span::new(start, end.max(start)))
+    }
+
     /// The map of a substring: decoded offsets `range` of this text become offsets from 0.
     #[must_use]
     pub fn slice(&self, range: Range<usize>) -> TextMap {
@@ -596,5 +623,10 @@ mod tests {
         joined.append(4, &map.slice(3..5));
         assert_eq!(joined.source_span(4..6), Some(Span::new(7, 9)));
         assert_eq!(joined.source_span(0..1), Some(Span::new(0, 1)));
+        // Across the folded break: from the first run's byte to the second's.
+        assert_eq!(map.covering_span(1..4), Some(Span::new(3, 8)));
+        // An empty range in the break: at the end of the run before it.
+        assert_eq!(map.covering_span(2..2), Some(Span::at(4)));
+        assert_eq!(TextMap::opaque().covering_span(0..1), None);
     }
 }

@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::{at, inventory};
+use common::{api_server, at, inventory, modes};
 use kubeharden_core::flags::WrittenBy;
 use kubeharden_core::inventory::Origin;
 use kubeharden_core::version::KubeVersion;
-use kubeharden_core::views::{ApiServer, Authorization, VersionSource};
-use kubeharden_core::{Component, Effective, FileId, Inventory, Provenance, Span};
+use kubeharden_core::views::{Authorization, VersionSource};
+use kubeharden_core::{Component, Effective, FileId, Provenance, Span};
 
 const KUBEADM_DEFAULT: &str = "kubeadm default";
 
@@ -25,20 +25,6 @@ fn extra_args_span<T: std::fmt::Debug>(setting: &Effective<T>) -> Span {
             location.span()
         }
         other => panic!("expected kubeadm extraArgs, got {other:?} for {setting:?}"),
-    }
-}
-
-fn api_server(inventory: &Inventory) -> ApiServer<'_> {
-    let mut all = inventory.api_servers();
-    let api = all.next().expect("a kube-apiserver");
-    assert!(all.next().is_none());
-    api
-}
-
-fn modes(api: &ApiServer<'_>) -> Vec<String> {
-    match api.authorization().unwrap().value {
-        Authorization::Modes(modes) => modes.into_iter().map(|m| m.value).collect(),
-        Authorization::ConfigFile(file) => panic!("authorization config {file:?}"),
     }
 }
 
@@ -468,8 +454,10 @@ apiServer:
     );
 }
 
+/// A kind cluster is not a kubeadm config itself: it is read as the kubeadm config kind
+/// patches (tests/distributions.rs).
 #[test]
-fn a_kind_cluster_is_not_kubeadm() {
+fn a_kind_cluster_runs_the_kubeadm_config_it_patches() {
     let text = "kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 kubeadmConfigPatches:
@@ -481,8 +469,10 @@ kubeadmConfigPatches:
       authorization-mode: AlwaysAllow
 ";
     let inventory = inventory(text);
-    assert!(inventory.processes().is_empty());
-    assert!(inventory.kubelets().is_empty());
+    let api = api_server(&inventory);
+    assert_eq!(api.process.origin, Origin::Kubeadm);
+    assert_eq!(modes(&api), ["AlwaysAllow"]);
+    assert_eq!(inventory.kubelets().len(), 1);
 }
 
 /// Documents are read as they load; a file that fails to load after its kubeadm documents and

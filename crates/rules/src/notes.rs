@@ -62,6 +62,14 @@ pub(crate) fn version(component: &str, info: VersionInfo) -> String {
             "judged as {component} {}, from the kubeadm config's kubernetesVersion",
             info.version
         ),
+        VersionSource::NodeImage(_) => format!(
+            "judged as {component} {}, from the kind node image's tag",
+            info.version
+        ),
+        VersionSource::ClusterSpec(_) => format!(
+            "judged as {component} {}, from the cluster spec's kubernetesVersion",
+            info.version
+        ),
         VersionSource::ImageFamily(_) => format!(
             "no image tag names the version, and upstream hyperkube images end at {version}, so {component} {version} is assumed; pass --kubernetes-version to judge another",
             version = info.version

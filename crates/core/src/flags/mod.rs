@@ -45,6 +45,28 @@ pub enum WrittenBy {
     /// that makes the distribution run it, and replaced by a flag of the same name the
     /// config passes.
     Distribution,
+    /// Added by kind to the kubeadm config it generates (its config template).
+    Kind,
+    /// Passed by Talos to the component it runs, unless the machine config's `extraArgs` say
+    /// otherwise.
+    Talos,
+    /// Written by kops from its `Cluster` spec's defaults.
+    Kops,
+}
+
+impl WrittenBy {
+    /// Whose default a word nobody wrote is, for a setting's provenance: `kubeadm default`.
+    #[must_use]
+    pub const fn default_name(self) -> &'static str {
+        match self {
+            Self::User | Self::Kubeadm => "kubeadm default",
+            Self::Kind => "kind default",
+            Self::Talos => "Talos default",
+            Self::Kops => "kops default",
+            // The distribution's own name is on the process ([`crate::inventory::Origin`]).
+            Self::Distribution => "distribution default",
+        }
+    }
 }
 
 /// One argv word: its decoded text and the file it was written in.
@@ -284,9 +306,15 @@ impl Flag {
     /// Whether a user wrote the word [`Self::location`] points at (not kubeadm).
     #[must_use]
     pub fn is_written(&self) -> bool {
+        self.location_written_by() == WrittenBy::User
+    }
+
+    /// Who wrote the word [`Self::location`] points at.
+    #[must_use]
+    pub fn location_written_by(&self) -> WrittenBy {
         match &self.value {
-            Some(value) if value.form == ValueForm::Separate => value.written_by == WrittenBy::User,
-            _ => self.written_by == WrittenBy::User,
+            Some(value) if value.form == ValueForm::Separate => value.written_by,
+            _ => self.written_by,
         }
     }
 

@@ -37,6 +37,10 @@ pub enum Origin {
     /// A component a distribution runs from its own config: the flags it passes itself
     /// (written by [`crate::flags::WrittenBy::Distribution`]) and the ones its config adds.
     Distribution(Distribution),
+    /// A component kops configures from a `Cluster` spec.
+    Kops,
+    /// A component Talos runs from a machine config.
+    Talos,
 }
 
 /// A Kubernetes distribution that runs the components from its own config files.

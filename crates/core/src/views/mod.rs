@@ -131,6 +131,11 @@ pub enum VersionSource {
     /// A kubeadm config's `kubernetesVersion` (the location of its value): kubeadm generates
     /// the component for that release.
     KubeadmConfig(Location),
+    /// A kind node's image (`kindest/node:v1.30.0`), whose tag is the release kind runs
+    /// kubeadm for.
+    NodeImage(Location),
+    /// A cluster spec's version (kops `kubernetesVersion`): the release the tool deploys.
+    ClusterSpec(Location),
     /// Nothing says: a current release is assumed.
     Assumed,
 }
@@ -149,7 +154,11 @@ impl VersionInfo {
     pub fn is_known(self) -> bool {
         matches!(
             self.source,
-            VersionSource::Image(_) | VersionSource::Setting | VersionSource::KubeadmConfig(_)
+            VersionSource::Image(_)
+                | VersionSource::Setting
+                | VersionSource::KubeadmConfig(_)
+                | VersionSource::NodeImage(_)
+                | VersionSource::ClusterSpec(_)
         )
     }
 }
@@ -175,10 +184,14 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
                 .find_map(|p| p.image.as_ref().map(Located::location))
         });
         if let (Some(version), Some(location)) = (container.image_version, version_at) {
-            return VersionInfo {
-                version,
-                source: VersionSource::KubeadmConfig(location),
+            // kind names the release by its node image rather than a `kubernetesVersion`.
+            let text = inventory.file(location.file()).slice(location.span());
+            let source = if text.contains(':') {
+                VersionSource::NodeImage(location)
+            } else {
+                VersionSource::KubeadmConfig(location)
             };
+            return VersionInfo { version, source };
         }
         return VersionInfo {
             version: ASSUMED_CURRENT,
@@ -186,6 +199,11 @@ pub fn process_version(inventory: &Inventory, container: &Process) -> VersionInf
         };
     }
     match (container.image_version, &container.image) {
+        // kops deploys the images of its spec's `kubernetesVersion`, where they are spanned.
+        (Some(version), Some(image)) if container.origin == Origin::Kops => VersionInfo {
+            version,
+            source: VersionSource::ClusterSpec(image.location()),
+        },
         (Some(version), Some(image)) => VersionInfo {
             version,
             source: VersionSource::Image(image.location()),
@@ -219,14 +237,18 @@ impl<'i> FlagReader<'i> {
     /// Where a flag's value came from: the command line, a kubeadm `extraArgs` entry, or
     /// kubeadm's own defaults.
     pub(crate) fn provenance(&self, flag: &Flag) -> Provenance {
-        Self::provenance_at(flag.is_written(), flag.location(), &self.process.origin)
+        Self::provenance_at(
+            flag.location_written_by(),
+            flag.location(),
+            &self.process.origin,
+        )
     }
 
     /// Where one item of a list flag (`list(name)`) came from: the item's bytes in the file of
     /// the occurrence whose value holds it, or kubeadm's defaults.
     pub(crate) fn item_provenance(&self, name: &str, item: &Located<String>) -> Provenance {
         let at = item.location();
-        let written = self
+        let written_by = self
             .flags
             .all(name)
             .filter_map(|flag| flag.value.as_ref())
@@ -237,18 +259,18 @@ impl<'i> FlagReader<'i> {
                     && at.span().end <= holder.span().end
             })
             .last()
-            .is_none_or(|value| value.written_by == WrittenBy::User);
-        Self::provenance_at(written, at, &self.process.origin)
+            .map_or(WrittenBy::User, |value| value.written_by);
+        Self::provenance_at(written_by, at, &self.process.origin)
     }
 
-    fn provenance_at(written: bool, location: Location, origin: &Origin) -> Provenance {
-        match (written, origin) {
-            (true, Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
-            (true, _) => Provenance::Flag(location),
-            (false, Origin::Distribution(distribution)) => {
+    fn provenance_at(written_by: WrittenBy, location: Location, origin: &Origin) -> Provenance {
+        match (written_by, origin) {
+            (WrittenBy::User, Origin::Kubeadm) => Provenance::KubeadmExtraArgs(location),
+            (WrittenBy::User, _) => Provenance::Flag(location),
+            (WrittenBy::Distribution, Origin::Distribution(distribution)) => {
                 Provenance::defaulted(distribution.default_label(), None)
             }
-            (false, _) => Provenance::defaulted("kubeadm default", None),
+            (by, _) => Provenance::defaulted(by.default_name(), None),
         }
     }
 

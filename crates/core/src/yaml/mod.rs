@@ -133,6 +133,67 @@ pub fn multiline_scalar_spans(text: &str) -> Vec<Span> {
         .unwrap_or_default()
 }
 
+/// Loads YAML written inside a scalar of another file (the kubeadm documents of a kind
+/// `kubeadmConfigPatches` string). The scalar's value is parsed, and every span is moved to the
+/// bytes of `source` (the file's text) it was decoded from, so that the tree reads as part of
+/// the file: a flag inside it is located in the file, at its own bytes. A span whose bytes
+/// cannot be found (an escape sequence) falls back to the whole scalar's.
+///
+/// # Errors
+/// The [`LoadError`] of the value, at the scalar's bytes.
+pub fn load_embedded<'a>(value: &MappedText, source: &'a str) -> Result<Stream<'a>, LoadError> {
+    let relocate = |span: Span| value.map.covering_span(span.range()).unwrap_or(value.span);
+    let stream = load(&value.text).map_err(|error| LoadError {
+        span: relocate(error.span),
+        ..error
+    })?;
+    let documents = stream
+        .documents
+        .into_iter()
+        .map(|document| Document {
+            source,
+            nodes: document
+                .nodes
+                .into_iter()
+                .map(|node| Node {
+                    span: relocate(node.span),
+                    kind: match node.kind {
+                        NodeKind::Scalar(scalar) => NodeKind::Scalar(Scalar {
+                            value: Cow::Owned(scalar.value.into_owned()),
+                            style: scalar.style,
+                            tag: scalar.tag,
+                        }),
+                        NodeKind::Sequence(items) => NodeKind::Sequence(items),
+                        NodeKind::Mapping(entries) => NodeKind::Mapping(entries),
+                        NodeKind::Alias(target) => NodeKind::Alias(target),
+                    },
+                })
+                .collect(),
+            root: document.root,
+            start: relocate(document.start),
+        })
+        .collect();
+    let problems = stream
+        .problems
+        .into_iter()
+        .map(|problem| match problem {
+            LoadProblem::DuplicateKey {
+                key,
+                first,
+                duplicate,
+            } => LoadProblem::DuplicateKey {
+                key,
+                first: relocate(first),
+                duplicate: relocate(duplicate),
+            },
+        })
+        .collect();
+    Ok(Stream {
+        documents,
+        problems,
+    })
+}
+
 /// A parsed YAML stream: its documents and the problems that did not stop loading.
 #[derive(Debug, Default)]
 pub struct Stream<'a> {

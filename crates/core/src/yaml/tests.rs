@@ -358,3 +358,38 @@ fn documents_are_handed_over_one_at_a_time_until_an_error() {
     );
     assert!(matches!(error.kind, LoadErrorKind::Syntax(_)));
 }
+
+/// The first item of `text`'s `patches` list, with its map into `text`.
+fn first_patch(text: &str) -> MappedText {
+    let stream = load(text).unwrap();
+    let patches = stream.documents[0].root().get("patches").unwrap();
+    patches.items().next().unwrap().mapped_text().unwrap()
+}
+
+#[test]
+fn embedded_yaml_is_located_in_the_file() {
+    let text = "patches:\n- |\n  kind: ClusterConfiguration\n  apiServer:\n    extraArgs:\n      profiling: \"false\"\n      audit-log-path: >-\n        /var/log/\n        audit.log\n";
+    let patch = first_patch(text);
+    let embedded = load_embedded(&patch, text).unwrap();
+    let root = embedded.documents[0].root();
+    let args = root.path(&["apiServer", "extraArgs"]).unwrap();
+    let (key, value) = args.entry("profiling").unwrap();
+    assert_eq!(&text[key.span().range()], "profiling");
+    assert_eq!(&text[value.span().range()], "\"false\"");
+    let mapped = value.mapped_text().unwrap();
+    assert_eq!(&text[mapped.span_of(0..5).range()], "false");
+    // A folded value spans its lines in the file, each run at its bytes.
+    let folded = args.get("audit-log-path").unwrap().mapped_text().unwrap();
+    assert_eq!(folded.text, "/var/log/ audit.log");
+    assert_eq!(&text[folded.span_of(10..19).range()], "audit.log");
+    assert_eq!(root.str_at("kind"), Some("ClusterConfiguration"));
+}
+
+#[test]
+fn embedded_yaml_errors_are_located_in_the_file() {
+    let text = "patches:\n- |\n  kind: [\n";
+    let patch = first_patch(text);
+    let error = load_embedded(&patch, text).unwrap_err();
+    assert!(error.span.start >= patch.span.start, "{error:?}");
+    assert!(error.span.end <= text.len(), "{error:?}");
+}

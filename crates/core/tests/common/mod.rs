@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several test binaries
 
 use kubeharden_core::inventory::Process;
+use kubeharden_core::views::{ApiServer, Authorization};
 use kubeharden_core::{Component, Inventory, InventoryBuilder, InventoryOptions, SourceFile, Span};
 
 /// Reads one file's text into a fresh inventory.
@@ -49,4 +50,20 @@ pub fn component_of(text: &str) -> Option<Component> {
 /// The text under `span`.
 pub fn at(inventory: &Inventory, span: Span) -> &str {
     inventory.file(kubeharden_core::FileId(0)).slice(span)
+}
+
+/// The inventory's one kube-apiserver.
+pub fn api_server(inventory: &Inventory) -> ApiServer<'_> {
+    let mut all = inventory.api_servers();
+    let api = all.next().expect("a kube-apiserver");
+    assert!(all.next().is_none());
+    api
+}
+
+/// The authorization modes of `api`.
+pub fn modes(api: &ApiServer<'_>) -> Vec<String> {
+    match api.authorization().unwrap().value {
+        Authorization::Modes(modes) => modes.into_iter().map(|m| m.value).collect(),
+        Authorization::ConfigFile(file) => panic!("authorization config {file:?}"),
+    }
 }

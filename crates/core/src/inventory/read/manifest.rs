@@ -1,12 +1,16 @@
 //! Kubernetes YAML: the objects of manifests (workloads and the control-plane containers in
 //! them, Services, Ingresses, RBAC objects, ServiceAccounts) and the config documents among
 //! them. A `KubeletConfiguration` goes to the kubelet-config reader; the kubeadm reader gets
-//! the file's parsed documents together, since they describe one node between them.
+//! the file's parsed documents together, since they describe one node between them. The
+//! configs of tools that run the control plane go to their readers as they load: kind
+//! `Cluster` configs and Cluster API objects to the kubeadm reader's `kind` and `cluster_api`,
+//! kops `Cluster` specs to `kops`, Talos machine configs (documents without a `kind`) to
+//! `talos`.
 
 use std::path::Path;
 
 use super::kubelet_config::{self, KubeletConfigDoc};
-use super::{CommentSyntax, FileKind, Format, kubeadm, path_names};
+use super::{CommentSyntax, FileKind, Format, kops, kubeadm, path_names, talos};
 use crate::inventory::workload::read_workload;
 use crate::inventory::{
     Binding, FileId, Ingress, InputProblem, InputProblemKind, Inventory, Role, Service,
@@ -43,6 +47,7 @@ fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, _kind: &FileKi
     let mut objects = Objects {
         inventory,
         file: id,
+        text: file.text(),
         kubeadm_documents: Vec::new(),
     };
     let loaded = yaml::load_each(file.text(), |document| {
@@ -100,6 +105,8 @@ pub(super) fn duplicate_key_problems(
 struct Objects<'i, 'a> {
     inventory: &'i mut Inventory,
     file: FileId,
+    /// The file's text, which YAML embedded in its strings is located in.
+    text: &'a str,
     /// Documents of the kubeadm API, kept to be read together when the file has loaded.
     kubeadm_documents: Vec<Document<'a>>,
 }
@@ -108,6 +115,10 @@ impl Objects<'_, '_> {
     /// One Kubernetes object (or a `kind: List` of them).
     fn add(&mut self, object: NodeRef<'_, '_>) {
         let file = self.file;
+        if talos::is_machine_config(object) {
+            talos::read(self.inventory, file, object);
+            return;
+        }
         let Some(kind) = object.get("kind") else {
             return;
         };
@@ -144,7 +155,54 @@ impl Objects<'_, '_> {
                 .extend(ServiceAccount::read(file, object)),
             // Read with the file's other kubeadm documents once it has loaded.
             k if kubeadm::is_kubeadm_kind(k, api_version.as_ref()) => {}
+            k if kubeadm::cluster_api::is_kubeadm_object(k, api_version.as_ref()) => {
+                kubeadm::cluster_api::read(inventory, file, k, object);
+            }
+            k if kops::is_kops_cluster(k, api_version.as_ref()) => {
+                kops::read(inventory, file, object);
+            }
+            k if kubeadm::kind::is_kind_cluster(k, api_version.as_ref()) => {
+                kubeadm::kind::read(inventory, file, self.text, object);
+            }
             _ => read_workload(inventory, file, kind_name, kind.location_in(file), object),
         }
     }
+}
+
+/// A Cluster API manifest whose braces are all inside string values it hands to cloud-init
+/// (`name: '{{ ds.meta_data.local_hostname }}'`, a `files` entry's `content: |`) or to another
+/// engine: the rest of it is plain YAML, so it is read, each such value being text. Braces
+/// that YAML would read as a flow mapping (`version: {{ .Values.version }}`, a Helm template)
+/// keep the file skipped.
+pub(super) fn is_templated_cluster_api(file: &SourceFile) -> bool {
+    let text = file.text();
+    if !kubeadm::cluster_api::mentions_kubeadm_objects(text) {
+        return false;
+    }
+    let Ok(stream) = yaml::load(text) else {
+        return false;
+    };
+    let blocks: Vec<_> = stream
+        .documents
+        .iter()
+        .flat_map(Document::multiline_scalar_spans)
+        .collect();
+    let mut offset = 0;
+    text.split_inclusive('\n').all(|line| {
+        let start = offset;
+        offset += line.len();
+        let code = if line.trim_start().starts_with('#') {
+            ""
+        } else {
+            line.split_once(" #").map_or(line, |(before, _)| before)
+        };
+        code.match_indices("{{").all(|(at, _)| {
+            let before = &code[..at];
+            let quoted = before.matches(['"', '\'']).count() % 2 == 1;
+            quoted
+                || blocks
+                    .iter()
+                    .any(|b| b.start <= start + at && start + at < b.end)
+        })
+    })
 }

@@ -14,12 +14,14 @@ mod env_file;
 mod etcd_config;
 mod flag_words;
 mod k3s;
+mod kops;
 mod kubeadm;
 mod kubelet_config;
 mod manifest;
 mod microk8s;
 mod sysconfig;
 mod systemd;
+mod talos;
 
 use std::path::Path;
 
@@ -186,7 +188,10 @@ impl FileKind {
 /// Reads `file` as `kind`; a Go template is skipped instead.
 pub(super) fn read(inventory: &mut Inventory, id: FileId, file: &SourceFile, kind: &FileKind) {
     let format = kind.format();
-    if is_template(file, format.comments) {
+    // A Cluster API manifest's cloud-init strings are templates of their own, not the file's.
+    if is_template(file, format.comments)
+        && !(matches!(kind, FileKind::Yaml) && manifest::is_templated_cluster_api(file))
+    {
         inventory.skipped.push((id, SkipReason::Template));
         return;
     }

@@ -1,8 +1,8 @@
 //! The kube-apiserver static pod kubeadm writes from a `ClusterConfiguration`.
 
 use super::{
-    Context, DEFAULT_DNS_DOMAIN, DEFAULT_SERVICE_SUBNET, Doc, ExtraArg, NODE_ADDRESS, by_kubeadm,
-    command_line, extra_args, local_etcd_extra_args, process,
+    Context, DEFAULT_DNS_DOMAIN, DEFAULT_SERVICE_SUBNET, Doc, ExtraArg, LOCAL_ETCD_EXTRA_ARGS,
+    NODE_ADDRESS, by_kubeadm, command_line, process, under_runner,
 };
 use crate::component::Component;
 use crate::flags::values::APISERVER_AUTHORIZATION_MODES;
@@ -42,7 +42,10 @@ impl Context<'_> {
         let g = self.generation;
         let extra_paths: &[&[&str]] = &[&["apiServer", "extraArgs"], &["apiServerExtraArgs"]];
         let anchor = cluster.anchor(&[extra_paths[0], extra_paths[1], &["apiServer"]]);
-        let mut overrides = extra_args(cluster.find(extra_paths).map(|(_, v)| v));
+        let mut overrides = under_runner(
+            self.runner.map(|r| r.api_server_args(anchor)),
+            cluster.extra_args(extra_paths),
+        );
 
         let kubeadm = |name: &str, value: &str| by_kubeadm(name, value, anchor);
         let mut base = vec![
@@ -82,7 +85,6 @@ impl Context<'_> {
         });
         base.push(
             match cluster
-                .root
                 .path(&["networking", "serviceSubnet"])
                 .and_then(NodeRef::mapped_text)
             {
@@ -110,7 +112,6 @@ impl Context<'_> {
         }
         if !g.before(20) {
             let domain = cluster
-                .root
                 .path(&["networking", "dnsDomain"])
                 .and_then(NodeRef::as_str)
                 .unwrap_or(DEFAULT_DNS_DOMAIN);
@@ -149,7 +150,7 @@ impl Context<'_> {
             Component::ApiServer,
             words,
             anchor,
-            self.image(cluster, "kube-apiserver"),
+            self.image("kube-apiserver"),
             self.version.map(|v| v.value),
         )
     }
@@ -168,7 +169,6 @@ impl Context<'_> {
         if g.before(11) {
             // From the config's own field, after the `extraArgs`.
             let field = cluster
-                .root
                 .get("authorizationModes")
                 .filter(|n| n.items().next().is_some())
                 .map(|list| {
@@ -178,7 +178,6 @@ impl Context<'_> {
                 })
                 .or_else(|| {
                     let mode = cluster
-                        .root
                         .get("authorizationMode")
                         .and_then(NodeRef::mapped_text)?;
                     Some(FlagWord::written("authorization-mode", &mode, mode.span))
@@ -236,7 +235,7 @@ impl Context<'_> {
         anchor: Span,
     ) {
         let g = self.generation;
-        let etcd = cluster.root.get("etcd");
+        let etcd = cluster.get("etcd");
         let external = etcd.and_then(|e| e.get("external")).or_else(|| {
             // v1alpha1: endpoints right under `etcd`.
             etcd.filter(|e| {
@@ -277,7 +276,7 @@ impl Context<'_> {
             "127.0.0.1"
         };
         // A local etcd's own client URLs, when written, are where the apiserver finds it.
-        let local_args = extra_args(local_etcd_extra_args(cluster).map(|(_, v)| v));
+        let local_args = cluster.extra_args(LOCAL_ETCD_EXTRA_ARGS);
         let servers_from = if g.before(14) {
             "listen-client-urls"
         } else {

@@ -1,8 +1,8 @@
 //! The local etcd static pod kubeadm writes from a `ClusterConfiguration`.
 
 use super::{
-    Context, DEFAULT_ETCD_DATA_DIR, Doc, NODE_NAME, by_kubeadm, command_line, extra_args,
-    local_etcd_extra_args, process,
+    Context, DEFAULT_ETCD_DATA_DIR, Doc, LOCAL_ETCD_EXTRA_ARGS, NODE_NAME, by_kubeadm,
+    command_line, process,
 };
 use crate::component::Component;
 use crate::inventory::Process;
@@ -12,7 +12,7 @@ impl Context<'_> {
     pub(super) fn etcd(&self, cluster: &Doc<'_, '_>) -> Option<Process> {
         let file = self.file;
         let g = self.generation;
-        let etcd = cluster.root.get("etcd");
+        let etcd = cluster.get("etcd");
         if etcd.is_some_and(|e| {
             e.get("external").is_some()
                 || e.get("endpoints")
@@ -26,7 +26,7 @@ impl Context<'_> {
             &["etcd", "local"],
             &["etcd"],
         ]);
-        let overrides = extra_args(local_etcd_extra_args(cluster).map(|(_, v)| v));
+        let overrides = cluster.extra_args(LOCAL_ETCD_EXTRA_ARGS);
         let data_dir = etcd
             .and_then(|e| e.get("local").or(Some(e)))
             .and_then(|e| e.str_at("dataDir"))

@@ -1,6 +1,6 @@
 //! The kubelet a kubeadm `InitConfiguration` or `JoinConfiguration` describes.
 
-use super::{Doc, by_kubeadm, extra_args, process};
+use super::{Doc, by_kubeadm, process};
 use crate::component::Component;
 use crate::inventory::{FileId, Process};
 use crate::source::Spanned;
@@ -16,7 +16,7 @@ pub(super) fn kubelet(
 ) -> Process {
     let extra_path: &[&str] = &["nodeRegistration", "kubeletExtraArgs"];
     let anchor = node.anchor(&[extra_path, &["nodeRegistration"]]);
-    let extra = extra_args(node.root.path(extra_path));
+    let extra = node.extra_args(&[extra_path]);
     let mut words = vec![
         by_kubeadm(
             "bootstrap-kubeconfig",

@@ -38,7 +38,9 @@
 //! | 1.30 | no `--authorization-mode` next to a written `authorization-config` | |
 
 mod apiserver;
+pub(super) mod cluster_api;
 mod etcd;
+pub(super) mod kind;
 mod kubelet;
 
 use super::flag_words::FlagWord;
@@ -97,12 +99,63 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, documents: &[Documen
         .iter()
         .filter_map(|d| Doc::read(d.root()))
         .collect();
+    read_documents(inventory, file, &documents, None);
+}
+
+/// A tool that runs kubeadm from a config of its own (kind, Cluster API): what it decides
+/// besides the kubeadm documents it hands over.
+pub(super) struct Runner {
+    /// Who the tool's own `extraArgs` are written by.
+    pub written_by: WrittenBy,
+    /// The release it runs kubeadm for, with the image tag that names it, spanned where the
+    /// tool's config says it (kind's node image, Cluster API's `spec.version`); it beats a
+    /// patch's `kubernetesVersion`, as the tool sets that field itself.
+    pub version: Option<(KubeVersion, Spanned<String>)>,
+    /// `apiServer.extraArgs` the tool writes, under the user's.
+    pub api_server_args: Vec<(&'static str, String)>,
+}
+
+impl Runner {
+    /// The tool's own `apiServer.extraArgs`, as entries located at `anchor`.
+    fn api_server_args(&self, anchor: Span) -> Vec<ExtraArg> {
+        self.api_server_args
+            .iter()
+            .map(|(name, value)| ExtraArg {
+                name: (*name).to_owned(),
+                word: FlagWord::generated(name, value.clone(), anchor, self.written_by),
+            })
+            .collect()
+    }
+}
+
+/// `written` over what a runner writes: its entries of a name the user did not write first.
+fn under_runner(runner: Option<Vec<ExtraArg>>, written: Vec<ExtraArg>) -> Vec<ExtraArg> {
+    let mut args: Vec<ExtraArg> = runner
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| !written.iter().any(|w| w.name == a.name))
+        .collect();
+    args.extend(written);
+    args
+}
+
+/// Adds the processes kubeadm would run from `documents` of `file`, as `runner` (if any)
+/// runs it.
+pub(super) fn read_documents(
+    inventory: &mut Inventory,
+    file: FileId,
+    documents: &[Doc<'_, '_>],
+    runner: Option<&Runner>,
+) {
     let run_version = inventory.options().kubernetes_version;
     let mut processes = Vec::new();
     let init = documents.iter().find(|d| d.has_local_endpoint());
     let clusters: Vec<&Doc<'_, '_>> = documents.iter().filter(|d| d.is_cluster()).collect();
+    let runner_version = runner
+        .and_then(|r| r.version.as_ref())
+        .map(|(version, tag)| Spanned::new(*version, tag.span));
     for &cluster in &clusters {
-        let version = cluster.kubernetes_version();
+        let version = runner_version.or_else(|| cluster.kubernetes_version());
         let generation = Generation {
             version: run_version
                 .or(version.map(|v| v.value))
@@ -114,35 +167,95 @@ pub(super) fn read(inventory: &mut Inventory, file: FileId, documents: &[Documen
             generation,
             version,
             image_repository: cluster
-                .root
                 .str_at("imageRepository")
                 .unwrap_or(DEFAULT_IMAGE_REPOSITORY),
             certificates_dir: cluster
-                .root
                 .str_at("certificatesDir")
                 .unwrap_or(DEFAULT_CERTIFICATES_DIR)
                 .trim_end_matches('/'),
             endpoint,
+            runner,
+            version_tag: match runner.and_then(|r| r.version.as_ref()) {
+                Some((_, tag)) => Some(tag.clone()),
+                None => cluster.get("kubernetesVersion").and_then(|node| {
+                    let tag = node.as_str()?;
+                    let tag = if tag.starts_with(|c: char| c.is_ascii_digit()) {
+                        format!("v{tag}")
+                    } else {
+                        tag.to_owned()
+                    };
+                    Some(Spanned::new(tag, node.span()))
+                }),
+            },
         };
         processes.push(context.api_server(cluster));
         processes.extend(context.etcd(cluster));
     }
     // The kubelet takes the version of the control plane the file describes, if it does.
-    let version = clusters.first().and_then(|c| c.kubernetes_version());
+    let version = runner_version.or_else(|| clusters.first().and_then(|c| c.kubernetes_version()));
     for node in documents.iter().filter(|d| d.is_node()) {
         processes.push(kubelet::kubelet(file, node, version));
     }
     inventory.processes.extend(processes);
 }
 
+/// Keeps, of the processes added from index `new` on, those that run with other flags than
+/// every process added from `start` on before them: the nodes of a kind or Cluster API config
+/// that join without settings of their own run one kubelet between them, reported once.
+fn keep_distinct(inventory: &mut Inventory, start: usize, new: usize) {
+    fn flag_texts(process: &Process) -> Vec<(&str, Option<&str>)> {
+        process
+            .flags
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.text.as_str())))
+            .collect()
+    }
+    let added = inventory.processes.split_off(new);
+    for process in added {
+        let texts = flag_texts(&process);
+        if !inventory.processes[start..]
+            .iter()
+            .any(|p| p.component == process.component && flag_texts(p) == texts)
+        {
+            inventory.processes.push(process);
+        }
+    }
+}
+
 /// One kubeadm document.
-#[derive(Clone, Copy)]
-struct Doc<'d, 'a> {
+#[derive(Clone)]
+pub(super) struct Doc<'d, 'a> {
     kind: &'d str,
     kind_span: Span,
     /// `v1beta3`, `v1alpha1`, ...
     api: &'d str,
     root: NodeRef<'d, 'a>,
+    /// Documents of the same kind this one is patched over, first to last (kind applies every
+    /// matching patch in turn): a field the later ones do not set is read from the earlier.
+    earlier: Vec<NodeRef<'d, 'a>>,
+    /// Operations on its `extraArgs` applied after every document (kind's JSON 6902 patches).
+    ops: Vec<ArgOp>,
+}
+
+/// A JSON 6902 operation on an `extraArgs` map or list (kind's
+/// `kubeadmConfigPatchesJSON6902`).
+#[derive(Clone, Debug)]
+pub(super) struct ArgOp {
+    /// The keys of the `extraArgs` it changes: `["apiServer", "extraArgs"]`.
+    pub path: Vec<String>,
+    pub change: ArgChange,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum ArgChange {
+    /// `add` or `replace` of one entry: it replaces the entries of its name.
+    Set(ExtraArg),
+    /// `add` of an item at the end of a `{name, value}` list (`.../extraArgs/-`).
+    Append(ExtraArg),
+    /// `remove` of the entries of a name.
+    Remove(String),
+    /// `add` or `replace` of the whole `extraArgs`.
+    Replace(Vec<ExtraArg>),
 }
 
 impl<'d, 'a> Doc<'d, 'a> {
@@ -155,7 +268,100 @@ impl<'d, 'a> Doc<'d, 'a> {
             kind_span: kind.span(),
             api,
             root,
+            earlier: Vec::new(),
+            ops: Vec::new(),
         })
+    }
+
+    /// A kubeadm document another tool writes from the user's config without `apiVersion` and
+    /// `kind` (a Cluster API `clusterConfiguration`), or a kind patch: `kind` is its kind,
+    /// `kind_span` where the process is anchored when none of its keys is written.
+    pub(super) fn embedded(
+        kind: &'static str,
+        api: &'d str,
+        root: NodeRef<'d, 'a>,
+        kind_span: Span,
+    ) -> Self {
+        Self {
+            kind,
+            kind_span,
+            api,
+            root,
+            earlier: Vec::new(),
+            ops: Vec::new(),
+        }
+    }
+
+    /// This document patched over `earlier` (documents of the same kind, first to last).
+    pub(super) fn over(mut self, earlier: Vec<NodeRef<'d, 'a>>) -> Self {
+        self.earlier = earlier;
+        self
+    }
+
+    /// This document with `ops` applied to its `extraArgs` after every document.
+    pub(super) fn with_ops(mut self, ops: Vec<ArgOp>) -> Self {
+        self.ops = ops;
+        self
+    }
+
+    /// The document and those it is patched over, the last one first.
+    fn layers(&self) -> impl Iterator<Item = NodeRef<'d, 'a>> + '_ {
+        std::iter::once(self.root).chain(self.earlier.iter().rev().copied())
+    }
+
+    /// The value at a path of keys, from the last document that sets it.
+    fn path(&self, keys: &[&str]) -> Option<NodeRef<'d, 'a>> {
+        self.layers().find_map(|layer| layer.path(keys))
+    }
+
+    fn get(&self, key: &str) -> Option<NodeRef<'d, 'a>> {
+        self.path(&[key])
+    }
+
+    fn str_at(&self, key: &str) -> Option<&'d str> {
+        self.get(key).and_then(NodeRef::as_str)
+    }
+
+    /// The `extraArgs` at the first of `paths` each document has, merged first to last: a
+    /// map's entries replace the earlier entries of their name, a `{name, value}` list
+    /// replaces the earlier arguments whole (as a merge patch replaces a list).
+    fn extra_args(&self, paths: &[&[&str]]) -> Vec<ExtraArg> {
+        let mut args: Vec<ExtraArg> = Vec::new();
+        for layer in self
+            .earlier
+            .iter()
+            .copied()
+            .chain(std::iter::once(self.root))
+        {
+            let Some(node) = paths.iter().find_map(|path| layer.path(path)) else {
+                continue;
+            };
+            let written = extra_args(Some(node));
+            if matches!(node.kind(), NodeKind::Sequence(_)) {
+                args = written;
+            } else {
+                args.retain(|a| !written.iter().any(|w| w.name == a.name));
+                args.extend(written);
+            }
+        }
+        for op in &self.ops {
+            if !paths
+                .iter()
+                .any(|path| path.iter().copied().eq(op.path.iter().map(String::as_str)))
+            {
+                continue;
+            }
+            match &op.change {
+                ArgChange::Set(arg) => {
+                    args.retain(|a| a.name != arg.name);
+                    args.push(arg.clone());
+                }
+                ArgChange::Append(arg) => args.push(arg.clone()),
+                ArgChange::Remove(name) => args.retain(|a| a.name != *name),
+                ArgChange::Replace(all) => args.clone_from(all),
+            }
+        }
+        args
     }
 
     /// Describes the control plane: `ClusterConfiguration`, or the all-in-one
@@ -183,16 +389,18 @@ impl<'d, 'a> Doc<'d, 'a> {
     /// `kubernetesVersion` as written, with the release it names: a version (`v1.30.2`), or a
     /// release label kubeadm resolves to that release's newest patch (`stable-1.30`).
     fn kubernetes_version(&self) -> Option<Spanned<KubeVersion>> {
-        let node = self.root.get("kubernetesVersion")?;
+        let node = self.get("kubernetesVersion")?;
         let text = node.as_str()?;
         Some(Spanned::new(parse_kubernetes_version(text)?, node.span()))
     }
 
     /// The first of `paths` that exists, with the key node of its last step.
     fn find(&self, paths: &[&[&str]]) -> Option<(NodeRef<'d, 'a>, NodeRef<'d, 'a>)> {
-        paths.iter().find_map(|path| {
-            let (last, parents) = path.split_last()?;
-            self.root.path(parents)?.entry(last)
+        self.layers().find_map(|layer| {
+            paths.iter().find_map(|path| {
+                let (last, parents) = path.split_last()?;
+                layer.path(parents)?.entry(last)
+            })
         })
     }
 
@@ -244,7 +452,7 @@ impl Endpoint {
     fn read(doc: &Doc<'_, '_>) -> Self {
         let endpoint = ["localAPIEndpoint", "apiEndpoint", "api"]
             .iter()
-            .find_map(|key| doc.root.get(key));
+            .find_map(|key| doc.get(key));
         let scalar = |key: &str| {
             endpoint
                 .and_then(|e| e.get(key))
@@ -254,7 +462,6 @@ impl Endpoint {
             advertise_address: scalar("advertiseAddress").filter(|a| !a.text.trim().is_empty()),
             bind_port: scalar("bindPort"),
             node_name: doc
-                .root
                 .path(&["nodeRegistration", "name"])
                 .and_then(NodeRef::as_str)
                 .map(str::to_owned),
@@ -286,11 +493,14 @@ struct Context<'d> {
     image_repository: &'d str,
     certificates_dir: &'d str,
     endpoint: Endpoint,
+    runner: Option<&'d Runner>,
+    /// The images' tag, spanned where the config names it.
+    version_tag: Option<Spanned<String>>,
 }
 
 /// One `extraArgs` entry.
 #[derive(Clone, Debug)]
-struct ExtraArg {
+pub(super) struct ExtraArg {
     name: String,
     /// Its `--name=value` word.
     word: FlagWord,
@@ -397,19 +607,14 @@ impl Context<'_> {
         format!("{}/{name}", self.certificates_dir)
     }
 
-    /// The image kubeadm runs a component from; spanned at `kubernetesVersion`, which decides
-    /// its tag and the version the component is judged as.
-    fn image(&self, cluster: &Doc<'_, '_>, component: &str) -> Option<Spanned<String>> {
-        let node = cluster.root.get("kubernetesVersion")?;
-        let tag = node.as_str()?;
-        let tag = if tag.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("v{tag}")
-        } else {
-            tag.to_owned()
-        };
+    /// The image kubeadm runs a component from; spanned at `kubernetesVersion` (or where the
+    /// runner names the release), which decides its tag and the version the component is
+    /// judged as.
+    fn image(&self, component: &str) -> Option<Spanned<String>> {
+        let tag = self.version_tag.as_ref()?;
         Some(Spanned::new(
-            format!("{}/{component}:{tag}", self.image_repository),
-            node.span(),
+            format!("{}/{component}:{}", self.image_repository, tag.value),
+            tag.span,
         ))
     }
 }
@@ -419,12 +624,9 @@ fn by_kubeadm(name: &str, value: impl Into<String>, anchor: Span) -> FlagWord {
     FlagWord::generated(name, value, anchor, WrittenBy::Kubeadm)
 }
 
-/// `etcd.local.extraArgs` (v1alpha1: `etcd.extraArgs`), with its key.
-fn local_etcd_extra_args<'d, 'a>(
-    cluster: &Doc<'d, 'a>,
-) -> Option<(NodeRef<'d, 'a>, NodeRef<'d, 'a>)> {
-    cluster.find(&[&["etcd", "local", "extraArgs"], &["etcd", "extraArgs"]])
-}
+/// `etcd.local.extraArgs` (v1alpha1: `etcd.extraArgs`).
+const LOCAL_ETCD_EXTRA_ARGS: &[&[&str]] =
+    &[&["etcd", "local", "extraArgs"], &["etcd", "extraArgs"]];
 
 #[cfg(test)]
 mod tests {
