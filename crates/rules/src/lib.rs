@@ -23,6 +23,7 @@ mod notes;
 pub mod registry;
 mod rule;
 pub mod seed;
+mod serving;
 mod settings;
 mod suppression;
 #[cfg(test)]
@@ -35,6 +36,8 @@ registry::sections! {
     kubelet: Kubelet, "LET", "kubelet", "Kubelet";
     etcd: Etcd, "ETC", "etcd", "etcd";
     dashboard: Dashboard, "DSH", "dashboard", "Dashboard";
+    controller_manager: ControllerManager, "CMG", "controller-manager", "Controller Manager";
+    scheduler: Scheduler, "SCH", "scheduler", "Scheduler";
     general: General, "GEN", "general", "General";
 }
 

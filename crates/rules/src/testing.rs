@@ -62,6 +62,36 @@ pub(crate) fn kubelet_config(body: &str) -> String {
     format!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n{body}")
 }
 
+/// A kubeadm-style kube-controller-manager static pod (v1.30.4) running `flags`.
+pub(crate) fn controller_manager(flags: &[&str]) -> String {
+    static_pod(
+        "kube-controller-manager",
+        "registry.k8s.io/kube-controller-manager:v1.30.4",
+        "command",
+        &[&["kube-controller-manager"], flags].concat(),
+    )
+}
+
+/// A kube-controller-manager whose flags are all in `args:`, the binary coming from the image.
+pub(crate) fn controller_manager_args(flags: &[&str]) -> String {
+    static_pod(
+        "kube-controller-manager",
+        "registry.k8s.io/kube-controller-manager:v1.30.4",
+        "args",
+        flags,
+    )
+}
+
+/// A kubeadm-style kube-scheduler static pod (v1.30.4) running `flags`.
+pub(crate) fn scheduler(flags: &[&str]) -> String {
+    static_pod(
+        "kube-scheduler",
+        "registry.k8s.io/kube-scheduler:v1.30.4",
+        "command",
+        &[&["kube-scheduler"], flags].concat(),
+    )
+}
+
 /// The Dashboard's Deployment (v2.7.0, its own namespace and service account) with `args`.
 pub(crate) fn dashboard(args: &[&str]) -> String {
     let mut text = String::from(

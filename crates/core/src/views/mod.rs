@@ -5,14 +5,18 @@
 //! component's precedence (flag > config file > default) and its version's defaults.
 
 mod apiserver;
+mod controller_manager;
 mod dashboard;
 mod etcd;
 mod kubelet;
+mod scheduler;
 
 pub use apiserver::{ApiServer, Authorization};
+pub use controller_manager::{ALL_INTERFACES, ControllerManager};
 pub use dashboard::Dashboard;
 pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};
+pub use scheduler::Scheduler;
 
 use crate::component::Component;
 use crate::effective::{Effective, Provenance};

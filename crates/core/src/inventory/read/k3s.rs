@@ -623,6 +623,8 @@ fn distribution_flags(
         Component::ControllerManager => vec![
             ("bind-address", "127.0.0.1".to_owned()),
             ("profiling", "false".to_owned()),
+            ("root-ca-file", tls("server-ca.crt")),
+            ("service-account-private-key-file", tls("service.key")),
             ("use-service-account-credentials", "true".to_owned()),
         ],
         Component::Scheduler => vec![

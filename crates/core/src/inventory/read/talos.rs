@@ -467,6 +467,7 @@ fn controller_manager_args() -> Args {
         ),
         ("profiling", "false".into()),
         ("tls-min-version", "VersionTLS13".into()),
+        ("use-service-account-credentials", "true".into()),
     ]
 }
 

@@ -1,0 +1,150 @@
+//! kube-controller-manager's effective settings.
+
+use super::{FlagReader, VersionInfo, process_version};
+use crate::component::Component;
+use crate::effective::Effective;
+use crate::flags::FlagSet;
+use crate::flags::values::is_placeholder_for;
+use crate::inventory::{Inventory, Process};
+use crate::source::Location;
+
+const DEFAULT: &str = "kube-controller-manager default";
+
+/// The address kube-controller-manager and kube-scheduler serve their secure port on when
+/// `--bind-address` is not set: every interface.
+pub const ALL_INTERFACES: &str = "0.0.0.0";
+
+impl Inventory {
+    /// Every kube-controller-manager whose whole command line is known (see
+    /// [`Inventory::api_servers`]).
+    pub fn controller_managers(&self) -> impl Iterator<Item = ControllerManager<'_>> {
+        self.processes_of(Component::ControllerManager)
+            .filter(|p| p.is_complete())
+            .map(move |p| ControllerManager::new(self, p))
+    }
+}
+
+/// A kube-controller-manager.
+#[derive(Clone, Copy, Debug)]
+pub struct ControllerManager<'i> {
+    inventory: &'i Inventory,
+    pub process: &'i Process,
+}
+
+impl<'i> ControllerManager<'i> {
+    #[must_use]
+    pub fn new(inventory: &'i Inventory, process: &'i Process) -> Self {
+        Self { inventory, process }
+    }
+
+    fn reader(&self) -> FlagReader<'i> {
+        FlagReader::new(self.process)
+    }
+
+    #[must_use]
+    pub fn flags(&self) -> &'i FlagSet {
+        &self.process.flags
+    }
+
+    #[must_use]
+    pub fn version(&self) -> VersionInfo {
+        process_version(self.inventory, self.process)
+    }
+
+    /// Where a missing flag belongs (the container's `args:` or `command:` key).
+    #[must_use]
+    pub fn missing_anchor(&self) -> Location {
+        self.process.missing_anchor()
+    }
+
+    /// `--profiling`, default `true`: `/debug/pprof` on the secure port.
+    #[must_use]
+    pub fn profiling(&self) -> Option<Effective<bool>> {
+        self.reader()
+            .bool_or("profiling", || Effective::defaulted(true, DEFAULT, None))
+    }
+
+    /// `--bind-address`, default `0.0.0.0` (every interface); `None` when its value is a
+    /// placeholder.
+    #[must_use]
+    pub fn bind_address(&self) -> Option<Effective<String>> {
+        bind_address(self.reader(), DEFAULT)
+    }
+
+    /// `--secure-port`, default 10257; `0` turns secure serving off.
+    #[must_use]
+    pub fn secure_port(&self) -> Option<Effective<i64>> {
+        self.reader()
+            .int_or("secure-port", || Effective::defaulted(10257, DEFAULT, None))
+    }
+
+    /// `--use-service-account-credentials`, default `false`: every controller then acts with
+    /// the controller manager's own credentials.
+    #[must_use]
+    pub fn use_service_account_credentials(&self) -> Option<Effective<bool>> {
+        self.reader()
+            .bool_or("use-service-account-credentials", || {
+                Effective::defaulted(false, DEFAULT, None)
+            })
+    }
+
+    /// `--terminated-pod-gc-threshold`, default 12500; `<= 0` turns the terminated-pod garbage
+    /// collector off.
+    #[must_use]
+    pub fn terminated_pod_gc_threshold(&self) -> Option<Effective<i64>> {
+        self.reader().int_or("terminated-pod-gc-threshold", || {
+            Effective::defaulted(12500, DEFAULT, None)
+        })
+    }
+
+    /// `--service-account-private-key-file`, when set: the key that signs service account
+    /// tokens.
+    #[must_use]
+    pub fn service_account_private_key_file(&self) -> Option<Effective<String>> {
+        self.reader().string("service-account-private-key-file")
+    }
+
+    /// `--root-ca-file`, when set: the CA bundle put in service account token secrets.
+    #[must_use]
+    pub fn root_ca_file(&self) -> Option<Effective<String>> {
+        self.reader().string("root-ca-file")
+    }
+
+    /// The value `--feature-gates` gives `gate`, when it names it (the last entry wins).
+    /// `None` when it does not, or when the value is a placeholder or not a boolean.
+    #[must_use]
+    pub fn feature_gate(&self, gate: &str) -> Option<Effective<bool>> {
+        feature_gate(self.reader(), gate)
+    }
+}
+
+/// `--bind-address` of a component serving on `0.0.0.0` by default (`DEFAULT` names whose
+/// default it is); `None` when the value is a placeholder.
+pub(super) fn bind_address(
+    reader: FlagReader<'_>,
+    default: &'static str,
+) -> Option<Effective<String>> {
+    if reader.flags.last("bind-address").is_none() {
+        return Some(Effective::defaulted(
+            ALL_INTERFACES.to_owned(),
+            default,
+            None,
+        ));
+    }
+    let address = reader.string("bind-address")?;
+    (!is_placeholder_for(None, &address.value)).then_some(address)
+}
+
+/// What `--feature-gates` sets `gate` to (see [`ControllerManager::feature_gate`]).
+pub(super) fn feature_gate(reader: FlagReader<'_>, gate: &str) -> Option<Effective<bool>> {
+    let entry = reader
+        .flags
+        .map_entries("feature-gates")
+        .into_iter()
+        .rev()
+        .find(|entry| entry.key.value.trim() == gate)?;
+    let value = entry.value?;
+    let enabled = crate::flags::parse_go_bool(value.value.trim()).ok()?;
+    let provenance = reader.item_provenance("feature-gates", &value);
+    Some(Effective::new(enabled, provenance))
+}
