@@ -25,6 +25,8 @@ fn rules_json_lists_every_code_with_its_metadata() {
         ("KLET", 7),
         ("KETC", 11),
         ("KDSH", 5),
+        ("KCMG", 7),
+        ("KSCH", 2),
         ("KGEN", 5),
     ] {
         expected.extend((1..=count).map(|n| format!("{prefix}{n:03}")));

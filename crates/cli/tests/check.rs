@@ -145,8 +145,9 @@ fn human_output_for_the_legacy_control_plane() {
     insta::assert_snapshot!(stdout(&output));
 }
 
-/// A clean kubeadm node: only the expected anonymous-auth warning, which `--fail-on error`
-/// lets through.
+/// A clean kubeadm node: only the warnings a default kubeadm cluster is known to earn
+/// (anonymous auth, and profiling on the controller manager and scheduler, which kubeadm
+/// leaves on), which `--fail-on error` lets through.
 #[test]
 fn clean_kubeadm_node_with_root() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -158,7 +159,9 @@ fn clean_kubeadm_node_with_root() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n"
+        "fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n\
+         fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-controller-manager.yaml:12:5: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n\
+         fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-scheduler.yaml:12:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n"
     );
     let output = kubeharden(
         &root,
