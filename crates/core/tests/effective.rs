@@ -386,3 +386,154 @@ mod etcd {
         assert!(etcd.client_cert_auth().is_none());
     }
 }
+
+mod controller_manager_and_scheduler {
+    use super::*;
+
+    fn pod(binary: &str, tag: &str, flags: &[&str]) -> String {
+        let mut container =
+            format!("image: registry.k8s.io/{binary}:{tag}\ncommand:\n- {binary}\n");
+        for flag in flags {
+            container.push_str(&format!("- {flag}\n"));
+        }
+        static_pod(&container)
+    }
+
+    #[test]
+    fn defaults_are_the_components_own() {
+        let linted = inventory(&pod("kube-controller-manager", "v1.30.4", &[]));
+        let manager = linted.controller_managers().next().unwrap();
+        let profiling = manager.profiling().unwrap();
+        assert!(profiling.value);
+        assert!(is_default(&profiling, "kube-controller-manager default"));
+        assert_eq!(manager.bind_address().unwrap().value, "0.0.0.0");
+        assert_eq!(manager.secure_port().unwrap().value, 10257);
+        assert!(!manager.use_service_account_credentials().unwrap().value);
+        assert_eq!(manager.terminated_pod_gc_threshold().unwrap().value, 12500);
+        assert!(manager.root_ca_file().is_none());
+        assert!(manager.service_account_private_key_file().is_none());
+        assert!(
+            manager
+                .feature_gate("RotateKubeletServerCertificate")
+                .is_none()
+        );
+
+        let linted = inventory(&pod("kube-scheduler", "v1.30.4", &[]));
+        let scheduler = linted.schedulers().next().unwrap();
+        assert!(is_default(
+            &scheduler.profiling().unwrap(),
+            "kube-scheduler default"
+        ));
+        assert_eq!(scheduler.bind_address().unwrap().value, "0.0.0.0");
+        assert_eq!(scheduler.secure_port().unwrap().value, 10259);
+    }
+
+    #[test]
+    fn the_secure_port_was_off_before_1_13() {
+        let linted = inventory(&pod("kube-controller-manager", "v1.12.10", &[]));
+        let port = linted
+            .controller_managers()
+            .next()
+            .unwrap()
+            .secure_port()
+            .unwrap();
+        assert_eq!(port.value, 0);
+        assert_eq!(
+            port.provenance.to_string(),
+            "not set; the kube-controller-manager default for v1.12.10 applies"
+        );
+    }
+
+    #[test]
+    fn written_values_and_placeholders() {
+        let linted = inventory(&pod(
+            "kube-controller-manager",
+            "v1.30.4",
+            &[
+                "--bind-address=${BIND}",
+                "--profiling=false",
+                "--feature-gates=A=true,RotateKubeletServerCertificate=false",
+                "--terminated-pod-gc-threshold=$(THRESHOLD)",
+            ],
+        ));
+        let manager = linted.controller_managers().next().unwrap();
+        assert!(manager.bind_address().is_none(), "a placeholder is unknown");
+        assert!(manager.terminated_pod_gc_threshold().is_none());
+        assert!(!manager.profiling().unwrap().value);
+        let gate = manager
+            .feature_gate("RotateKubeletServerCertificate")
+            .unwrap();
+        assert!(!gate.value);
+        assert_eq!(
+            at(&linted, gate.provenance.location().unwrap().span()),
+            "false"
+        );
+    }
+
+    #[test]
+    fn a_scheduler_config_file_decides_profiling() {
+        let linted = inventory(&pod(
+            "kube-scheduler",
+            "v1.30.4",
+            &[
+                "--config=/etc/kubernetes/scheduler.yaml",
+                "--profiling=false",
+            ],
+        ));
+        let scheduler = linted.schedulers().next().unwrap();
+        assert!(scheduler.profiling().is_none(), "--profiling is ignored");
+        assert_eq!(scheduler.bind_address().unwrap().value, "0.0.0.0");
+    }
+
+    #[test]
+    fn kubeadm_writes_both_for_its_release() {
+        let linted = inventory(
+            "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.30.4\nnetworking:\n  podSubnet: 10.244.0.0/16\ncontrollerManager:\n  extraArgs:\n    profiling: \"false\"\n",
+        );
+        let manager = linted.controller_managers().next().unwrap();
+        let profiling = manager.profiling().unwrap();
+        assert!(!profiling.value);
+        assert!(matches!(
+            profiling.provenance,
+            Provenance::KubeadmExtraArgs(_)
+        ));
+        let bind = manager.bind_address().unwrap();
+        assert_eq!(bind.value, "127.0.0.1");
+        assert!(is_default(&bind, "kubeadm default"));
+        assert!(manager.use_service_account_credentials().unwrap().value);
+        assert_eq!(
+            manager.root_ca_file().unwrap().value,
+            "/etc/kubernetes/pki/ca.crt"
+        );
+        assert_eq!(
+            manager.service_account_private_key_file().unwrap().value,
+            "/etc/kubernetes/pki/sa.key"
+        );
+        assert_eq!(
+            manager
+                .flags()
+                .last("cluster-cidr")
+                .unwrap()
+                .value
+                .as_ref()
+                .unwrap()
+                .text,
+            "10.244.0.0/16"
+        );
+        let scheduler = linted.schedulers().next().unwrap();
+        assert_eq!(scheduler.bind_address().unwrap().value, "127.0.0.1");
+        assert!(is_default(
+            &scheduler.profiling().unwrap(),
+            "kube-scheduler default"
+        ));
+
+        // Before 1.13 kubeadm bound the insecure port instead.
+        let old = inventory(
+            "apiVersion: kubeadm.k8s.io/v1alpha1\nkind: MasterConfiguration\nkubernetesVersion: v1.10.13\n",
+        );
+        let manager = old.controller_managers().next().unwrap();
+        assert!(manager.bind_address().unwrap().is_default());
+        assert_eq!(manager.secure_port().unwrap().value, 0);
+        assert!(manager.flags().last("address").is_some());
+    }
+}

@@ -24,7 +24,7 @@ pub(crate) struct Serving<'i> {
 
 impl Serving<'_> {
     /// Whether the secure port is on (not `0`) or unknown: `0` turns secure serving, and with
-    /// it `/debug/pprof` and the bind address, off.
+    /// it the bind address, off.
     fn serves(&self) -> bool {
         self.secure_port.as_ref().is_none_or(|port| port.value != 0)
     }
@@ -36,12 +36,11 @@ impl Serving<'_> {
         profiling: Option<Effective<bool>>,
         findings: &mut Findings<'_>,
     ) {
+        // Not gated on the secure port: before v1.24 the insecure port serves `/debug/pprof`
+        // too, and it is on by default.
         let Some(profiling) = profiling.filter(|profiling| profiling.value) else {
             return;
         };
-        if !self.serves() {
-            return;
-        }
         let label = if profiling.is_default() {
             "no `--profiling=false` among these flags"
         } else {

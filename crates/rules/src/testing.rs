@@ -64,11 +64,24 @@ pub(crate) fn kubelet_config(body: &str) -> String {
 
 /// A kubeadm-style kube-controller-manager static pod (v1.30.4) running `flags`.
 pub(crate) fn controller_manager(flags: &[&str]) -> String {
+    controller_manager_at("v1.30.4", flags)
+}
+
+/// [`controller_manager`] with another image tag.
+pub(crate) fn controller_manager_at(tag: &str, flags: &[&str]) -> String {
     static_pod(
         "kube-controller-manager",
-        "registry.k8s.io/kube-controller-manager:v1.30.4",
+        &format!("registry.k8s.io/kube-controller-manager:{tag}"),
         "command",
         &[&["kube-controller-manager"], flags].concat(),
+    )
+}
+
+/// A kubeadm `ClusterConfiguration` for `version` (`v1beta3`) whose lines after
+/// `kubernetesVersion` are `body` (`controllerManager:`, `scheduler:`...).
+pub(crate) fn kubeadm_cluster(version: &str, body: &str) -> String {
+    format!(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: {version}\n{body}"
     )
 }
 

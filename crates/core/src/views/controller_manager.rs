@@ -7,6 +7,7 @@ use crate::flags::FlagSet;
 use crate::flags::values::is_placeholder_for;
 use crate::inventory::{Inventory, Process};
 use crate::source::Location;
+use crate::version::KubeVersion;
 
 const DEFAULT: &str = "kube-controller-manager default";
 
@@ -71,11 +72,11 @@ impl<'i> ControllerManager<'i> {
         bind_address(self.reader(), DEFAULT)
     }
 
-    /// `--secure-port`, default 10257; `0` turns secure serving off.
+    /// `--secure-port`: default 10257 from v1.13, `0` (off) before; `0` turns secure serving
+    /// off.
     #[must_use]
     pub fn secure_port(&self) -> Option<Effective<i64>> {
-        self.reader()
-            .int_or("secure-port", || Effective::defaulted(10257, DEFAULT, None))
+        secure_port(self.reader(), self.version(), 10257, DEFAULT)
     }
 
     /// `--use-service-account-credentials`, default `false`: every controller then acts with
@@ -116,6 +117,28 @@ impl<'i> ControllerManager<'i> {
     pub fn feature_gate(&self, gate: &str) -> Option<Effective<bool>> {
         feature_gate(self.reader(), gate)
     }
+}
+
+/// The release from which kube-controller-manager and kube-scheduler serve their secure
+/// port by default; before, `--secure-port` defaulted to `0` and only the insecure port
+/// (`--address`, `--port`) was served.
+pub const SECURE_SERVING_BY_DEFAULT_SINCE: KubeVersion = KubeVersion::new(1, 13);
+
+/// `--secure-port` of a component whose default is `port` from
+/// [`SECURE_SERVING_BY_DEFAULT_SINCE`] and `0` before.
+pub(super) fn secure_port(
+    reader: FlagReader<'_>,
+    version: VersionInfo,
+    port: i64,
+    default: &'static str,
+) -> Option<Effective<i64>> {
+    reader.int_or("secure-port", || {
+        if version.version.is_before(SECURE_SERVING_BY_DEFAULT_SINCE) {
+            Effective::defaulted(0, default, version.known())
+        } else {
+            Effective::defaulted(port, default, None)
+        }
+    })
 }
 
 /// `--bind-address` of a component serving on `0.0.0.0` by default (`DEFAULT` names whose

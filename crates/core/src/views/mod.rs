@@ -12,7 +12,7 @@ mod kubelet;
 mod scheduler;
 
 pub use apiserver::{ApiServer, Authorization};
-pub use controller_manager::{ALL_INTERFACES, ControllerManager};
+pub use controller_manager::{ALL_INTERFACES, ControllerManager, SECURE_SERVING_BY_DEFAULT_SINCE};
 pub use dashboard::Dashboard;
 pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};

@@ -5,7 +5,7 @@
 //! decides are unknown then. The secure serving flags (`--bind-address`, `--secure-port`)
 //! apply either way.
 
-use super::controller_manager::bind_address;
+use super::controller_manager::{bind_address, secure_port};
 use super::{FlagReader, VersionInfo, process_version};
 use crate::component::Component;
 use crate::effective::Effective;
@@ -84,10 +84,10 @@ impl<'i> Scheduler<'i> {
         bind_address(self.reader(), DEFAULT)
     }
 
-    /// `--secure-port`, default 10259; `0` turns secure serving off.
+    /// `--secure-port`: default 10259 from v1.13, `0` (off) before; `0` turns secure serving
+    /// off.
     #[must_use]
     pub fn secure_port(&self) -> Option<Effective<i64>> {
-        self.reader()
-            .int_or("secure-port", || Effective::defaulted(10259, DEFAULT, None))
+        secure_port(self.reader(), self.version(), 10259, DEFAULT)
     }
 }

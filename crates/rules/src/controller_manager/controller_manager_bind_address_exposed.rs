@@ -59,8 +59,11 @@ declare_rule! {
     /// Prometheus elsewhere) stops working.
     ///
     /// ## Version notes
-    /// `--bind-address` has defaulted to `0.0.0.0` in every release. `--secure-port=0` turns
-    /// the secure port off: the rule is silent then.
+    /// `--bind-address` has defaulted to `0.0.0.0` in every release. The secure port is served
+    /// by default from v1.13; before, `--secure-port` defaulted to `0`, and the rule is silent
+    /// for those releases (and wherever `--secure-port=0` turns it off). Releases before v1.24
+    /// also served an unauthenticated insecure port on `--address` (default `0.0.0.0`, kubeadm
+    /// wrote `127.0.0.1`), which this rule does not judge.
     ///
     /// ## How to verify on a live cluster
     /// On a control-plane node, `ss -ltnp | grep 10257` shows `127.0.0.1:10257` when the port
@@ -92,7 +95,10 @@ impl Rule for ControllerManagerBindAddressExposed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, controller_manager, controller_manager_args, flow};
+    use crate::testing::{
+        Tester, controller_manager, controller_manager_args, controller_manager_at, flow,
+        kubeadm_cluster,
+    };
 
     #[test]
     fn cases() {
@@ -106,6 +112,11 @@ mod tests {
                 controller_manager_args(&["--bind-address=127.0.0.1"]),
                 // No secure port, nothing to bind.
                 controller_manager(&["--secure-port=0"]),
+                // The secure port was off by default before v1.13.
+                controller_manager_at("v1.12.10", &[]),
+                // kubeadm binds it to loopback from v1.13; before it the port was off.
+                kubeadm_cluster("v1.30.4", ""),
+                kubeadm_cluster("v1.12.10", ""),
             ])
             .fail([
                 // Not set: the default `0.0.0.0` applies.
@@ -117,6 +128,10 @@ mod tests {
                 controller_manager(&["--bind-address=127.0.0.1", "--bind-address=0.0.0.0"]),
                 controller_manager(&["--secure-port=10257"]),
                 controller_manager_args(&["--leader-elect=true"]),
+                kubeadm_cluster(
+                    "v1.30.4",
+                    "controllerManager:\n  extraArgs:\n    bind-address: 0.0.0.0\n",
+                ),
             ])
             .expect_unsafe_fix([
                 (
@@ -131,6 +146,10 @@ mod tests {
             .fix_round_trip([
                 controller_manager(&[]),
                 flow(&controller_manager(&["--bind-address=10.0.0.5", "--leader-elect=true"])),
+                kubeadm_cluster(
+                    "v1.30.4",
+                    "controllerManager:\n  extraArgs:\n    bind-address: 0.0.0.0\n",
+                ),
             ])
             .test_and_snapshot();
     }

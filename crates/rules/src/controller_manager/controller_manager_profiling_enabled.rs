@@ -55,8 +55,8 @@ declare_rule! {
     /// Safe: sets `--profiling=false` (in place, or added after the last flag).
     ///
     /// ## Version notes
-    /// `--profiling` has defaulted to `true` in every release. `--secure-port=0` turns the
-    /// secure port, and with it `/debug/pprof`, off: the rule is silent then.
+    /// `--profiling` has defaulted to `true` in every release. `/debug/pprof` is served on the
+    /// secure port and, while it exists and is on, on the insecure one too.
     ///
     /// ## How to verify on a live cluster
     /// On a control-plane node, `curl -sk -H "Authorization: Bearer <token>"
@@ -85,7 +85,7 @@ impl Rule for ControllerManagerProfilingEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, controller_manager, controller_manager_args, flow};
+    use crate::testing::{Tester, controller_manager, controller_manager_args, flow, kubeadm_cluster};
 
     #[test]
     fn cases() {
@@ -97,8 +97,10 @@ mod tests {
                 controller_manager(&["--profiling=$(PROFILING)"]),
                 controller_manager(&["--profiling=true", "--profiling=false"]),
                 controller_manager_args(&["--profiling=0"]),
-                // No secure port, no profiler.
-                controller_manager(&["--secure-port=0"]),
+                kubeadm_cluster(
+                    "v1.30.4",
+                    "controllerManager:\n  extraArgs:\n    profiling: \"false\"\n",
+                ),
             ])
             .fail([
                 // Not set: the default `true` applies.
@@ -108,6 +110,8 @@ mod tests {
                 controller_manager(&["--profiling"]),
                 controller_manager(&["--profiling=false", "--profiling=true"]),
                 controller_manager_args(&["--profiling=true"]),
+                // kubeadm leaves profiling on.
+                kubeadm_cluster("v1.30.4", ""),
             ])
             .expect_fix([
                 (
@@ -117,6 +121,16 @@ mod tests {
                 (
                     controller_manager(&["--profiling=true"]),
                     controller_manager(&["--profiling=false"]),
+                ),
+                (
+                    kubeadm_cluster(
+                        "v1.30.4",
+                        "controllerManager:\n  extraArgs:\n    cluster-name: lab\n",
+                    ),
+                    kubeadm_cluster(
+                        "v1.30.4",
+                        "controllerManager:\n  extraArgs:\n    cluster-name: lab\n    profiling: \"false\"\n",
+                    ),
                 ),
             ])
             .fix_round_trip([

@@ -59,8 +59,9 @@ declare_rule! {
     /// ## Version notes
     /// `--bind-address` has defaulted to `0.0.0.0` in every release, and applies with
     /// `--config` too (the KubeSchedulerConfiguration has no serving address since
-    /// `kubescheduler.config.k8s.io/v1beta3`). `--secure-port=0` turns the secure port off:
-    /// the rule is silent then.
+    /// `kubescheduler.config.k8s.io/v1beta3`). The secure port is served by default from v1.13;
+    /// before, `--secure-port` defaulted to `0`, and the rule is silent for those releases (and
+    /// wherever `--secure-port=0` turns it off).
     ///
     /// ## How to verify on a live cluster
     /// On a control-plane node, `ss -ltnp | grep 10259` shows `127.0.0.1:10259` when the port

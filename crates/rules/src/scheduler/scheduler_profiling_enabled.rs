@@ -58,8 +58,6 @@ declare_rule! {
     /// ignores `--profiling` and reads `enableProfiling` from its KubeSchedulerConfiguration
     /// (default `true`); kubeharden does not read that file yet, so the rule is silent for a
     /// scheduler run with `--config` (a check of the flag alone passes or fails it wrongly).
-    /// `--secure-port=0` turns the secure port, and with it `/debug/pprof`, off: the rule is
-    /// silent then.
     ///
     /// ## How to verify on a live cluster
     /// On a control-plane node, `curl -sk -H "Authorization: Bearer <token>"
@@ -92,7 +90,7 @@ impl Rule for SchedulerProfilingEnabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, flow, scheduler};
+    use crate::testing::{Tester, flow, kubeadm_cluster, scheduler};
 
     #[test]
     fn cases() {
@@ -104,7 +102,6 @@ mod tests {
                 // `enableProfiling` of a file not read decides.
                 scheduler(&["--config=/etc/kubernetes/scheduler-config.yaml"]),
                 scheduler(&["--config=/etc/kubernetes/scheduler-config.yaml", "--profiling=true"]),
-                scheduler(&["--secure-port=0"]),
             ])
             .fail([
                 // Not set: the default `true` applies.
@@ -112,6 +109,8 @@ mod tests {
                 scheduler(&["--bind-address=127.0.0.1"]),
                 scheduler(&["--profiling=true"]),
                 scheduler(&["--profiling"]),
+                // kubeadm leaves profiling on.
+                kubeadm_cluster("v1.30.4", "scheduler: {}\n"),
             ])
             .expect_fix([
                 (
@@ -123,6 +122,10 @@ mod tests {
             .fix_round_trip([
                 scheduler(&[]),
                 flow(&scheduler(&["--profiling", "--leader-elect=true"])),
+                kubeadm_cluster(
+                    "v1.30.4",
+                    "scheduler:\n  extraArgs:\n    - name: v\n      value: \"2\"\n",
+                ),
             ])
             .test_and_snapshot();
     }

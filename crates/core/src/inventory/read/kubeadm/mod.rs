@@ -1,7 +1,8 @@
 //! kubeadm configs: the control plane kubeadm would generate from them.
 //!
 //! A `ClusterConfiguration` (with the `InitConfiguration` next to it) describes the static pods
-//! `kubeadm init` writes: kube-apiserver and, for a local etcd, etcd. Each command line is
+//! `kubeadm init` writes: kube-apiserver, kube-controller-manager, kube-scheduler and, for a
+//! local etcd, etcd. Each command line is
 //! kubeadm's own flags for the `kubernetesVersion`, overlaid with the config's `extraArgs`: an
 //! entry replaces every kubeadm flag of its name, and kubeadm sorts the result by name (then
 //! value, so a repeated name of the `v1beta4` list form keeps all its entries). An
@@ -10,8 +11,9 @@
 //! `nodeRegistration.kubeletExtraArgs`; a `KubeletConfiguration` in the same file is its
 //! config (see [`crate::views::Kubelet`]).
 //!
-//! This module reads the documents and their `extraArgs`; `apiserver.rs`, `etcd.rs` and
-//! `kubelet.rs` write each component's command line as kubeadm of the generated release would.
+//! This module reads the documents and their `extraArgs`; `apiserver.rs`,
+//! `controller_manager.rs`, `scheduler.rs`, `etcd.rs` and `kubelet.rs` write each component's
+//! command line as kubeadm of the generated release would.
 //!
 //! The `extraArgs` forms: a map (`v1alpha*` `apiServerExtraArgs`, `v1beta1`-`v1beta3`
 //! `extraArgs`) or a list of `{name, value}` (`v1beta4`). Either is accepted wherever one is
@@ -36,12 +38,25 @@
 //! | 1.20 | `--service-account-issuer`, `--service-account-signing-key-file` | |
 //! | 1.22 | no `--insecure-port` | |
 //! | 1.30 | no `--authorization-mode` next to a written `authorization-config` | |
+//!
+//! kube-controller-manager (`controllerManager.extraArgs`, v1alpha* `controllerManagerExtraArgs`)
+//! and kube-scheduler (`scheduler.extraArgs`, `schedulerExtraArgs`) get `--kubeconfig`
+//! (`controller-manager.conf`, `scheduler.conf`) and `--leader-elect=true` in every release; the
+//! controller manager also `--root-ca-file`, `--service-account-private-key-file` (`sa.key`),
+//! `--use-service-account-credentials=true`, the cluster-signing CA and
+//! `--controllers=*,bootstrapsigner,tokencleaner`, plus `--allocate-node-cidrs` and
+//! `--cluster-cidr` for a `podSubnet`. Before 1.13 both bind their insecure port with
+//! `--address=127.0.0.1`; from 1.13 their secure port with `--bind-address=127.0.0.1` (the
+//! controller manager with its authentication and authorization kubeconfigs and client CAs; the
+//! scheduler's kubeconfigs from 1.16). kubeadm never sets `--profiling`.
 
 mod apiserver;
 pub(super) mod cluster_api;
+mod controller_manager;
 mod etcd;
 pub(super) mod kind;
 mod kubelet;
+mod scheduler;
 
 use super::flag_words::FlagWord;
 use crate::component::Component;
@@ -189,6 +204,8 @@ pub(super) fn read_documents(
             },
         };
         processes.push(context.api_server(cluster));
+        processes.push(context.controller_manager(cluster));
+        processes.push(context.scheduler(cluster));
         processes.extend(context.etcd(cluster));
     }
     // The kubelet takes the version of the control plane the file describes, if it does.
