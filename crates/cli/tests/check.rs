@@ -490,16 +490,27 @@ fn distribution_configs_are_linted_where_they_are_written() {
         ],
     );
     assert_eq!(output.status.code(), Some(1));
+    // kubeadm, and so kind and Cluster API, leave profiling on.
     let expected = [
+        "fixtures/cluster-api/clean.yaml:18:5: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
+        "fixtures/cluster-api/clean.yaml:18:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:19:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:31: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:25:9: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:61:13: KLET005 [error] `--read-only-port` is `10255`\n",
+        "fixtures/kind/clean.yaml:3:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
+        "fixtures/kind/clean.yaml:3:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
+        "fixtures/kind/insecure-patches.yaml:4:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
+        "fixtures/kind/insecure-patches.yaml:4:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
         "fixtures/kind/insecure-patches.yaml:10:17: KLET005 [error] `readOnlyPort` is `10255`\n",
         "fixtures/kind/insecure-patches.yaml:13:16: KLET001 [error] `authentication.anonymous.enabled` is `true`\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/kind/insecure-patches.yaml:22:30: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
+        "fixtures/kind/json6902-patches.yaml:3:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
+        "fixtures/kind/json6902-patches.yaml:3:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
         "fixtures/kind/json6902-patches.yaml:14:13: KAPI003 [warning] `--anonymous-auth` is `true`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
