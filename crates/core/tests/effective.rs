@@ -483,6 +483,12 @@ mod controller_manager_and_scheduler {
         let scheduler = linted.schedulers().next().unwrap();
         assert!(scheduler.profiling().is_none(), "--profiling is ignored");
         assert_eq!(scheduler.bind_address().unwrap().value, "0.0.0.0");
+        let not_evaluated = linted.not_evaluated();
+        assert_eq!(not_evaluated.len(), 1);
+        assert_eq!(
+            not_evaluated[0].unread,
+            ["--config /etc/kubernetes/scheduler.yaml"]
+        );
     }
 
     #[test]

@@ -63,8 +63,8 @@ impl Inventory {
 
     /// Components whose settings could not all be judged because a file that decides them was
     /// not among the files read: a command line that expands a variable from an unread
-    /// environment file (not judged at all), or a kubelet whose `--config` file was not read
-    /// (the settings that file decides are not judged).
+    /// environment file (not judged at all), a kubelet whose `--config` file was not read, or a
+    /// scheduler run with `--config` (the settings that file decides are not judged).
     #[must_use]
     pub fn not_evaluated(&self) -> Vec<NotEvaluated> {
         let mut found: Vec<NotEvaluated> = self
@@ -87,21 +87,38 @@ impl Inventory {
                 .config_flag()
                 .filter(|_| kubelet.sources.config.is_none());
             if let Some(config) = config {
-                let unread = format!("--config {}", config.value);
-                match found
-                    .iter_mut()
-                    .find(|n| n.location == process.missing_anchor())
-                {
-                    Some(entry) => entry.unread.push(unread),
-                    None => found.push(NotEvaluated {
-                        component: Component::Kubelet,
-                        location: process.missing_anchor(),
-                        unread: vec![unread],
-                    }),
-                }
+                add_unread(&mut found, Component::Kubelet, process, &config.value);
+            }
+        }
+        // kubeharden does not read KubeSchedulerConfiguration files: what they decide
+        // (profiling among them) is not judged.
+        for scheduler in self.schedulers() {
+            if let Some(config) = scheduler.config() {
+                add_unread(
+                    &mut found,
+                    Component::Scheduler,
+                    scheduler.process,
+                    &config.value,
+                );
             }
         }
         found
+    }
+}
+
+/// Records that `process`'s `--config` file, `path`, decides settings and was not read.
+fn add_unread(found: &mut Vec<NotEvaluated>, component: Component, process: &Process, path: &str) {
+    let unread = format!("--config {path}");
+    match found
+        .iter_mut()
+        .find(|n| n.location == process.missing_anchor())
+    {
+        Some(entry) => entry.unread.push(unread),
+        None => found.push(NotEvaluated {
+            component,
+            location: process.missing_anchor(),
+            unread: vec![unread],
+        }),
     }
 }
 

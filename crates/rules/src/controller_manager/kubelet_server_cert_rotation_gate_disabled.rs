@@ -20,8 +20,8 @@ declare_rule! {
     /// serving-certificate rotation.
     ///
     /// The gate is beta and on by default since v1.12, so the rule fires only on an explicit
-    /// `=false`: leaving it out is the secure choice (a check for the literal `=true` fails
-    /// every cluster that keeps the default).
+    /// `=false`: leaving it out is the secure choice. Trivy and Checkov look for the literal
+    /// `RotateKubeletServerCertificate=true` and so fail every cluster that keeps the default.
     ///
     /// ## Example
     /// ```yaml

@@ -19,7 +19,8 @@ declare_rule! {
     ///
     /// Not set, the threshold is 12500, which keeps the cluster bounded; the rule does not ask
     /// for a lower number (the benchmark's check is manual, and a good value depends on the
-    /// cluster's size).
+    /// cluster's size). Trivy's check only asks that the flag be present, so it fails every
+    /// cluster that keeps the default and passes `0`.
     ///
     /// ## Example
     /// ```yaml

@@ -17,7 +17,8 @@ declare_rule! {
     /// to reach it from off the node except a metrics scraper.
     ///
     /// kubeadm binds it to `127.0.0.1`; a scheduler with no `--bind-address` at all listens
-    /// everywhere (a check that passes an absent flag gets this wrong).
+    /// everywhere. kube-bench passes an absent flag (its check accepts "not set"), so it
+    /// reports exactly this case as compliant.
     ///
     /// ## Example
     /// ```yaml

@@ -57,7 +57,9 @@ declare_rule! {
     /// `--profiling` has defaulted to `true` in every release. With `--config`, the scheduler
     /// ignores `--profiling` and reads `enableProfiling` from its KubeSchedulerConfiguration
     /// (default `true`); kubeharden does not read that file yet, so the rule is silent for a
-    /// scheduler run with `--config` (a check of the flag alone passes or fails it wrongly).
+    /// scheduler run with `--config` and says so rather than pass it. kube-bench, Trivy and
+    /// Checkov read `--profiling=false` even where the scheduler ignores it, and pass a
+    /// scheduler whose config file turns profiling on.
     ///
     /// ## How to verify on a live cluster
     /// On a control-plane node, `curl -sk -H "Authorization: Bearer <token>"
