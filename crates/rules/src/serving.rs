@@ -111,11 +111,14 @@ impl Serving<'_> {
             )
             .label(label)
             .help("set `--bind-address=127.0.0.1` and scrape metrics through the API server or a sidecar on the node")
-            .note(format!(
-                "{}; the fix is unsafe: a liveness probe or a metrics scraper that reaches {} from outside the node stops working",
-                provenance_note(&bind, self.name),
-                self.name
-            ));
+            .note(match fix {
+                Some(_) => format!(
+                    "{}; the fix is unsafe: a liveness probe or a metrics scraper that reaches {} from outside the node stops working",
+                    provenance_note(&bind, self.name),
+                    self.name
+                ),
+                None => provenance_note(&bind, self.name),
+            });
         finding.fix(fix);
     }
 }

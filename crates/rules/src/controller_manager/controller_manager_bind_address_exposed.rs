@@ -96,6 +96,8 @@ impl Rule for ControllerManagerBindAddressExposed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KIND_IPV6: &str = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ipv6\nnodes:\n- role: control-plane\n  image: kindest/node:v1.30.0\n";
     use crate::testing::{
         Tester, controller_manager, controller_manager_args, controller_manager_at, flow,
         kubeadm_cluster,
@@ -133,6 +135,8 @@ mod tests {
                     "v1.30.4",
                     "controllerManager:\n  extraArgs:\n    bind-address: 0.0.0.0\n",
                 ),
+                // kind's template binds an IPv6 cluster's controller manager to `::`.
+                KIND_IPV6.to_owned(),
             ])
             .expect_unsafe_fix([
                 (

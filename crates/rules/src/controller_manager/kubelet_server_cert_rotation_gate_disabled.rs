@@ -131,6 +131,9 @@ mod tests {
                     "--feature-gates=RotateKubeletServerCertificate=true",
                     "--feature-gates=RotateKubeletServerCertificate=false",
                 ]),
+                // kind passes the cluster's `featureGates` to the controller manager.
+                "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nfeatureGates:\n  RotateKubeletServerCertificate: false\n"
+                    .to_owned(),
             ])
             .test_and_snapshot();
     }

@@ -108,6 +108,9 @@ mod tests {
                     "--bind-address=127.0.0.1",
                 ]),
                 scheduler(&["--secure-port=0"]),
+                // kind's template binds an IPv6 cluster's scheduler to `::1`.
+                "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ipv6\n"
+                    .to_owned(),
             ])
             .fail([
                 // Not set: the default `0.0.0.0` applies.

@@ -43,7 +43,7 @@ impl Context<'_> {
         let extra_paths: &[&[&str]] = &[&["apiServer", "extraArgs"], &["apiServerExtraArgs"]];
         let anchor = cluster.anchor(&[extra_paths[0], extra_paths[1], &["apiServer"]]);
         let mut overrides = under_runner(
-            self.runner.map(|r| r.api_server_args(anchor)),
+            self.runner.map(|r| r.args(&r.api_server_args, anchor)),
             cluster.extra_args(extra_paths),
         );
 

@@ -100,6 +100,8 @@ pub(in crate::inventory::read) fn read(
         written_by: WrittenBy::Kubeadm,
         version,
         api_server_args: Vec::new(),
+        controller_manager_args: Vec::new(),
+        scheduler_args: Vec::new(),
     };
     let start = inventory.processes.len();
     // The machine that runs `kubeadm init`: a control plane's first, or a config that says so.

@@ -1,6 +1,8 @@
 //! The kube-controller-manager static pod kubeadm writes from a `ClusterConfiguration`.
 
-use super::{Context, DEFAULT_SERVICE_SUBNET, Doc, by_kubeadm, command_line, process};
+use super::{
+    Context, DEFAULT_SERVICE_SUBNET, Doc, by_kubeadm, command_line, process, under_runner,
+};
 use crate::component::Component;
 use crate::inventory::Process;
 use crate::inventory::read::flag_words::FlagWord;
@@ -17,7 +19,11 @@ impl Context<'_> {
             &["controllerManagerExtraArgs"],
         ];
         let anchor = cluster.anchor(&[extra_paths[0], extra_paths[1], &["controllerManager"]]);
-        let overrides = cluster.extra_args(extra_paths);
+        let overrides = under_runner(
+            self.runner
+                .map(|r| r.args(&r.controller_manager_args, anchor)),
+            cluster.extra_args(extra_paths),
+        );
         let kubeadm = |name: &str, value: &str| by_kubeadm(name, value, anchor);
         let mut base = vec![
             kubeadm("cluster-signing-cert-file", &self.cert("ca.crt")),

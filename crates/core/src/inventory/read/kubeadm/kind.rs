@@ -155,6 +155,16 @@ pub(in crate::inventory::read) fn read(
             } else {
                 Vec::new()
             },
+            controller_manager_args: if init {
+                controller_manager_args(cluster)
+            } else {
+                Vec::new()
+            },
+            scheduler_args: if init {
+                scheduler_args(cluster)
+            } else {
+                Vec::new()
+            },
         };
         let first = inventory.processes.len();
         read_documents(inventory, file, &documents, Some(&runner));
@@ -366,21 +376,56 @@ fn arg_op(operation: NodeRef<'_, '_>) -> Option<ArgOp> {
 /// `runtime-config` from `runtimeConfig`, `feature-gates` from `featureGates` (both sorted by
 /// name, as kind's `RuntimeConfigString` and `FeatureGatesString` are).
 fn api_server_args(cluster: NodeRef<'_, '_>) -> Vec<(&'static str, String)> {
-    let joined = |key: &str| {
-        let mut pairs: Vec<String> = cluster
-            .get(key)?
-            .entries()
-            .filter_map(|(k, v)| Some(format!("{}={}", k.as_str()?, v.as_str()?)))
-            .collect();
-        pairs.sort();
-        (!pairs.is_empty()).then(|| pairs.join(","))
-    };
     let mut args = Vec::new();
-    if let Some(runtime) = joined("runtimeConfig") {
+    if let Some(runtime) = joined_pairs(cluster, "runtimeConfig") {
         args.push(("runtime-config", runtime));
     }
-    if let Some(gates) = joined("featureGates") {
-        args.push(("feature-gates", gates));
+    args.extend(feature_gates(cluster));
+    args
+}
+
+/// The `controllerManager.extraArgs` kind's template writes: `feature-gates`,
+/// `enable-hostpath-provisioner`, and `bind-address: "::"` for an IPv6 cluster.
+fn controller_manager_args(cluster: NodeRef<'_, '_>) -> Vec<(&'static str, String)> {
+    let mut args: Vec<_> = feature_gates(cluster).into_iter().collect();
+    args.push(("enable-hostpath-provisioner", "true".to_owned()));
+    if is_ipv6(cluster) {
+        args.push(("bind-address", "::".to_owned()));
     }
     args
+}
+
+/// The `scheduler.extraArgs` kind's template writes: `feature-gates`, and
+/// `bind-address: "::1"` for an IPv6 cluster.
+fn scheduler_args(cluster: NodeRef<'_, '_>) -> Vec<(&'static str, String)> {
+    let mut args: Vec<_> = feature_gates(cluster).into_iter().collect();
+    if is_ipv6(cluster) {
+        args.push(("bind-address", "::1".to_owned()));
+    }
+    args
+}
+
+/// `feature-gates` from the cluster's `featureGates`, which kind's template passes to the API
+/// server, the controller manager and the scheduler alike.
+fn feature_gates(cluster: NodeRef<'_, '_>) -> Option<(&'static str, String)> {
+    joined_pairs(cluster, "featureGates").map(|gates| ("feature-gates", gates))
+}
+
+/// `networking.ipFamily: ipv6` (not `dual`, whose defaults stay IPv4).
+fn is_ipv6(cluster: NodeRef<'_, '_>) -> bool {
+    cluster
+        .path(&["networking", "ipFamily"])
+        .and_then(NodeRef::as_str)
+        .is_some_and(|family| family.eq_ignore_ascii_case("ipv6"))
+}
+
+/// The `key=value` pairs of the map at `key`, sorted by name and joined with commas.
+fn joined_pairs(cluster: NodeRef<'_, '_>, key: &str) -> Option<String> {
+    let mut pairs: Vec<String> = cluster
+        .get(key)?
+        .entries()
+        .filter_map(|(k, v)| Some(format!("{}={}", k.as_str()?, v.as_str()?)))
+        .collect();
+    pairs.sort();
+    (!pairs.is_empty()).then(|| pairs.join(","))
 }

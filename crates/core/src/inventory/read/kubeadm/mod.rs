@@ -128,13 +128,17 @@ pub(super) struct Runner {
     pub version: Option<(KubeVersion, Spanned<String>)>,
     /// `apiServer.extraArgs` the tool writes, under the user's.
     pub api_server_args: Vec<(&'static str, String)>,
+    /// `controllerManager.extraArgs` the tool writes, under the user's.
+    pub controller_manager_args: Vec<(&'static str, String)>,
+    /// `scheduler.extraArgs` the tool writes, under the user's.
+    pub scheduler_args: Vec<(&'static str, String)>,
 }
 
 impl Runner {
-    /// The tool's own `apiServer.extraArgs`, as entries located at `anchor`.
-    fn api_server_args(&self, anchor: Span) -> Vec<ExtraArg> {
-        self.api_server_args
-            .iter()
+    /// The tool's own `extraArgs` of one component (`args`, one of its fields), as entries
+    /// located at `anchor`.
+    fn args(&self, args: &[(&'static str, String)], anchor: Span) -> Vec<ExtraArg> {
+        args.iter()
             .map(|(name, value)| ExtraArg {
                 name: (*name).to_owned(),
                 word: FlagWord::generated(name, value.clone(), anchor, self.written_by),

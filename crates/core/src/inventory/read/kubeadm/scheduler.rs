@@ -1,6 +1,6 @@
 //! The kube-scheduler static pod kubeadm writes from a `ClusterConfiguration`.
 
-use super::{Context, Doc, by_kubeadm, command_line, process};
+use super::{Context, Doc, by_kubeadm, command_line, process, under_runner};
 use crate::component::Component;
 use crate::inventory::Process;
 
@@ -12,7 +12,10 @@ impl Context<'_> {
         let g = self.generation;
         let extra_paths: &[&[&str]] = &[&["scheduler", "extraArgs"], &["schedulerExtraArgs"]];
         let anchor = cluster.anchor(&[extra_paths[0], extra_paths[1], &["scheduler"]]);
-        let overrides = cluster.extra_args(extra_paths);
+        let overrides = under_runner(
+            self.runner.map(|r| r.args(&r.scheduler_args, anchor)),
+            cluster.extra_args(extra_paths),
+        );
         let kubeadm = |name: &str, value: &str| by_kubeadm(name, value, anchor);
         let mut base = vec![
             kubeadm("kubeconfig", KUBECONFIG),
