@@ -2,6 +2,7 @@
 
 mod conflicting_flags;
 mod duplicate_flag;
+mod ineffective_setting;
 mod invalid_flag_value;
 mod invalid_yaml;
 mod removed_flag;
@@ -27,6 +28,7 @@ pub(crate) const RULES: &[Registered] = &[
     Registered::Check(&removed_flag::RemovedFlag),
     // Reported by the linter after every check, from the suppressions it applied.
     Registered::LinterPass(&UnusedSuppression),
+    Registered::Check(&ineffective_setting::IneffectiveSetting),
 ];
 
 /// A flag occurrence as written, for messages: `--name=value`, `--name value` or `--name`.
