@@ -57,7 +57,8 @@ declare_rule! {
     /// `--profiling` has defaulted to `true` in every release. With `--config`, the scheduler
     /// ignores `--profiling` and reads `enableProfiling` from its KubeSchedulerConfiguration
     /// (default `true`); kubeharden does not read that file yet, so the rule is silent for a
-    /// scheduler run with `--config` and says so rather than pass it. kube-bench, Trivy and
+    /// scheduler run with `--config` and lists it as not evaluated rather than pass it
+    /// (`ineffective-setting` reports a `--profiling` written next to `--config`). kube-bench, Trivy and
     /// Checkov read `--profiling=false` even where the scheduler ignores it, and pass a
     /// scheduler whose config file turns profiling on.
     ///
