@@ -1,12 +1,9 @@
 //! kube-controller-manager's effective settings.
 
-use super::{FlagReader, VersionInfo, process_version};
+use super::{FlagReader, VersionInfo};
 use crate::component::Component;
 use crate::effective::Effective;
-use crate::flags::FlagSet;
 use crate::flags::values::is_placeholder_for;
-use crate::inventory::{Inventory, Process};
-use crate::source::Location;
 use crate::version::KubeVersion;
 
 const DEFAULT: &str = "kube-controller-manager default";
@@ -15,49 +12,14 @@ const DEFAULT: &str = "kube-controller-manager default";
 /// `--bind-address` is not set: every interface.
 pub const ALL_INTERFACES: &str = "0.0.0.0";
 
-impl Inventory {
-    /// Every kube-controller-manager whose whole command line is known (see
-    /// [`Inventory::api_servers`]).
-    pub fn controller_managers(&self) -> impl Iterator<Item = ControllerManager<'_>> {
-        self.processes_of(Component::ControllerManager)
-            .filter(|p| p.is_complete())
-            .map(move |p| ControllerManager::new(self, p))
-    }
-}
+command_line_view!(
+    /// A kube-controller-manager.
+    ControllerManager,
+    Component::ControllerManager,
+    controller_managers
+);
 
-/// A kube-controller-manager.
-#[derive(Clone, Copy, Debug)]
-pub struct ControllerManager<'i> {
-    inventory: &'i Inventory,
-    pub process: &'i Process,
-}
-
-impl<'i> ControllerManager<'i> {
-    #[must_use]
-    pub fn new(inventory: &'i Inventory, process: &'i Process) -> Self {
-        Self { inventory, process }
-    }
-
-    fn reader(&self) -> FlagReader<'i> {
-        FlagReader::new(self.process)
-    }
-
-    #[must_use]
-    pub fn flags(&self) -> &'i FlagSet {
-        &self.process.flags
-    }
-
-    #[must_use]
-    pub fn version(&self) -> VersionInfo {
-        process_version(self.inventory, self.process)
-    }
-
-    /// Where a missing flag belongs (the container's `args:` or `command:` key).
-    #[must_use]
-    pub fn missing_anchor(&self) -> Location {
-        self.process.missing_anchor()
-    }
-
+impl ControllerManager<'_> {
     /// `--profiling`, default `true`: `/debug/pprof` on the secure port.
     #[must_use]
     pub fn profiling(&self) -> Option<Effective<bool>> {

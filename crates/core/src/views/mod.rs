@@ -4,6 +4,61 @@
 //! ...). Rules never read flags or config fields themselves: they ask a view, which applies the
 //! component's precedence (flag > config file > default) and its version's defaults.
 
+/// Declares the view of a component judged by its command line alone: the struct, its
+/// constructor and shared accessors, and the `Inventory` query (`$query`) that lists every
+/// process of `$component` whose whole command line is known. The component's own settings
+/// follow in an `impl` of the view in its module.
+macro_rules! command_line_view {
+    ($(#[$doc:meta])* $view:ident, $component:expr, $query:ident) => {
+        impl $crate::inventory::Inventory {
+            #[doc = concat!("Every `", stringify!($view), "` whose whole command line is known ")]
+            #[doc = "(see [`Self::api_servers`])."]
+            pub fn $query(&self) -> impl Iterator<Item = $view<'_>> {
+                self.processes_of($component)
+                    .filter(|p| p.is_complete())
+                    .map(move |p| $view::new(self, p))
+            }
+        }
+
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $view<'i> {
+            inventory: &'i $crate::inventory::Inventory,
+            pub process: &'i $crate::inventory::Process,
+        }
+
+        impl<'i> $view<'i> {
+            #[must_use]
+            pub fn new(
+                inventory: &'i $crate::inventory::Inventory,
+                process: &'i $crate::inventory::Process,
+            ) -> Self {
+                Self { inventory, process }
+            }
+
+            fn reader(&self) -> $crate::views::FlagReader<'i> {
+                $crate::views::FlagReader::new(self.process)
+            }
+
+            #[must_use]
+            pub fn flags(&self) -> &'i $crate::flags::FlagSet {
+                &self.process.flags
+            }
+
+            #[must_use]
+            pub fn version(&self) -> $crate::views::VersionInfo {
+                $crate::views::process_version(self.inventory, self.process)
+            }
+
+            /// Where a missing flag belongs (the container's `args:` or `command:` key).
+            #[must_use]
+            pub fn missing_anchor(&self) -> $crate::source::Location {
+                self.process.missing_anchor()
+            }
+        }
+    };
+}
+
 mod apiserver;
 mod controller_manager;
 mod dashboard;

@@ -6,58 +6,19 @@
 //! apply either way.
 
 use super::controller_manager::{bind_address, secure_port};
-use super::{FlagReader, VersionInfo, process_version};
 use crate::component::Component;
 use crate::effective::Effective;
-use crate::flags::FlagSet;
-use crate::inventory::{Inventory, Process};
-use crate::source::Location;
 
 const DEFAULT: &str = "kube-scheduler default";
 
-impl Inventory {
-    /// Every kube-scheduler whose whole command line is known (see
-    /// [`Inventory::api_servers`]).
-    pub fn schedulers(&self) -> impl Iterator<Item = Scheduler<'_>> {
-        self.processes_of(Component::Scheduler)
-            .filter(|p| p.is_complete())
-            .map(move |p| Scheduler::new(self, p))
-    }
-}
+command_line_view!(
+    /// A kube-scheduler.
+    Scheduler,
+    Component::Scheduler,
+    schedulers
+);
 
-/// A kube-scheduler.
-#[derive(Clone, Copy, Debug)]
-pub struct Scheduler<'i> {
-    inventory: &'i Inventory,
-    pub process: &'i Process,
-}
-
-impl<'i> Scheduler<'i> {
-    #[must_use]
-    pub fn new(inventory: &'i Inventory, process: &'i Process) -> Self {
-        Self { inventory, process }
-    }
-
-    fn reader(&self) -> FlagReader<'i> {
-        FlagReader::new(self.process)
-    }
-
-    #[must_use]
-    pub fn flags(&self) -> &'i FlagSet {
-        &self.process.flags
-    }
-
-    #[must_use]
-    pub fn version(&self) -> VersionInfo {
-        process_version(self.inventory, self.process)
-    }
-
-    /// Where a missing flag belongs (the container's `args:` or `command:` key).
-    #[must_use]
-    pub fn missing_anchor(&self) -> Location {
-        self.process.missing_anchor()
-    }
-
+impl Scheduler<'_> {
     /// `--config`, when set: a KubeSchedulerConfiguration decides the settings its deprecated
     /// flags used to.
     #[must_use]
