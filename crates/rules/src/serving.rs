@@ -23,12 +23,6 @@ pub(crate) struct Serving<'i> {
 }
 
 impl Serving<'_> {
-    /// Whether the secure port is on (not `0`) or unknown: `0` turns secure serving, and with
-    /// it the bind address, off.
-    fn serves(&self) -> bool {
-        self.secure_port.as_ref().is_none_or(|port| port.value != 0)
-    }
-
     /// Reports `/debug/pprof` served: `profiling` is the effective `--profiling`.
     pub(crate) fn check_profiling(
         &self,
@@ -71,7 +65,12 @@ impl Serving<'_> {
         bind: Option<Effective<String>>,
         findings: &mut Findings<'_>,
     ) {
-        let Some(bind) = bind else {
+        // `0` turns secure serving, and with it the bind address, off; a placeholder could be
+        // `0`.
+        let (Some(bind), Some(port)) = (
+            bind,
+            self.secure_port.as_ref().filter(|port| port.value != 0),
+        ) else {
             return;
         };
         let written = bind.value.trim();
@@ -81,13 +80,9 @@ impl Serving<'_> {
             Err(_) if written.is_empty() => false,
             Err(_) => return,
         };
-        if loopback || !self.serves() {
+        if loopback {
             return;
         }
-        let port = self.secure_port.as_ref().map_or_else(
-            || "its secure port".to_owned(),
-            |port| format!("port {}", port.value),
-        );
         let label = if bind.is_default() {
             "no `--bind-address=127.0.0.1` among these flags"
         } else {
@@ -99,9 +94,10 @@ impl Serving<'_> {
             .report(
                 bind.location_or(self.anchor),
                 format!(
-                    "{}; {} serves {port} on {}",
+                    "{}; {} serves port {} on {}",
                     notes::flag_state("bind-address", &bind),
                     self.name,
+                    port.value,
                     if written.is_empty() || written.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified()) {
                         "every interface"
                     } else {

@@ -108,6 +108,8 @@ mod tests {
                     "--bind-address=127.0.0.1",
                 ]),
                 scheduler(&["--secure-port=0"]),
+                // The port could be `0`.
+                scheduler(&["--secure-port=${SECURE_PORT}"]),
                 // kind's template binds an IPv6 cluster's scheduler to `::1`.
                 "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ipv6\n"
                     .to_owned(),
