@@ -107,6 +107,8 @@ mod tests {
                 ]),
                 apiserver_at("v1.9.3", &["--admission-control=ServiceAccount,AlwaysPullImages"]),
                 apiserver(&["--enable-admission-plugins=<plugins>"]),
+                // Not an API server: its flags are not the apiserver's (Trivy's KCV-0012 fires).
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: policy-agent\nspec:\n  containers:\n  - name: agent\n    image: example.com/policy-agent:1.0\n    command:\n    - policy-agent\n    - --enable-admission-plugins=NodeRestriction\n".to_owned(),
             ])
             .fail([
                 apiserver(&[]),
