@@ -83,9 +83,9 @@ impl Rule for ApiserverServingCertMissing {
                         ),
                         )
                     .label(format!("no `--{flag}` among these flags"))
-                    .help(format!(
-                        "add `--tls-cert-file` and `--tls-private-key-file` naming a serving certificate signed by the cluster CA and its key"
-                    ))
+                    .help(
+                        "add `--tls-cert-file` and `--tls-private-key-file` naming a serving certificate signed by the cluster CA and its key",
+                    )
                     .note(notes::version("kube-apiserver", api.version()));
             }
         }
