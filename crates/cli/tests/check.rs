@@ -161,7 +161,7 @@ fn clean_kubeadm_node_with_root() {
         "\
 fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`
 fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to
-fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served
 fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year
 "
     );
@@ -426,7 +426,7 @@ fn placeholders_are_unknown_values() {
         stdout(&output),
         format!(
             "fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n\
-             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n\
+             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n\
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI014 [warning] `--service-account-key-file` not set; service account tokens are verified with the TLS serving key\n\
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI015 [warning] `--tls-cert-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI015 [warning] `--tls-private-key-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
@@ -434,7 +434,7 @@ fn placeholders_are_unknown_values() {
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n\
              fixtures/placeholders/erb-apiserver.yaml:19:7: KAPI001 [error] `--insecure-port` is `8080`\n\
              {unit}: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n\
-             {unit}: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n\
+             {unit}: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n\
              {unit}: KAPI014 [warning] `--service-account-key-file` not set; service account tokens are verified with the TLS serving key\n\
              {unit}: KAPI015 [warning] `--tls-cert-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
              {unit}: KAPI015 [warning] `--tls-private-key-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
@@ -527,38 +527,38 @@ fn distribution_configs_are_linted_where_they_are_written() {
     assert_eq!(output.status.code(), Some(1));
     let expected = [
         "fixtures/cluster-api/clean.yaml:25:9: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/cluster-api/clean.yaml:25:9: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/cluster-api/clean.yaml:25:9: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/cluster-api/clean.yaml:25:9: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:31: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:61:13: KLET005 [error] `--read-only-port` is `10255`\n",
         "fixtures/kind/clean.yaml:11:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/kind/clean.yaml:11:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/kind/clean.yaml:11:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/kind/clean.yaml:11:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/insecure-patches.yaml:10:17: KLET005 [error] `readOnlyPort` is `10255`\n",
         "fixtures/kind/insecure-patches.yaml:13:16: KLET001 [error] `authentication.anonymous.enabled` is `true`\n",
         "fixtures/kind/insecure-patches.yaml:21:7: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/kind/insecure-patches.yaml:21:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/kind/insecure-patches.yaml:21:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/kind/insecure-patches.yaml:21:7: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/kind/insecure-patches.yaml:22:30: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kind/json6902-patches.yaml:3:7: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/kind/json6902-patches.yaml:3:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/kind/json6902-patches.yaml:3:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/kind/json6902-patches.yaml:3:7: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/json6902-patches.yaml:14:13: KAPI003 [warning] `--anonymous-auth` is `true`\n",
         "fixtures/kops/cluster-clean.yaml:35:3: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/kops/cluster-clean.yaml:35:3: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/kops/cluster-clean.yaml:35:3: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/kops/cluster-clean.yaml:35:3: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/kops/cluster-insecure.yaml:29:3: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
-        "fixtures/kops/cluster-insecure.yaml:29:3: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`\n",
+        "fixtures/kops/cluster-insecure.yaml:29:3: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
         "fixtures/kops/cluster-insecure.yaml:29:3: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kops/cluster-insecure.yaml:32:5: KLET001 [error] `--anonymous-auth` is `true`\n",
         "fixtures/kops/cluster-insecure.yaml:33:5: KLET005 [error] `--read-only-port` is `10255`\n",

@@ -1,9 +1,8 @@
 use kubeharden_core::Inventory;
 
+use super::{BoolFlag, report_bool_flag};
 use crate::declare_rule;
-use crate::finding::Findings;
-use crate::fixes;
-use crate::notes;
+use crate::finding::{Applicability, Findings};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -73,28 +72,20 @@ declare_rule! {
 impl Rule for ApiserverProfilingEnabled {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            let Some(profiling) = api.profiling() else {
-                continue;
-            };
-            if !profiling.value {
-                continue;
-            }
-            let label = if profiling.is_default() {
-                "no `--profiling=false` among these flags"
-            } else {
-                "profiling enabled"
-            };
-            let fix = fixes::set_or_add_flag(inventory, api.process, "profiling", "false")
-                .map(|edits| fixes::safe("Set `--profiling=false`", edits));
-            let finding = findings
-                .report(
-                    profiling.location_or(api.missing_anchor()),
-                    notes::flag_state("profiling", &profiling),
-                )
-                .label(label)
-                .help("set `--profiling=false`")
-                .note(notes::version("kube-apiserver", api.version()));
-            finding.fix(fix);
+            report_bool_flag(
+                findings,
+                inventory,
+                &api,
+                api.profiling(),
+                &BoolFlag {
+                    flag: "profiling",
+                    want: false,
+                    consequence: "`/debug/pprof` is served",
+                    label: "profiling enabled",
+                    help: "set `--profiling=false`",
+                    applicability: Applicability::Safe,
+                },
+            );
         }
     }
 }

@@ -20,9 +20,10 @@ mod service_account_token_expiration_extended;
 mod token_auth_file_set;
 
 use kubeharden_core::views::{ApiServer, ENABLE_ADMISSION_PLUGINS_SINCE};
-use kubeharden_core::{Effective, Location};
+use kubeharden_core::{Effective, Inventory, Location};
 
-use crate::finding::Findings;
+use crate::finding::{Applicability, Findings};
+use crate::fixes;
 use crate::notes;
 use crate::rule::Registered;
 
@@ -119,4 +120,52 @@ fn report_plugin_off(
         .label(label)
         .help(help)
         .note(notes::version("kube-apiserver", version));
+}
+
+/// A boolean flag that is not `want`, and what that means.
+struct BoolFlag<'a> {
+    flag: &'a str,
+    want: bool,
+    /// What the effective value does, after the flag's state in the message.
+    consequence: &'a str,
+    /// The label under a written value.
+    label: &'a str,
+    help: &'a str,
+    /// How safe setting `--flag=want` is.
+    applicability: Applicability,
+}
+
+/// Reports `setting` (the effective value of `spec.flag`) unless it is `spec.want`, at the
+/// flag or where it belongs, with a fix that sets `--flag=want` in place or adds it.
+fn report_bool_flag(
+    findings: &mut Findings<'_>,
+    inventory: &Inventory,
+    api: &ApiServer<'_>,
+    setting: Option<Effective<bool>>,
+    spec: &BoolFlag<'_>,
+) {
+    let Some(setting) = setting else {
+        return;
+    };
+    if setting.value == spec.want {
+        return;
+    }
+    let flag = spec.flag;
+    let wanted = format!("--{flag}={}", spec.want);
+    let label = if setting.is_default() {
+        format!("no `{wanted}` among these flags")
+    } else {
+        spec.label.to_owned()
+    };
+    let fix = fixes::set_or_add_flag(inventory, api.process, flag, &spec.want.to_string())
+        .map(|edits| fixes::fix(format!("Set `{wanted}`"), spec.applicability, edits));
+    let finding = findings
+        .report(
+            setting.location_or(api.missing_anchor()),
+            format!("{}; {}", notes::flag_state(flag, &setting), spec.consequence),
+        )
+        .label(label)
+        .help(spec.help)
+        .note(notes::version("kube-apiserver", api.version()));
+    finding.fix(fix);
 }

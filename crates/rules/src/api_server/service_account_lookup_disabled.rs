@@ -1,9 +1,8 @@
 use kubeharden_core::Inventory;
 
+use super::{BoolFlag, report_bool_flag};
 use crate::declare_rule;
-use crate::finding::Findings;
-use crate::fixes;
-use crate::notes;
+use crate::finding::{Applicability, Findings};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -71,29 +70,20 @@ declare_rule! {
 impl Rule for ServiceAccountLookupDisabled {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            let Some(lookup) = api.service_account_lookup() else {
-                continue;
-            };
-            if lookup.value {
-                continue;
-            }
-            let fix = api
-                .flags()
-                .last("service-account-lookup")
-                .and_then(|flag| fixes::set_flag_value(inventory, api.process, flag, "true"))
-                .map(|edits| fixes::safe("Set `--service-account-lookup=true`", edits));
-            let finding = findings
-                .report(
-                    lookup.location_or(api.missing_anchor()),
-                    format!(
-                        "{}; deleted tokens and service accounts keep working",
-                        notes::flag_state("service-account-lookup", &lookup)
-                    ),
-                )
-                .label("lookup disabled")
-                .help("remove `--service-account-lookup=false`, or set it to `true`")
-                .note(notes::version("kube-apiserver", api.version()));
-            finding.fix(fix);
+            report_bool_flag(
+                findings,
+                inventory,
+                &api,
+                api.service_account_lookup(),
+                &BoolFlag {
+                    flag: "service-account-lookup",
+                    want: true,
+                    consequence: "deleted tokens and service accounts keep working",
+                    label: "lookup disabled",
+                    help: "remove `--service-account-lookup=false`, or set it to `true`",
+                    applicability: Applicability::Safe,
+                },
+            );
         }
     }
 }

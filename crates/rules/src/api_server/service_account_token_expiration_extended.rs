@@ -1,9 +1,8 @@
 use kubeharden_core::Inventory;
 
+use super::{BoolFlag, report_bool_flag};
 use crate::declare_rule;
-use crate::finding::Findings;
-use crate::fixes;
-use crate::notes;
+use crate::finding::{Applicability, Findings};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -74,38 +73,20 @@ declare_rule! {
 impl Rule for ServiceAccountTokenExpirationExtended {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            let Some(extend) = api.service_account_extend_token_expiration() else {
-                continue;
-            };
-            if !extend.value {
-                continue;
-            }
-            let label = if extend.is_default() {
-                "no `--service-account-extend-token-expiration=false` among these flags"
-            } else {
-                "token expiration extended"
-            };
-            let fix = fixes::set_or_add_flag(
+            report_bool_flag(
+                findings,
                 inventory,
-                api.process,
-                "service-account-extend-token-expiration",
-                "false",
-            )
-            .map(|edits| {
-                fixes::unsafe_fix("Set `--service-account-extend-token-expiration=false`", edits)
-            });
-            let finding = findings
-                .report(
-                    extend.location_or(api.missing_anchor()),
-                    format!(
-                        "{}; projected tokens stay valid for a year",
-                        notes::flag_state("service-account-extend-token-expiration", &extend)
-                    ),
-                )
-                .label(label)
-                .help("set `--service-account-extend-token-expiration=false` once no client relies on stale tokens")
-                .note(notes::version("kube-apiserver", api.version()));
-            finding.fix(fix);
+                &api,
+                api.service_account_extend_token_expiration(),
+                &BoolFlag {
+                    flag: "service-account-extend-token-expiration",
+                    want: false,
+                    consequence: "projected tokens stay valid for a year",
+                    label: "token expiration extended",
+                    help: "set `--service-account-extend-token-expiration=false` once no client relies on stale tokens",
+                    applicability: Applicability::Unsafe,
+                },
+            );
         }
     }
 }
