@@ -431,7 +431,6 @@ fn placeholders_are_unknown_values() {
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI015 [warning] `--tls-cert-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI015 [warning] `--tls-private-key-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
              fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI016 [warning] `--client-ca-file` not set; no client certificate is authenticated\n\
-             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n\
              fixtures/placeholders/erb-apiserver.yaml:19:7: KAPI001 [error] `--insecure-port` is `8080`\n\
              {unit}: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n\
              {unit}: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n\

@@ -422,6 +422,13 @@ impl<'i> ApiServer<'i> {
         self.reader().string("tls-private-key-file")
     }
 
+    /// `--service-account-issuer`, every issuer with its span (the flag repeats; the first one
+    /// signs). Required from v1.20; before, without it, no bound tokens are issued.
+    #[must_use]
+    pub fn service_account_issuers(&self) -> Vec<Located<String>> {
+        self.reader().list("service-account-issuer")
+    }
+
     /// `--service-account-extend-token-expiration`, default `true` from v1.19, which added it;
     /// `false` before (tokens were never extended). `None` when its value is a placeholder or
     /// invalid.

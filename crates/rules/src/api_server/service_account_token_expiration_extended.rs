@@ -1,9 +1,15 @@
 use kubeharden_core::Inventory;
 
+use kubeharden_core::version::KubeVersion;
+
 use super::{BoolFlag, report_bool_flag};
 use crate::declare_rule;
 use crate::finding::{Applicability, Findings};
 use crate::rule::Rule;
+
+/// The release from which `--service-account-issuer` is required: every apiserver issues bound
+/// tokens.
+const SERVICE_ACCOUNT_ISSUER_REQUIRED_SINCE: KubeVersion = KubeVersion::new(1, 20);
 
 declare_rule! {
     /// ## What it does
@@ -51,6 +57,8 @@ declare_rule! {
     ///
     /// ## Version notes
     /// The flag exists from v1.19; before it tokens were not extended and the rule is silent.
+    /// On v1.19 it matters only with `--service-account-issuer`, without which no bound token
+    /// is issued; from v1.20 the issuer is required.
     /// The check entered the CIS Benchmark in v1.11.
     ///
     /// ## Fix
@@ -73,6 +81,15 @@ declare_rule! {
 impl Rule for ServiceAccountTokenExpirationExtended {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
+            // Before v1.20 the issuer is optional, and without it no bound token is issued.
+            if api
+                .version()
+                .version
+                .is_before(SERVICE_ACCOUNT_ISSUER_REQUIRED_SINCE)
+                && api.service_account_issuers().is_empty()
+            {
+                continue;
+            }
             report_bool_flag(
                 findings,
                 inventory,
@@ -105,12 +122,17 @@ mod tests {
                 apiserver(&["--service-account-extend-token-expiration=$(EXTEND)"]),
                 // No extension before the flag existed.
                 apiserver_at("v1.18.20", &[]),
+                // No bound tokens without an issuer before v1.20.
+                apiserver_at("v1.19.16", &[]),
             ])
             .fail([
                 apiserver(&[]),
                 apiserver(&["--service-account-extend-token-expiration"]),
                 apiserver_args(&["--service-account-extend-token-expiration=true"]),
-                apiserver_at("v1.19.16", &[]),
+                apiserver_at(
+                    "v1.19.16",
+                    &["--service-account-issuer=https://kubernetes.default.svc"],
+                ),
             ])
             .fix_round_trip([
                 apiserver(&[]),
