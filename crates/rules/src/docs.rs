@@ -68,7 +68,7 @@ pub fn text(meta: &Meta) -> String {
 
 /// How an opt-in rule is turned on, for its documentation.
 const OPT_IN: &str =
-    "opt-in: only when selected (`--select` or `select` names its code, name or prefix)";
+    "only when selected (opt-in): `--select` or `select` names its code, name, a prefix or `ALL`";
 
 /// `docs/rules/README.md`: every rule, then which rule enforces each recommendation of the
 /// seed document.
