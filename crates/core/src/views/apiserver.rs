@@ -6,7 +6,10 @@ use crate::flags::FlagSet;
 use crate::inventory::{Inventory, Origin, Process};
 use crate::source::Located;
 use crate::source::Location;
-use crate::version::{INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default};
+use crate::version::{
+    ENABLE_ADMISSION_PLUGINS_SINCE, EXTEND_TOKEN_EXPIRATION_SINCE, INSECURE_FLAGS_REMOVED_IN,
+    KubeVersion, insecure_port_default,
+};
 
 /// Admission plugins the apiserver enables when `--enable-admission-plugins` does not name
 /// them (v1.30). NodeRestriction is not one of them.
@@ -32,13 +35,6 @@ pub const DEFAULT_ADMISSION_PLUGINS: &[&str] = &[
     "ValidatingAdmissionPolicy",
     "ValidatingAdmissionWebhook",
 ];
-
-/// The release that added `--enable-admission-plugins` and a default set of plugins; before
-/// it, an apiserver without `--admission-control` ran `AlwaysAdmit` alone.
-pub const ENABLE_ADMISSION_PLUGINS_SINCE: KubeVersion = KubeVersion::new(1, 10);
-
-/// The release that added `--service-account-extend-token-expiration` (default `true`).
-pub const EXTEND_TOKEN_EXPIRATION_SINCE: KubeVersion = KubeVersion::new(1, 19);
 
 /// The release from which `--anonymous-auth` defaults to `true` (v1.5.1 to v1.5.x: `false`).
 const ANONYMOUS_AUTH_ON_BY_DEFAULT_SINCE: KubeVersion = KubeVersion::new(1, 6);

@@ -9,9 +9,7 @@ mod dashboard;
 mod etcd;
 mod kubelet;
 
-pub use apiserver::{
-    ApiServer, Authorization, ENABLE_ADMISSION_PLUGINS_SINCE, EXTEND_TOKEN_EXPIRATION_SINCE,
-};
+pub use apiserver::{ApiServer, Authorization};
 pub use dashboard::Dashboard;
 pub use etcd::Etcd;
 pub use kubelet::{Kubelet, KubeletSources};

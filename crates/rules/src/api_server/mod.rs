@@ -19,7 +19,8 @@ mod service_account_lookup_disabled;
 mod service_account_token_expiration_extended;
 mod token_auth_file_set;
 
-use kubeharden_core::views::{ApiServer, ENABLE_ADMISSION_PLUGINS_SINCE};
+use kubeharden_core::version::ENABLE_ADMISSION_PLUGINS_SINCE;
+use kubeharden_core::views::ApiServer;
 use kubeharden_core::{Effective, Inventory, Location};
 
 use crate::finding::{Applicability, Findings};

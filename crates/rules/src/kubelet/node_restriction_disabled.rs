@@ -1,7 +1,6 @@
 use kubeharden_core::Inventory;
 use kubeharden_core::inventory::{Distribution, Origin};
-use kubeharden_core::version::KubeVersion;
-use kubeharden_core::views::ENABLE_ADMISSION_PLUGINS_SINCE;
+use kubeharden_core::version::{ENABLE_ADMISSION_PLUGINS_SINCE, KubeVersion};
 
 use crate::declare_rule;
 use crate::finding::Findings;
