@@ -21,7 +21,7 @@ fn rules_json_lists_every_code_with_its_metadata() {
     let codes: Vec<&str> = rules.iter().map(|r| r["code"].as_str().unwrap()).collect();
     let mut expected: Vec<String> = Vec::new();
     for (prefix, count) in [
-        ("KAPI", 4),
+        ("KAPI", 17),
         ("KLET", 7),
         ("KETC", 11),
         ("KDSH", 5),
@@ -44,6 +44,12 @@ fn rules_json_lists_every_code_with_its_metadata() {
             );
         }
     }
+    let opt_in: Vec<&str> = rules
+        .iter()
+        .filter(|rule| rule["opt_in"] == serde_json::Value::Bool(true))
+        .map(|rule| rule["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(opt_in, ["KAPI006", "KAPI008", "KAPI010"]);
     insta::assert_snapshot!(stdout(&output));
 }
 
@@ -90,13 +96,13 @@ fn explain_json() {
 
 #[test]
 fn explain_unknown_code_suggests_and_exits_two() {
-    let output = kubeharden(&["explain", "KAPI01"]);
+    let output = kubeharden(&["explain", "KAPI0001"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr,
-        "kubeharden: no rule `KAPI01`; did you mean `KAPI001`?\nrun `kubeharden rules` for the list\n"
+        "kubeharden: no rule `KAPI0001`; did you mean `KAPI001`?\nrun `kubeharden rules` for the list\n"
     );
     let output = kubeharden(&["explain", "zzzz"]);
     assert_eq!(output.status.code(), Some(2));

@@ -146,8 +146,9 @@ fn human_output_for_the_legacy_control_plane() {
 }
 
 /// A clean kubeadm node: only the warnings a default kubeadm cluster is known to earn
-/// (anonymous auth, and profiling on the controller manager and scheduler, which kubeadm
-/// leaves on), which `--fail-on error` lets through.
+/// (anonymous auth, kubelet certificate authority, token extension, and profiling on the API
+/// server, controller manager and scheduler, which kubeadm leaves on), which `--fail-on error`
+/// lets through.
 #[test]
 fn clean_kubeadm_node_with_root() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -159,9 +160,14 @@ fn clean_kubeadm_node_with_root() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n\
-         fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-controller-manager.yaml:12:5: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n\
-         fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-scheduler.yaml:12:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n"
+        "\
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-apiserver.yaml:14:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-controller-manager.yaml:12:5: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`
+fixtures/nodes/kubeadm-v1.30/etc/kubernetes/manifests/kube-scheduler.yaml:12:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`
+"
     );
     let output = kubeharden(
         &root,
@@ -176,17 +182,20 @@ fn clean_kubeadm_node_with_root() {
     );
 }
 
-/// A k3s server node: `config.yaml` and its drop-ins merged in name order. The one finding is
-/// in the drop-in that turned the kubelet's anonymous requests back on; the flags k3s passes
+/// A k3s server node: `config.yaml` and its drop-ins merged in name order. The error is in
+/// the drop-in that turned the kubelet's anonymous requests back on; the flags k3s passes
 /// itself (Node,RBAC, NodeRestriction, the kubelet's webhook authorization, the embedded etcd's
-/// TLS) keep the rest quiet.
+/// TLS, profiling off) keep the rest quiet but for the token extension k3s leaves on.
 #[test]
 fn k3s_server_node_with_root() {
     let output = check_node_compact("fixtures/nodes/k3s-server");
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "fixtures/nodes/k3s-server/etc/rancher/k3s/config.yaml.d/90-debug.yaml:3:5: KLET001 [error] `--anonymous-auth` is `true`\n"
+        "\
+fixtures/nodes/k3s-server/etc/rancher/k3s/config.yaml:9:1: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year
+fixtures/nodes/k3s-server/etc/rancher/k3s/config.yaml.d/90-debug.yaml:3:5: KLET001 [error] `--anonymous-auth` is `true`
+"
     );
 }
 
@@ -199,8 +208,12 @@ fn microk8s_node_with_root() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "fixtures/nodes/microk8s/var/snap/microk8s/current/args/kube-apiserver:3:1: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n\
-         fixtures/nodes/microk8s/var/snap/microk8s/current/args/kubelet:16:1: KLET005 [error] `--read-only-port` is `10255`\n"
+        "\
+fixtures/nodes/microk8s/var/snap/microk8s/current/args/kube-apiserver:4:1: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`
+fixtures/nodes/microk8s/var/snap/microk8s/current/args/kube-apiserver:4:1: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to
+fixtures/nodes/microk8s/var/snap/microk8s/current/args/kube-apiserver:4:1: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year
+fixtures/nodes/microk8s/var/snap/microk8s/current/args/kubelet:16:1: KLET005 [error] `--read-only-port` is `10255`
+"
     );
 }
 
@@ -219,6 +232,12 @@ fn k3s_external_etcd_names_the_datastore_options() {
         .as_array()
         .unwrap()
         .iter()
+        // The etcd client rules; KAPI017 (token extension, k3s leaves it on) is not about etcd.
+        .filter(|f| {
+            f["code"]
+                .as_str()
+                .is_some_and(|code| code.starts_with("KETC"))
+        })
         .map(|f| {
             (
                 f["code"].as_str().unwrap().to_owned(),
@@ -406,16 +425,35 @@ fn placeholders_are_unknown_values() {
         ],
     );
     assert_eq!(output.status.code(), Some(1));
-    let unit = "fixtures/placeholders/kube-apiserver.service:9:1";
+    let unit = "fixtures/placeholders/kube-apiserver.service:10:1";
     assert_eq!(
         stdout(&output),
         format!(
-            "fixtures/placeholders/erb-apiserver.yaml:19:7: KAPI001 [error] `--insecure-port` is `8080`\n\
+            "fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n\
+             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n\
+             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI014 [warning] `--service-account-key-file` not set; service account tokens are verified with the TLS serving key\n\
+             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI015 [warning] `--tls-cert-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
+             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI015 [warning] `--tls-private-key-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
+             fixtures/placeholders/erb-apiserver.yaml:13:5: KAPI016 [warning] `--client-ca-file` not set; no client certificate is authenticated\n\
+             fixtures/placeholders/erb-apiserver.yaml:19:7: KAPI001 [error] `--insecure-port` is `8080`\n\
+             {unit}: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n\
+             {unit}: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n\
+             {unit}: KAPI014 [warning] `--service-account-key-file` not set; service account tokens are verified with the TLS serving key\n\
+             {unit}: KAPI015 [warning] `--tls-cert-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
+             {unit}: KAPI015 [warning] `--tls-private-key-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
+             {unit}: KAPI016 [warning] `--client-ca-file` not set; no client certificate is authenticated\n\
+             {unit}: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n\
              {unit}: KETC008 [error] `--etcd-cafile` not set; the apiserver cannot tell the real etcd from an impostor\n\
              {unit}: KETC009 [error] `--etcd-certfile` and `--etcd-keyfile` not set; the apiserver shows etcd no client certificate\n\
              {unit}: KLET002 [error] `--kubelet-client-certificate` and `--kubelet-client-key` not set; kube-apiserver calls kubelets without a client certificate\n\
              {unit}: KLET004 [error] `--enable-admission-plugins` not set; `NodeRestriction` is not a default admission plugin\n\
              fixtures/placeholders/kubelet-config.yaml:5:15: KLET005 [error] `readOnlyPort` is `10255`\n\
+             fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n\
+             fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KAPI014 [warning] `--service-account-key-file` not set; service account tokens are verified with the TLS serving key\n\
+             fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KAPI015 [warning] `--tls-cert-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
+             fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KAPI015 [warning] `--tls-private-key-file` not set; the apiserver serves a self-signed certificate no cluster CA signed\n\
+             fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KAPI016 [warning] `--client-ca-file` not set; no client certificate is authenticated\n\
+             fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n\
              fixtures/placeholders/sed-tokens-apiserver.yaml:13:5: KETC009 [error] `--etcd-certfile` and `--etcd-keyfile` not set; the apiserver shows etcd no client certificate\n"
         )
     );
@@ -494,7 +532,13 @@ fn distribution_configs_are_linted_where_they_are_written() {
     let expected = [
         "fixtures/cluster-api/clean.yaml:18:5: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
         "fixtures/cluster-api/clean.yaml:18:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
+        "fixtures/cluster-api/clean.yaml:25:9: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/cluster-api/clean.yaml:25:9: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/cluster-api/clean.yaml:25:9: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:19:5: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/cluster-api/control-plane-insecure.yaml:21:9: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:11: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/cluster-api/control-plane-insecure.yaml:23:31: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
@@ -502,26 +546,48 @@ fn distribution_configs_are_linted_where_they_are_written() {
         "fixtures/cluster-api/control-plane-insecure.yaml:61:13: KLET005 [error] `--read-only-port` is `10255`\n",
         "fixtures/kind/clean.yaml:3:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
         "fixtures/kind/clean.yaml:3:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
+        "fixtures/kind/clean.yaml:11:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/kind/clean.yaml:11:5: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/kind/clean.yaml:11:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/insecure-patches.yaml:4:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
         "fixtures/kind/insecure-patches.yaml:4:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
         "fixtures/kind/insecure-patches.yaml:10:17: KLET005 [error] `readOnlyPort` is `10255`\n",
         "fixtures/kind/insecure-patches.yaml:13:16: KLET001 [error] `authentication.anonymous.enabled` is `true`\n",
+        "fixtures/kind/insecure-patches.yaml:21:7: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/kind/insecure-patches.yaml:21:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/kind/insecure-patches.yaml:21:7: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kind/insecure-patches.yaml:22:9: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
         "fixtures/kind/insecure-patches.yaml:22:30: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kind/ipv6.yaml:3:7: KAPI003 [warning] `--anonymous-auth` not set; the kube-apiserver default is `true`\n",
+        "fixtures/kind/ipv6.yaml:3:7: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/kind/ipv6.yaml:3:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/kind/ipv6.yaml:3:7: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/ipv6.yaml:3:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
         "fixtures/kind/ipv6.yaml:3:7: KCMG007 [warning] `--bind-address` not set; the kind default is `::`; kube-controller-manager serves port 10257 on every interface\n",
         "fixtures/kind/ipv6.yaml:3:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
+        "fixtures/kind/json6902-patches.yaml:3:7: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/kind/json6902-patches.yaml:3:7: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/kind/json6902-patches.yaml:3:7: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kind/json6902-patches.yaml:3:7: KCMG002 [warning] `--profiling` not set; the kube-controller-manager default is `true`\n",
         "fixtures/kind/json6902-patches.yaml:3:7: KSCH001 [warning] `--profiling` not set; the kube-scheduler default is `true`\n",
         "fixtures/kind/json6902-patches.yaml:14:13: KAPI003 [warning] `--anonymous-auth` is `true`\n",
+        "fixtures/kops/cluster-clean.yaml:35:3: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/kops/cluster-clean.yaml:35:3: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/kops/cluster-clean.yaml:35:3: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KAPI004 [error] `--authorization-mode` is `AlwaysAllow`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KDSH003 [error] `--authorization-mode` is `AlwaysAllow`, without `RBAC`\n",
         "fixtures/kops/cluster-insecure.yaml:13:5: KLET006 [warning] `--authorization-mode` is `AlwaysAllow`, without `Node`\n",
+        "fixtures/kops/cluster-insecure.yaml:29:3: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/kops/cluster-insecure.yaml:29:3: KAPI012 [warning] `--profiling` not set; the kube-apiserver default is `true`; `/debug/pprof` is served\n",
+        "fixtures/kops/cluster-insecure.yaml:29:3: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/kops/cluster-insecure.yaml:32:5: KLET001 [error] `--anonymous-auth` is `true`\n",
         "fixtures/kops/cluster-insecure.yaml:33:5: KLET005 [error] `--read-only-port` is `10255`\n",
+        "fixtures/talos/controlplane-clean.yaml:32:3: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/talos/controlplane-clean.yaml:32:3: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/talos/controlplane-insecure.yaml:13:7: KLET005 [error] `--read-only-port` is `10255`\n",
+        "fixtures/talos/controlplane-insecure.yaml:32:5: KAPI007 [warning] `--kubelet-certificate-authority` not set; the apiserver does not verify the kubelets it connects to\n",
+        "fixtures/talos/controlplane-insecure.yaml:32:5: KAPI017 [warning] `--service-account-extend-token-expiration` not set; the kube-apiserver default is `true`; projected tokens stay valid for a year\n",
         "fixtures/talos/controlplane-insecure.yaml:33:27: KAPI004 [error] `--authorization-mode` is `Node,RBAC,AlwaysAllow`; `AlwaysAllow` approves whatever the others leave undecided\n",
         "fixtures/talos/worker-patch.yaml:8:20: KLET001 [error] `--anonymous-auth` is `true`\n",
     ]

@@ -200,9 +200,17 @@ fn selection_lists_and_precedence() {
     assert!(!codes(&["--select", "KETC00,KAPI001"]).contains(&"KETC010".to_owned()));
     // --ignore adds to it; ignore beats select.
     assert_eq!(
-        codes(&["--select", "KAPI", "--ignore", "KAPI002,KAPI004"]),
+        codes(&[
+            "--select",
+            "KAPI00",
+            "--ignore",
+            "KAPI002,KAPI004,KAPI007,KAPI008"
+        ]),
         ["KAPI001"]
     );
+    // A prefix selects the opt-in rules it covers too.
+    assert!(codes(&["--select", "KAPI"]).contains(&"KAPI008".to_owned()));
+    assert!(!codes(&[]).contains(&"KAPI008".to_owned()));
     // --no-config forgets it.
     assert!(
         codes(&["--no-config"])

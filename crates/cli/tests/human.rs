@@ -15,7 +15,7 @@ const CONFIGMAP: &str =
 
 /// `--anonymous-auth=true` (a warning) and no kubelet client certificate (an error), both
 /// with unsafe fixes.
-const APISERVER: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.30.4\n    command:\n    - kube-apiserver\n    - --anonymous-auth=true\n    - --authorization-mode=Node,RBAC\n    - --enable-admission-plugins=NodeRestriction\n";
+const APISERVER: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.30.4\n    command:\n    - kube-apiserver\n    - --anonymous-auth=true\n    - --authorization-mode=Node,RBAC\n    - --enable-admission-plugins=NodeRestriction\n    - --client-ca-file=/etc/kubernetes/pki/ca.crt\n    - --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt\n    - --profiling=false\n    - --service-account-extend-token-expiration=false\n    - --service-account-key-file=/etc/kubernetes/pki/sa.pub\n    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n    - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n";
 
 fn kubeharden(dir: &Path, args: &[&str]) -> Output {
     common::command(dir, &["check", "--no-config"])

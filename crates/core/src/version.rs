@@ -441,6 +441,15 @@ pub const INSECURE_PORT_DISABLED_IN: KubeVersion = KubeVersion::new(1, 20);
 /// `--insecure-bind-address` and `--address` (kubernetes/kubernetes#106859, CHANGELOG-1.24).
 pub const INSECURE_FLAGS_REMOVED_IN: KubeVersion = KubeVersion::new(1, 24);
 
+/// First release with kube-apiserver's `--enable-admission-plugins` and a default set of
+/// admission plugins; before it, an apiserver without `--admission-control` ran `AlwaysAdmit`
+/// alone.
+pub const ENABLE_ADMISSION_PLUGINS_SINCE: KubeVersion = KubeVersion::new(1, 10);
+
+/// First release with kube-apiserver's `--service-account-extend-token-expiration` (default
+/// `true`).
+pub const EXTEND_TOKEN_EXPIRATION_SINCE: KubeVersion = KubeVersion::new(1, 19);
+
 /// kube-apiserver's `--insecure-port` default: 8080 before v1.20, 0 from v1.20.
 #[must_use]
 pub const fn insecure_port_default(version: KubeVersion) -> u16 {

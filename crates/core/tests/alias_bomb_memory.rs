@@ -2,12 +2,10 @@
 //! binary so the process's peak memory belongs to this test alone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::time::{Duration, Instant};
-
 use kubeharden_core::yaml::{LoadErrorKind, load};
 
 #[test]
-fn key_alias_bomb_is_refused_in_bounded_time_and_memory() {
+fn key_alias_bomb_is_refused_in_bounded_memory() {
     let mut text = String::from("a0: &a0 x\n");
     for level in 1..=10 {
         let items = vec![format!("{{? *a{} : 0}}", level - 1); 10].join(", ");
@@ -15,9 +13,7 @@ fn key_alias_bomb_is_refused_in_bounded_time_and_memory() {
     }
     assert!(text.len() < 2048);
 
-    let started = Instant::now();
     let error = load(&text).expect_err("refused");
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(error.kind, LoadErrorKind::TooManyNodes);
 
     if let Some(peak_kib) = peak_memory_kib() {

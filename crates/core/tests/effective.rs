@@ -137,6 +137,81 @@ mod apiserver {
     }
 
     #[test]
+    fn profiling_and_service_account_defaults() {
+        let inventory = with("v1.30.0", &[]);
+        let api = inventory.api_servers().next().unwrap();
+        let profiling = api.profiling().unwrap();
+        assert!(profiling.value);
+        assert!(is_default(&profiling, "kube-apiserver default"));
+        assert!(api.service_account_lookup().unwrap().value);
+        let extend = api.service_account_extend_token_expiration().unwrap();
+        assert!(extend.value);
+        assert!(is_default(&extend, "kube-apiserver default"));
+        assert_eq!(api.service_account_key_files(), Some(Vec::new()));
+        assert_eq!(api.tls_cert_file(), None);
+    }
+
+    #[test]
+    fn token_extension_starts_with_v1_19() {
+        let inventory = with("v1.18.20", &[]);
+        let api = inventory.api_servers().next().unwrap();
+        let extend = api.service_account_extend_token_expiration().unwrap();
+        assert!(!extend.value);
+        assert_eq!(
+            extend.provenance.to_string(),
+            "not set; the kube-apiserver (no token extension before v1.19) for v1.18.20 applies"
+        );
+    }
+
+    #[test]
+    fn booleans_parse_as_the_apiserver_parses_them() {
+        let inventory = with("v1.30.0", &["--profiling=0", "--service-account-lookup=F"]);
+        let api = inventory.api_servers().next().unwrap();
+        assert!(!api.profiling().unwrap().value);
+        assert!(!api.service_account_lookup().unwrap().value);
+        // A placeholder hides the value: unknown, not the default.
+        let inventory = with("v1.30.0", &["--profiling=$(PROFILING)"]);
+        assert_eq!(inventory.api_servers().next().unwrap().profiling(), None);
+    }
+
+    #[test]
+    fn service_account_key_files_repeat_and_placeholders_are_unknown() {
+        let inventory = with(
+            "v1.30.0",
+            &[
+                "--service-account-key-file=/etc/kubernetes/pki/sa.pub",
+                "--service-account-key-file=/etc/kubernetes/pki/old.pub",
+            ],
+        );
+        let api = inventory.api_servers().next().unwrap();
+        let files: Vec<String> = api
+            .service_account_key_files()
+            .unwrap()
+            .into_iter()
+            .map(|file| file.value)
+            .collect();
+        assert_eq!(
+            files,
+            ["/etc/kubernetes/pki/sa.pub", "/etc/kubernetes/pki/old.pub"]
+        );
+        let inventory = with("v1.30.0", &["--service-account-key-file=${SA_KEY}"]);
+        let api = inventory.api_servers().next().unwrap();
+        assert_eq!(api.service_account_key_files(), None);
+    }
+
+    #[test]
+    fn before_v1_10_the_default_admission_chain_is_always_admit() {
+        let inventory = with("v1.9.3", &[]);
+        let api = inventory.api_servers().next().unwrap();
+        assert!(api.admission_plugin("AlwaysAdmit").unwrap().value);
+        assert!(!api.admission_plugin("ServiceAccount").unwrap().value);
+        let inventory = with("v1.30.0", &[]);
+        let api = inventory.api_servers().next().unwrap();
+        assert!(!api.admission_plugin("AlwaysAdmit").unwrap().value);
+        assert!(api.admission_plugin("ServiceAccount").unwrap().value);
+    }
+
+    #[test]
     fn authorization_mode_unset_is_always_allow() {
         let inventory = with("v1.30.0", &[]);
         let api = inventory.api_servers().next().unwrap();

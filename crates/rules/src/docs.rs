@@ -32,10 +32,14 @@ pub fn markdown(meta: &Meta) -> String {
     let _ = writeln!(out, "| Target | {} |", meta.target);
     let _ = writeln!(
         out,
-        "| Category | {} (default severity: {}) |\n",
+        "| Category | {} (default severity: {}) |",
         meta.category.as_str(),
         meta.default_severity()
     );
+    if meta.opt_in {
+        let _ = writeln!(out, "| Runs | {OPT_IN} |");
+    }
+    out.push('\n');
     out.push_str(&body(meta));
     out.push('\n');
     out
@@ -54,10 +58,17 @@ pub fn text(meta: &Meta) -> String {
         meta.category.as_str(),
         meta.default_severity()
     );
+    if meta.opt_in {
+        let _ = writeln!(out, "Runs: {OPT_IN}\n");
+    }
     out.push_str(&body(meta));
     out.push('\n');
     out
 }
+
+/// How an opt-in rule is turned on, for its documentation.
+const OPT_IN: &str =
+    "only when selected (opt-in): `--select` or `select` names its code, name, a prefix or `ALL`";
 
 /// `docs/rules/README.md`: every rule, then which rule enforces each recommendation of the
 /// seed document.
@@ -71,11 +82,12 @@ pub fn index() -> String {
     for meta in registry::metas() {
         let _ = writeln!(
             out,
-            "| [{code}]({code}.md) | `{}` | {} | {} | {} | {} |",
+            "| [{code}]({code}.md) | `{}` | {} | {} | {}{} | {} |",
             meta.name,
             meta.section().title(),
             meta.target,
             meta.category.as_str(),
+            if meta.opt_in { " (opt-in)" } else { "" },
             meta.summary,
             code = meta.code,
         );

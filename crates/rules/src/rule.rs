@@ -78,6 +78,9 @@ pub struct Meta {
     pub target: &'static str,
     /// One line: what is wrong when it fires.
     pub summary: &'static str,
+    /// Whether the rule runs only when selected by name, code or prefix (`--select`, config
+    /// `select`): it checks something many production clusters choose differently.
+    pub opt_in: bool,
     /// The rule's doc comment, Markdown.
     pub docs: &'static str,
 }
@@ -168,6 +171,8 @@ impl Registered {
 ///     summary = "kube-apiserver serves the API without TLS, authentication or authorization",
 /// }
 /// ```
+///
+/// A rule that runs only when selected adds `opt_in = true` after `summary`.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -176,7 +181,8 @@ macro_rules! declare_rule {
         name = $name:literal,
         category = $category:ident,
         target = $target:literal,
-        summary = $summary:literal $(,)?
+        summary = $summary:literal
+        $(, opt_in = $opt_in:literal)? $(,)?
     ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Default, Clone, Copy)]
@@ -189,6 +195,7 @@ macro_rules! declare_rule {
                 category: $crate::Category::$category,
                 target: $target,
                 summary: $summary,
+                opt_in: false $(|| $opt_in)?,
                 docs: concat!($($doc, "\n"),*),
             };
         }

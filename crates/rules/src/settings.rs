@@ -160,8 +160,9 @@ pub struct SeverityOverride {
 
 /// What a run checks and how.
 ///
-/// Rule selection: a rule runs when `select` is `None` or one of its selectors matches it,
-/// and no `ignore` selector matches it (ignore beats select).
+/// Rule selection: a rule runs when one of the `select` selectors matches it — or, when
+/// `select` is `None`, unless it is opt-in — and no `ignore` selector matches it (ignore beats
+/// select).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Settings {
@@ -238,10 +239,12 @@ impl Settings {
     /// Whether the rule runs at all.
     #[must_use]
     pub fn is_selected(&self, meta: &Meta) -> bool {
-        self.select
-            .as_ref()
-            .is_none_or(|select| select.iter().any(|s| s.matches(meta)))
-            && !self.ignore.iter().any(|s| s.matches(meta))
+        let selected = match &self.select {
+            // Opt-in rules wait to be named.
+            None => !meta.opt_in,
+            Some(select) => select.iter().any(|s| s.matches(meta)),
+        };
+        selected && !self.ignore.iter().any(|s| s.matches(meta))
     }
 
     /// Whether the rule runs and reports on the file at `path`.

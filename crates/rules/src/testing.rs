@@ -10,7 +10,7 @@ use crate::diagnostic::FindingDiagnostic;
 use crate::finding::{Applicability, Finding};
 use crate::linter::{Linter, Report};
 use crate::rule::{Meta, RuleMeta};
-use crate::settings::Settings;
+use crate::settings::{Selector, Settings};
 
 /// A kubeadm-style kube-apiserver static pod (image v1.30.4) running `flags`.
 pub(crate) fn apiserver(flags: &[&str]) -> String {
@@ -127,10 +127,14 @@ fn static_pod(name: &str, image: &str, list_key: &str, words: &[&str]) -> String
     text
 }
 
-/// Lints files given as `(path, text)` as one run, as [`Linter::lint_sources`] does with the
-/// default settings: every rule, suppressions, KGEN007.
+/// Lints files given as `(path, text)` as one run, as [`Linter::lint_sources`] does with
+/// `--select ALL`: every rule (the opt-in ones too), suppressions, KGEN007.
 fn lint(files: &[(PathBuf, String)]) -> Report {
-    Linter::new(Settings::default()).lint_sources(files)
+    let settings = Settings {
+        select: Some(vec![Selector::All]),
+        ..Settings::default()
+    };
+    Linter::new(settings).lint_sources(files)
 }
 
 /// The findings of `code` in `report`.

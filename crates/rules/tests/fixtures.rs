@@ -5,6 +5,8 @@
 //! (`--root`). A finding on a line without its code annotated fails, and so does an
 //! annotation that nothing fired.
 //!
+//! `fixtures/opt-in` is linted with every rule selected, so the opt-in rules fire there.
+//!
 //! `# expect: A, B` at the end of a line annotates that line. On a line of its own (where an
 //! inline comment would change the file's meaning: systemd units, env files) it annotates
 //! the next line that is not itself an annotation.
@@ -13,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use kubeharden_rules::{Linter, Settings};
+use kubeharden_rules::{Linter, Selector, Settings};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
@@ -68,6 +70,11 @@ fn findings(report: &kubeharden_rules::Report) -> BTreeSet<(PathBuf, usize, Stri
 #[test]
 fn fixtures_fire_exactly_their_annotations() {
     let linter = Linter::new(Settings::default());
+    // `fixtures/opt-in` holds what only the opt-in rules find: it is linted with every rule.
+    let mut select_all = Settings::default();
+    select_all.select = Some(vec![Selector::All]);
+    let every_rule = Linter::new(select_all);
+    let opt_in = fixtures_dir().join("opt-in");
     let mut failures = Vec::new();
     let subdirectories = |dir: &Path| {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -90,6 +97,8 @@ fn fixtures_fire_exactly_their_annotations() {
     for (dir, is_node) in runs {
         let report = if is_node {
             linter.lint_node(&dir)
+        } else if dir == opt_in {
+            every_rule.lint_paths(std::slice::from_ref(&dir))
         } else {
             linter.lint_paths(std::slice::from_ref(&dir))
         };

@@ -17,6 +17,8 @@ pub struct RuleJson {
     category: &'static str,
     severity: &'static str,
     summary: &'static str,
+    /// Whether the rule runs only when selected.
+    opt_in: bool,
 }
 
 impl RuleJson {
@@ -29,6 +31,7 @@ impl RuleJson {
             category: meta.category.as_str(),
             severity: meta.default_severity().as_str(),
             summary: meta.summary,
+            opt_in: meta.opt_in,
         }
     }
 }
@@ -53,19 +56,20 @@ fn table() -> String {
     let name_width = metas.iter().map(|m| m.name.len()).max().unwrap_or(4);
     let target_width = metas.iter().map(|m| m.target.len()).max().unwrap_or(6);
     let mut out = format!(
-        "{:<7}  {:<name_width$}  {:<10}  {:<target_width$}  {:<11}  {:<8}  SUMMARY\n",
-        "CODE", "NAME", "SECTION", "TARGET", "CATEGORY", "SEVERITY"
+        "{:<7}  {:<name_width$}  {:<10}  {:<target_width$}  {:<11}  {:<8}  {:<7}  SUMMARY\n",
+        "CODE", "NAME", "SECTION", "TARGET", "CATEGORY", "SEVERITY", "DEFAULT"
     );
     for meta in metas {
         let _ = writeln!(
             out,
-            "{:<7}  {:<name_width$}  {:<10}  {:<target_width$}  {:<11}  {:<8}  {}",
+            "{:<7}  {:<name_width$}  {:<10}  {:<target_width$}  {:<11}  {:<8}  {:<7}  {}",
             meta.code,
             meta.name,
             meta.section().as_str(),
             meta.target,
             meta.category.as_str(),
             meta.default_severity().as_str(),
+            if meta.opt_in { "opt-in" } else { "on" },
             meta.summary
         );
     }

@@ -16,8 +16,8 @@ struct Row {
     fixable: usize,
 }
 
-/// A table (`count  CODE  [*] name`, `[*]` when some are fixable), or a JSON list with
-/// `--format json`.
+/// A table (`count  CODE  [*] name`, `[*]` when some are fixable, explained below it when it
+/// appears), or a JSON list with `--format json`.
 pub fn write(out: &mut impl Write, report: &Report, format: Format) -> io::Result<()> {
     let mut rows: BTreeMap<&str, Row> = BTreeMap::new();
     for finding in &report.findings {
@@ -47,6 +47,12 @@ pub fn write(out: &mut impl Write, report: &Report, format: Format) -> io::Resul
             out,
             "{:>width$}  {:<7}  {fixable}{}",
             row.count, row.code, row.name
+        )?;
+    }
+    if rows.iter().any(|row| row.fixable > 0) {
+        writeln!(
+            out,
+            "[*] fixable: `--fix` applies the safe fixes, `--fix --unsafe-fixes` all of them"
         )?;
     }
     Ok(())

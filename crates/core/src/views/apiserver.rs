@@ -6,7 +6,10 @@ use crate::flags::FlagSet;
 use crate::inventory::{Inventory, Origin, Process};
 use crate::source::Located;
 use crate::source::Location;
-use crate::version::{INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default};
+use crate::version::{
+    ENABLE_ADMISSION_PLUGINS_SINCE, EXTEND_TOKEN_EXPIRATION_SINCE, INSECURE_FLAGS_REMOVED_IN,
+    KubeVersion, insecure_port_default,
+};
 
 /// Admission plugins the apiserver enables when `--enable-admission-plugins` does not name
 /// them (v1.30). NodeRestriction is not one of them.
@@ -286,6 +289,14 @@ impl<'i> ApiServer<'i> {
         if let Some(legacy) = self.flags().last("admission-control") {
             return Some(Effective::new(false, reader.provenance(legacy)));
         }
+        let version = self.version();
+        if version.version.is_before(ENABLE_ADMISSION_PLUGINS_SINCE) {
+            return Some(Effective::defaulted(
+                plugin == "AlwaysAdmit",
+                "kube-apiserver default admission plugins (`AlwaysAdmit` alone)",
+                version.known(),
+            ));
+        }
         if !DEFAULT_ADMISSION_PLUGINS.contains(&plugin) {
             // A kubeadm `extraArgs` entry (or a k3s `kube-apiserver-arg`) replaced the
             // generator's own list (which names NodeRestriction): that entry is why the
@@ -340,6 +351,97 @@ impl<'i> ApiServer<'i> {
         let reader = self.reader();
         let last = self.flags().last(flag)?;
         Some(Effective::new(reader.list(flag), reader.provenance(last)))
+    }
+
+    /// `--admission-control-config-file`, when set: the plugins' own configurations
+    /// (EventRateLimit's limits among them).
+    #[must_use]
+    pub fn admission_control_config_file(&self) -> Option<Effective<String>> {
+        self.reader().string("admission-control-config-file")
+    }
+
+    /// `--token-auth-file`, when set: a CSV of static bearer tokens.
+    #[must_use]
+    pub fn token_auth_file(&self) -> Option<Effective<String>> {
+        self.reader().string("token-auth-file")
+    }
+
+    /// `--kubelet-certificate-authority`, when set: the CA the apiserver checks kubelets'
+    /// serving certificates against.
+    #[must_use]
+    pub fn kubelet_certificate_authority(&self) -> Option<Effective<String>> {
+        self.reader().string("kubelet-certificate-authority")
+    }
+
+    /// `--profiling`, default `true`; `None` when its value is a placeholder or invalid.
+    #[must_use]
+    pub fn profiling(&self) -> Option<Effective<bool>> {
+        self.reader().bool_or("profiling", || {
+            Effective::defaulted(true, "kube-apiserver default", None)
+        })
+    }
+
+    /// `--service-account-lookup`, default `true`: whether a service account token is checked
+    /// against the token (and account) still existing in etcd.
+    #[must_use]
+    pub fn service_account_lookup(&self) -> Option<Effective<bool>> {
+        self.reader().bool_or("service-account-lookup", || {
+            Effective::defaulted(true, "kube-apiserver default", None)
+        })
+    }
+
+    /// `--service-account-key-file`, every file with its span (the flag repeats); `None` when
+    /// an item is a placeholder or `$(VAR)`.
+    #[must_use]
+    pub fn service_account_key_files(&self) -> Option<Vec<Located<String>>> {
+        let reader = self.reader();
+        reader
+            .list_is_known("service-account-key-file")
+            .then(|| reader.list("service-account-key-file"))
+    }
+
+    /// `--service-account-signing-endpoint`, when set: an external signer holds the keys.
+    #[must_use]
+    pub fn service_account_signing_endpoint(&self) -> Option<Effective<String>> {
+        self.reader().string("service-account-signing-endpoint")
+    }
+
+    /// `--tls-cert-file`, when set.
+    #[must_use]
+    pub fn tls_cert_file(&self) -> Option<Effective<String>> {
+        self.reader().string("tls-cert-file")
+    }
+
+    /// `--tls-private-key-file`, when set.
+    #[must_use]
+    pub fn tls_private_key_file(&self) -> Option<Effective<String>> {
+        self.reader().string("tls-private-key-file")
+    }
+
+    /// `--service-account-issuer`, every issuer with its span (the flag repeats; the first one
+    /// signs). Required from v1.20; before, without it, no bound tokens are issued.
+    #[must_use]
+    pub fn service_account_issuers(&self) -> Vec<Located<String>> {
+        self.reader().list("service-account-issuer")
+    }
+
+    /// `--service-account-extend-token-expiration`, default `true` from v1.19, which added it;
+    /// `false` before (tokens were never extended). `None` when its value is a placeholder or
+    /// invalid.
+    #[must_use]
+    pub fn service_account_extend_token_expiration(&self) -> Option<Effective<bool>> {
+        self.reader()
+            .bool_or("service-account-extend-token-expiration", || {
+                let version = self.version();
+                if version.version.is_before(EXTEND_TOKEN_EXPIRATION_SINCE) {
+                    return Effective::defaulted(
+                        false,
+                        "kube-apiserver (no token extension before v1.19)",
+                        version.known(),
+                    );
+                }
+                Effective::defaulted(true, "kube-apiserver default", None)
+            })
     }
 
     #[must_use]

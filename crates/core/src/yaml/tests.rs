@@ -1,5 +1,3 @@
-use std::time::{Duration, Instant};
-
 use std::borrow::Cow;
 
 use super::*;
@@ -234,13 +232,13 @@ fn key_alias_bomb(levels: usize) -> String {
     text
 }
 
+/// Refused where the budget runs out, long before the billions of nodes it asks for (its
+/// memory is bounded in `tests/alias_bomb_memory.rs`; its speed is not timed here).
 #[test]
-fn alias_bomb_is_rejected_quickly() {
+fn alias_bomb_is_rejected_before_it_expands() {
     let text = key_alias_bomb(10);
     assert!(text.len() < 2048, "{} bytes", text.len());
-    let started = Instant::now();
     let (error, position) = error_of(&text);
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(error.kind, LoadErrorKind::TooManyNodes);
     assert_eq!(position.line, 7, "10^6 nodes are reached on the line of a6");
 }

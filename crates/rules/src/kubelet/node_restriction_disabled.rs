@@ -1,6 +1,6 @@
 use kubeharden_core::Inventory;
 use kubeharden_core::inventory::{Distribution, Origin};
-use kubeharden_core::version::KubeVersion;
+use kubeharden_core::version::{ENABLE_ADMISSION_PLUGINS_SINCE, KubeVersion};
 
 use crate::declare_rule;
 use crate::finding::Findings;
@@ -90,8 +90,6 @@ declare_rule! {
 
 /// The release that added `NodeRestriction` and the Node authorizer.
 const NODE_RESTRICTION_SINCE: KubeVersion = KubeVersion::new(1, 7);
-/// The release that added `--enable-admission-plugins` and `--disable-admission-plugins`.
-const ENABLE_ADMISSION_PLUGINS_SINCE: KubeVersion = KubeVersion::new(1, 10);
 
 const PLUGIN: &str = "NodeRestriction";
 

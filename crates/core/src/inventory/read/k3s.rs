@@ -604,6 +604,7 @@ fn distribution_flags(
                 ),
                 ("kubelet-client-key", tls("client-kube-apiserver.key")),
                 ("profiling", "false".to_owned()),
+                ("service-account-key-file", tls("service.key")),
                 ("tls-cert-file", tls("serving-kube-apiserver.crt")),
                 ("tls-private-key-file", tls("serving-kube-apiserver.key")),
             ];
