@@ -54,15 +54,20 @@ pub fn run(rules: &Rules) -> u8 {
 fn table() -> String {
     let metas: Vec<&Meta> = registry::metas().collect();
     let name_width = metas.iter().map(|m| m.name.len()).max().unwrap_or(4);
+    let section_width = metas
+        .iter()
+        .map(|m| m.section().as_str().len())
+        .max()
+        .unwrap_or(7);
     let target_width = metas.iter().map(|m| m.target.len()).max().unwrap_or(6);
     let mut out = format!(
-        "{:<7}  {:<name_width$}  {:<10}  {:<target_width$}  {:<11}  {:<8}  {:<7}  SUMMARY\n",
+        "{:<7}  {:<name_width$}  {:<section_width$}  {:<target_width$}  {:<11}  {:<8}  {:<7}  SUMMARY\n",
         "CODE", "NAME", "SECTION", "TARGET", "CATEGORY", "SEVERITY", "DEFAULT"
     );
     for meta in metas {
         let _ = writeln!(
             out,
-            "{:<7}  {:<name_width$}  {:<10}  {:<target_width$}  {:<11}  {:<8}  {:<7}  {}",
+            "{:<7}  {:<name_width$}  {:<section_width$}  {:<target_width$}  {:<11}  {:<8}  {:<7}  {}",
             meta.code,
             meta.name,
             meta.section().as_str(),
