@@ -1057,6 +1057,10 @@ fn node_report_problems(root: &Path, files: &[(String, Written)], report: &Repor
                     })
                     // An item of a list value whose words a quoted variable joined with blanks.
                     || f.split(',').any(|item| item == under)
+                    // The last occurrence of a repeated list flag: the message names the items
+                    // of every occurrence, joined, and the span the last one's value (which a
+                    // braced variable may have filled with blanks and commas of its own).
+                    || f.ends_with(&format!(",{under}"))
             };
             if !under.is_empty() && !fragments(&finding.message).any(names) {
                 problems.push(format!(
