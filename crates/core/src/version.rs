@@ -446,9 +446,10 @@ pub const INSECURE_FLAGS_REMOVED_IN: KubeVersion = KubeVersion::new(1, 24);
 /// alone.
 pub const ENABLE_ADMISSION_PLUGINS_SINCE: KubeVersion = KubeVersion::new(1, 10);
 
-/// First release with kube-apiserver's `--service-account-extend-token-expiration` (default
-/// `true`).
-pub const EXTEND_TOKEN_EXPIRATION_SINCE: KubeVersion = KubeVersion::new(1, 19);
+/// First release whose kube-apiserver extends projected service account tokens unless
+/// `--service-account-extend-token-expiration=false`: the flag came in v1.19 (default `false`,
+/// kubernetes/kubernetes#89549) and defaults to `true` from v1.20 (kubernetes/kubernetes#96273).
+pub const EXTEND_TOKEN_EXPIRATION_BY_DEFAULT_SINCE: KubeVersion = KubeVersion::new(1, 20);
 
 /// kube-apiserver's `--insecure-port` default: 8080 before v1.20, 0 from v1.20.
 #[must_use]

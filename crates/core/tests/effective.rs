@@ -151,15 +151,23 @@ mod apiserver {
         assert_eq!(api.tls_cert_file(), None);
     }
 
+    /// The flag came in v1.19 defaulting to `false`; `true` is its default from v1.20.
     #[test]
-    fn token_extension_starts_with_v1_19() {
-        let inventory = with("v1.18.20", &[]);
+    fn token_extension_is_on_by_default_from_v1_20() {
+        for (version, on) in [("v1.18.20", false), ("v1.19.16", false), ("v1.20.0", true)] {
+            let inventory = with(version, &[]);
+            let api = inventory.api_servers().next().unwrap();
+            let extend = api.service_account_extend_token_expiration().unwrap();
+            assert_eq!(extend.value, on, "{version}");
+        }
+        let inventory = with("v1.19.16", &[]);
         let api = inventory.api_servers().next().unwrap();
-        let extend = api.service_account_extend_token_expiration().unwrap();
-        assert!(!extend.value);
         assert_eq!(
-            extend.provenance.to_string(),
-            "not set; the kube-apiserver (no token extension before v1.19) for v1.18.20 applies"
+            api.service_account_extend_token_expiration()
+                .unwrap()
+                .provenance
+                .to_string(),
+            "not set; the kube-apiserver default before v1.20 for v1.19.16 applies"
         );
     }
 

@@ -7,8 +7,8 @@ use crate::inventory::{Inventory, Origin, Process};
 use crate::source::Located;
 use crate::source::Location;
 use crate::version::{
-    ENABLE_ADMISSION_PLUGINS_SINCE, EXTEND_TOKEN_EXPIRATION_SINCE, INSECURE_FLAGS_REMOVED_IN,
-    KubeVersion, insecure_port_default,
+    ENABLE_ADMISSION_PLUGINS_SINCE, EXTEND_TOKEN_EXPIRATION_BY_DEFAULT_SINCE,
+    INSECURE_FLAGS_REMOVED_IN, KubeVersion, insecure_port_default,
 };
 
 /// Admission plugins the apiserver enables when `--enable-admission-plugins` does not name
@@ -433,10 +433,13 @@ impl<'i> ApiServer<'i> {
         self.reader()
             .bool_or("service-account-extend-token-expiration", || {
                 let version = self.version();
-                if version.version.is_before(EXTEND_TOKEN_EXPIRATION_SINCE) {
+                if version
+                    .version
+                    .is_before(EXTEND_TOKEN_EXPIRATION_BY_DEFAULT_SINCE)
+                {
                     return Effective::defaulted(
                         false,
-                        "kube-apiserver (no token extension before v1.19)",
+                        "kube-apiserver default before v1.20",
                         version.known(),
                     );
                 }

@@ -14,7 +14,7 @@ const SERVICE_ACCOUNT_ISSUER_REQUIRED_SINCE: KubeVersion = KubeVersion::new(1, 2
 declare_rule! {
     /// ## What it does
     /// Flags a kube-apiserver whose `--service-account-extend-token-expiration` is effectively
-    /// `true`: set so, or not set on v1.19 or later, where `true` is its default.
+    /// `true`: set so, or not set on v1.20 or later, where `true` is its default.
     ///
     /// ## Why is this bad?
     /// To ease the move to short-lived bound service account tokens, the apiserver stretches
@@ -56,9 +56,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Version notes
-    /// The flag exists from v1.19; before it tokens were not extended and the rule is silent.
-    /// On v1.19 it matters only with `--service-account-issuer`, without which no bound token
-    /// is issued; from v1.20 the issuer is required.
+    /// The flag exists from v1.19, where it defaults to `false`; it defaults to `true` from
+    /// v1.20. Before v1.19 tokens were not extended and the rule is silent. On v1.19 it matters
+    /// only with `--service-account-issuer`, without which no bound token is issued; from v1.20
+    /// the issuer is required.
     /// The check entered the CIS Benchmark in v1.11.
     ///
     /// ## Fix
@@ -123,7 +124,12 @@ mod tests {
                 // No extension before the flag existed.
                 apiserver_at("v1.18.20", &[]),
                 // No bound tokens without an issuer before v1.20.
-                apiserver_at("v1.19.16", &[]),
+                apiserver_at("v1.19.16", &["--service-account-extend-token-expiration=true"]),
+                // On v1.19 the default is `false`.
+                apiserver_at(
+                    "v1.19.16",
+                    &["--service-account-issuer=https://kubernetes.default.svc"],
+                ),
             ])
             .fail([
                 apiserver(&[]),
@@ -131,7 +137,10 @@ mod tests {
                 apiserver_args(&["--service-account-extend-token-expiration=true"]),
                 apiserver_at(
                     "v1.19.16",
-                    &["--service-account-issuer=https://kubernetes.default.svc"],
+                    &[
+                        "--service-account-issuer=https://kubernetes.default.svc",
+                        "--service-account-extend-token-expiration=true",
+                    ],
                 ),
             ])
             .fix_round_trip([
