@@ -408,3 +408,26 @@ fn runtime_options_are_skipped_with_their_values() {
         )]
     );
 }
+
+/// The packaging's own files are environment files by their path even with every line
+/// commented out (`#` or `;`), as a freshly installed package ships them; anything else in
+/// them still decides by content.
+#[test]
+fn packaging_files_with_only_comments_are_env_files() {
+    let kind = |path: &str, text: &str| FileKind::of(Path::new(path), text);
+    let comments = "; \n# KUBE_API_ARGS=\"\"\n; \n";
+    assert_eq!(
+        kind("etc/kubernetes/apiserver", comments),
+        FileKind::EnvFile
+    );
+    assert_eq!(kind("etc/kubernetes/config", ""), FileKind::EnvFile);
+    assert_eq!(kind("repo/kubernetes/kubelet", comments), FileKind::EnvFile);
+    // Not a packaging name, or not in a `kubernetes` directory: no assignment, no env file.
+    assert_ne!(kind("etc/kubernetes/notes", comments), FileKind::EnvFile);
+    assert_ne!(kind("etc/other/apiserver", comments), FileKind::EnvFile);
+    // A YAML file under a packaging name stays YAML.
+    assert_ne!(
+        kind("etc/kubernetes/apiserver", "apiVersion: v1\nkind: Pod\n"),
+        FileKind::EnvFile
+    );
+}

@@ -35,13 +35,23 @@ fn detect(path: &Path, text: &str) -> Option<FileKind> {
         && matches!(parent, "default" | "sysconfig")
         && name == "kubelet";
     let by_content = FileKind::may_be_walked_by_content(path) && looks_like_env_file(text, false);
-    (name.ends_with(".env") || kubelet_defaults || by_content).then_some(FileKind::EnvFile)
+    // A packaging's own file (`/etc/kubernetes/apiserver`) is one even with every line
+    // commented out.
+    let packaging = sysconfig::is_packaging_file(path) && assignments(text, false).is_some();
+    (name.ends_with(".env") || kubelet_defaults || by_content || packaging)
+        .then_some(FileKind::EnvFile)
 }
 
 /// Whether `text` is an environment file: at least one `NAME=value` line (`export` allowed),
 /// and nothing but those, their `\` continuations, comments and blank lines. When `cut`, the
 /// text is a file's first bytes and its last line may be cut short, so it is not judged.
 pub(super) fn looks_like_env_file(text: &str, cut: bool) -> bool {
+    assignments(text, cut).is_some_and(|count| count > 0)
+}
+
+/// How many `NAME=value` lines `text` has when it has nothing but those, their continuations,
+/// comments and blank lines (see [`looks_like_env_file`]).
+fn assignments(text: &str, cut: bool) -> Option<usize> {
     let mut lines: Vec<&str> = text.lines().collect();
     if cut && !text.ends_with('\n') {
         lines.pop();
@@ -56,18 +66,18 @@ pub(super) fn looks_like_env_file(text: &str, cut: bool) -> bool {
         }
         let body = line.strip_prefix("export ").map_or(line, str::trim_start);
         let Some((name, _)) = body.split_once('=') else {
-            return false;
+            return None;
         };
         let mut bytes = name.bytes();
         let starts_well = bytes
             .next()
             .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
         if !starts_well || !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return false;
+            return None;
         }
         assignments += 1;
     }
-    assignments > 0
+    Some(assignments)
 }
 
 fn walked(path: &Path) -> bool {

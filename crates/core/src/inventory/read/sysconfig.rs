@@ -148,6 +148,22 @@ pub(super) fn assemble(inventory: &Inventory) -> Assembled {
     assembled
 }
 
+/// Whether `path` names one of the packaging's environment files: `config`, `apiserver`, ...
+/// in a `kubernetes` directory.
+pub(super) fn is_packaging_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str());
+    in_kubernetes_dir(path)
+        && name.is_some_and(|name| {
+            name == SHARED_FILE || PACKAGED_UNITS.iter().any(|packaged| packaged.file == name)
+        })
+}
+
+fn in_kubernetes_dir(path: &Path) -> bool {
+    path.parent()
+        .and_then(Path::file_name)
+        .is_some_and(|dir| dir == "kubernetes")
+}
+
 /// The packaged unit whose own environment file `doc` at `path` is: by its name in a
 /// `kubernetes` directory, or by a variable only that unit names. The shared `config` is
 /// nobody's own.
@@ -156,10 +172,7 @@ fn packaged_unit_of(path: &Path, doc: &EnvFileDoc) -> Option<&'static PackagedUn
     if name == SHARED_FILE {
         return None;
     }
-    let in_kubernetes_dir = path
-        .parent()
-        .and_then(Path::file_name)
-        .is_some_and(|dir| dir == "kubernetes");
+    let in_kubernetes_dir = in_kubernetes_dir(path);
     PACKAGED_UNITS
         .iter()
         .find(|packaged| in_kubernetes_dir && packaged.file == name)
