@@ -65,9 +65,7 @@ fn assignments(text: &str, cut: bool) -> Option<usize> {
             continue;
         }
         let body = line.strip_prefix("export ").map_or(line, str::trim_start);
-        let Some((name, _)) = body.split_once('=') else {
-            return None;
-        };
+        let (name, _) = body.split_once('=')?;
         let mut bytes = name.bytes();
         let starts_well = bytes
             .next()
