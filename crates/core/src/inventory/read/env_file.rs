@@ -34,12 +34,15 @@ fn detect(path: &Path, text: &str) -> Option<FileKind> {
     let kubelet_defaults = matches!(grandparent, "etc" | "")
         && matches!(parent, "default" | "sysconfig")
         && name == "kubelet";
-    let by_content = FileKind::may_be_walked_by_content(path) && looks_like_env_file(text, false);
-    // A packaging's own file (`/etc/kubernetes/apiserver`) is one even with every line
-    // commented out.
-    let packaging = sysconfig::is_packaging_file(path) && assignments(text, false).is_some();
-    (name.ends_with(".env") || kubelet_defaults || by_content || packaging)
-        .then_some(FileKind::EnvFile)
+    let by_name = name.ends_with(".env") || kubelet_defaults;
+    // By content: `KEY=value` lines; a packaging's own file (`/etc/kubernetes/apiserver`) is
+    // one even with every line commented out.
+    let by_content = || {
+        let packaging = sysconfig::is_packaging_file(path);
+        (packaging || FileKind::may_be_walked_by_content(path))
+            && assignments(text, false).is_some_and(|count| packaging || count > 0)
+    };
+    (by_name || by_content()).then_some(FileKind::EnvFile)
 }
 
 /// Whether `text` is an environment file: at least one `NAME=value` line (`export` allowed),

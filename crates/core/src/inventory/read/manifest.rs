@@ -191,11 +191,7 @@ pub(super) fn is_templated_cluster_api(file: &SourceFile) -> bool {
     text.split_inclusive('\n').all(|line| {
         let start = offset;
         offset += line.len();
-        let code = if line.trim_start().starts_with('#') {
-            ""
-        } else {
-            line.split_once(" #").map_or(line, |(before, _)| before)
-        };
+        let code = CommentSyntax::Yaml.code_of(line);
         code.match_indices("{{").all(|(at, _)| {
             let before = &code[..at];
             let quoted = before.matches(['"', '\'']).count() % 2 == 1;

@@ -91,6 +91,20 @@ pub enum CommentSyntax {
     WholeLines,
 }
 
+impl CommentSyntax {
+    /// The part of `line` that is not a comment, as far as a line-by-line look can tell (a
+    /// `#` inside a YAML quoted scalar counts as a comment here).
+    pub(super) fn code_of(self, line: &str) -> &str {
+        let trimmed = line.trim_start();
+        match self {
+            Self::Yaml if trimmed.starts_with('#') => "",
+            Self::Yaml => line.split_once(" #").map_or(line, |(before, _)| before),
+            Self::WholeLines if trimmed.starts_with(['#', ';']) => "",
+            Self::WholeLines => line,
+        }
+    }
+}
+
 /// One source format.
 pub(super) struct Format {
     /// The kind of the file at a path with a text, when this format claims it by its path.
@@ -208,13 +222,7 @@ fn is_template(file: &SourceFile, comments: CommentSyntax) -> bool {
         return false;
     }
     file.text().lines().any(|line| {
-        let trimmed = line.trim_start();
-        let code = match comments {
-            CommentSyntax::Yaml if trimmed.starts_with('#') => "",
-            CommentSyntax::Yaml => line.split_once(" #").map_or(line, |(before, _)| before),
-            CommentSyntax::WholeLines if trimmed.starts_with(['#', ';']) => "",
-            CommentSyntax::WholeLines => line,
-        };
+        let code = comments.code_of(line);
         code.find("{{")
             .is_some_and(|open| code[open..].contains("}}"))
     })
