@@ -2,6 +2,7 @@
 
 use kubeharden_core::{Component, FileId, Location, Span};
 
+use crate::cis::Benchmark;
 use crate::rule::{Meta, Severity};
 
 /// Whether a fix can be applied without a human's decision.
@@ -103,11 +104,29 @@ pub struct Finding {
 pub struct Findings<'a> {
     meta: &'static Meta,
     out: &'a mut Vec<Finding>,
+    benchmark: Option<Benchmark>,
 }
 
 impl<'a> Findings<'a> {
     pub(crate) fn new(meta: &'static Meta, out: &'a mut Vec<Finding>) -> Self {
-        Self { meta, out }
+        Self {
+            meta,
+            out,
+            benchmark: None,
+        }
+    }
+
+    /// The run judges against this benchmark release (`--compliance`).
+    pub(crate) const fn with_benchmark(mut self, benchmark: Option<Benchmark>) -> Self {
+        self.benchmark = benchmark;
+        self
+    }
+
+    /// The benchmark release the run was asked to judge against, if any; rules whose test
+    /// differs between releases (accepted cipher suites) follow it.
+    #[must_use]
+    pub const fn benchmark(&self) -> Option<Benchmark> {
+        self.benchmark
     }
 
     /// Records a finding at `location`; the returned builder fills in its optional parts.

@@ -12,6 +12,7 @@
 
 pub mod apply;
 mod authorization;
+pub mod cis;
 pub mod config;
 mod diagnostic;
 mod discover;

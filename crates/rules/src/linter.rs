@@ -349,7 +349,10 @@ impl Linter {
         for rule in registry::checks() {
             let meta = rule.meta();
             if runs(meta) {
-                rule.check(&inventory, &mut Findings::new(meta, &mut findings));
+                rule.check(
+                    &inventory,
+                    &mut Findings::new(meta, &mut findings).with_benchmark(self.settings.benchmark),
+                );
             }
         }
         for finding in &mut findings {

@@ -14,6 +14,7 @@ use kubeharden_core::Span;
 use kubeharden_core::version::KubeVersion;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
+use crate::cis::Benchmark;
 use crate::registry;
 use crate::rule::{Meta, Severity};
 
@@ -186,6 +187,10 @@ pub struct Settings {
     pub base_dir: Option<PathBuf>,
     /// Follow symbolic links while walking directories (loops are reported, not followed).
     pub follow_links: bool,
+    /// The CIS Kubernetes Benchmark release the run judges against (`--compliance`): rules
+    /// whose test differs between releases follow it. `None`: each component is judged by
+    /// the release written for its Kubernetes version.
+    pub benchmark: Option<Benchmark>,
 }
 
 /// Command-line choices laid over a config file by [`Settings::with_overrides`].
@@ -203,6 +208,8 @@ pub struct Overrides {
     pub kubernetes_version: Option<KubeVersion>,
     pub root: Option<PathBuf>,
     pub follow_links: bool,
+    /// Replaces the benchmark release in effect.
+    pub benchmark: Option<Benchmark>,
 }
 
 impl Settings {
@@ -228,6 +235,9 @@ impl Settings {
         self.exclude.extend(overrides.exclude);
         if overrides.kubernetes_version.is_some() {
             self.kubernetes_version = overrides.kubernetes_version;
+        }
+        if overrides.benchmark.is_some() {
+            self.benchmark = overrides.benchmark;
         }
         if overrides.root.is_some() {
             self.root = overrides.root;
