@@ -81,6 +81,9 @@ pub struct Meta {
     /// Whether the rule runs only when selected by name, code or prefix (`--select`, config
     /// `select`): it checks something many production clusters choose differently.
     pub opt_in: bool,
+    /// The CIS recommendations it decides, by concept key (`apiserver.profiling`); a release's
+    /// ids for them come from [`crate::cis::ids`].
+    pub cis: &'static [&'static str],
     /// The rule's doc comment, Markdown.
     pub docs: &'static str,
 }
@@ -172,7 +175,8 @@ impl Registered {
 /// }
 /// ```
 ///
-/// A rule that runs only when selected adds `opt_in = true` after `summary`.
+/// A rule that runs only when selected adds `opt_in = true` after `summary`; a rule that
+/// decides CIS recommendations then names their concept keys, `cis = ["apiserver.profiling"]`.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -182,7 +186,8 @@ macro_rules! declare_rule {
         category = $category:ident,
         target = $target:literal,
         summary = $summary:literal
-        $(, opt_in = $opt_in:literal)? $(,)?
+        $(, opt_in = $opt_in:literal)?
+        $(, cis = [$($cis:literal),* $(,)?])? $(,)?
     ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Default, Clone, Copy)]
@@ -196,6 +201,7 @@ macro_rules! declare_rule {
                 target: $target,
                 summary: $summary,
                 opt_in: false $(|| $opt_in)?,
+                cis: &[$($($cis),*)?],
                 docs: concat!($($doc, "\n"),*),
             };
         }

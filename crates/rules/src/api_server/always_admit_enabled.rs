@@ -66,6 +66,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver runs the AlwaysAdmit admission plugin",
+    cis = ["apiserver.admission-always-admit"],
 }
 
 impl Rule for AlwaysAdmitEnabled {

@@ -68,6 +68,7 @@ declare_rule! {
     target = "kube-apiserver",
     summary = "kube-apiserver lets pods use images cached on a node without registry credentials",
     opt_in = true,
+    cis = ["apiserver.admission-always-pull-images"],
 }
 
 impl Rule for AlwaysPullImagesMissing {

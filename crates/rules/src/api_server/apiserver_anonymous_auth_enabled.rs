@@ -96,6 +96,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver lets requests without credentials through to authorization as system:anonymous",
+    cis = ["apiserver.anonymous-auth"],
 }
 
 /// The release whose AuthenticationConfiguration can hold the anonymous settings.

@@ -81,6 +81,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver authorizes every request it receives",
+    cis = ["apiserver.authorization-not-always-allow"],
 }
 
 impl Rule for ApiserverAuthorizationAlwaysAllow {

@@ -63,6 +63,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver authenticates no client certificates",
+    cis = ["apiserver.client-ca-file"],
 }
 
 impl Rule for ApiserverClientCaMissing {

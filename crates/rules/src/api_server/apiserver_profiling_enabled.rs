@@ -67,6 +67,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver serves profiling data on /debug/pprof",
+    cis = ["apiserver.profiling"],
 }
 
 impl Rule for ApiserverProfilingEnabled {

@@ -66,6 +66,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver serves a self-signed certificate it generates itself",
+    cis = ["apiserver.tls-certificate"],
 }
 
 impl Rule for ApiserverServingCertMissing {

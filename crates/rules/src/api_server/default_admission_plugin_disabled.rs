@@ -84,6 +84,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver runs without the ServiceAccount or NamespaceLifecycle admission plugin",
+    cis = ["apiserver.admission-service-account", "apiserver.admission-namespace-lifecycle"],
 }
 
 impl Rule for DefaultAdmissionPluginDisabled {

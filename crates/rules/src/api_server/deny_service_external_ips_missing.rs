@@ -72,6 +72,7 @@ declare_rule! {
     target = "kube-apiserver",
     summary = "kube-apiserver lets any Service claim external IPs",
     opt_in = true,
+    cis = ["apiserver.deny-service-external-ips"],
 }
 
 impl Rule for DenyServiceExternalIpsMissing {

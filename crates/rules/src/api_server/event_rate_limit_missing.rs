@@ -69,6 +69,7 @@ declare_rule! {
     target = "kube-apiserver",
     summary = "kube-apiserver does not limit how fast Events are created",
     opt_in = true,
+    cis = ["apiserver.admission-event-rate-limit"],
 }
 
 impl Rule for EventRateLimitMissing {

@@ -81,6 +81,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver's unauthenticated insecure port is bound beyond localhost",
+    cis = ["apiserver.insecure-bind-address"],
 }
 
 impl Rule for InsecureBindAddressSet {

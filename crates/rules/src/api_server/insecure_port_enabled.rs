@@ -75,6 +75,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver serves the API without TLS, authentication or authorization",
+    cis = ["apiserver.insecure-port"],
 }
 
 impl Rule for InsecurePortEnabled {

@@ -71,6 +71,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver does not verify kubelets' serving certificates",
+    cis = ["apiserver.kubelet-certificate-authority"],
 }
 
 impl Rule for KubeletCertificateAuthorityMissing {

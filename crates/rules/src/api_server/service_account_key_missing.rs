@@ -66,6 +66,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver verifies service account tokens with its TLS serving key",
+    cis = ["apiserver.service-account-key-file"],
 }
 
 impl Rule for ServiceAccountKeyMissing {

@@ -65,6 +65,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver accepts service account tokens whose Secret or account was deleted",
+    cis = ["apiserver.service-account-lookup"],
 }
 
 impl Rule for ServiceAccountLookupDisabled {

@@ -77,6 +77,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver extends projected service account tokens to a year",
+    cis = ["apiserver.service-account-extend-token-expiration"],
 }
 
 impl Rule for ServiceAccountTokenExpirationExtended {

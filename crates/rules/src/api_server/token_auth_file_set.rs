@@ -65,6 +65,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver accepts static bearer tokens that never expire",
+    cis = ["apiserver.token-auth-file"],
 }
 
 impl Rule for TokenAuthFileSet {

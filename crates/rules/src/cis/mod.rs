@@ -1,14 +1,23 @@
-//! The CIS Kubernetes Benchmark: its releases, and which release was written for which
-//! Kubernetes release.
+//! The CIS Kubernetes Benchmark: its releases, which release was written for which
+//! Kubernetes release, the controls of each release, and which rules decide them.
 //!
 //! A benchmark release renumbers its recommendations and changes some of their tests (the
 //! cipher suites it accepts, file-mode thresholds), so everything that speaks of a CIS
-//! recommendation names the release it means.
+//! recommendation names the release it means. A recommendation has a concept key
+//! (`apiserver.profiling`) that stays the same across releases; rules name the keys they
+//! decide (`declare_rule!`'s `cis = [...]`), and a release's table gives each key its id there.
 
 use std::fmt;
 use std::str::FromStr;
 
 use kubeharden_core::version::KubeVersion;
+
+use crate::Meta;
+
+mod concepts;
+mod controls;
+
+pub use concepts::{Concept, Decidability, NOT_YET_COVERED, component, concept, decidability};
 
 /// A release of the CIS Kubernetes Benchmark that kubeharden knows, oldest first.
 ///
@@ -115,6 +124,109 @@ impl Benchmark {
         });
         Some(written_for.unwrap_or(Self::NEWEST))
     }
+
+    /// Every control of sections 1-4 of the release (control-plane files, API server,
+    /// controller manager, scheduler, etcd, control-plane configuration, worker node), in the
+    /// benchmark's order.
+    ///
+    /// ```
+    /// use kubeharden_rules::cis::{Assessment, Benchmark};
+    ///
+    /// let profiling = &Benchmark::Cis1_12.controls()[35];
+    /// assert_eq!(profiling.id, "1.2.15");
+    /// assert_eq!(profiling.title, "Ensure that the --profiling argument is set to false");
+    /// assert_eq!(profiling.assessment, Assessment::Automated);
+    /// assert_eq!(profiling.key, "apiserver.profiling");
+    /// ```
+    #[must_use]
+    pub fn controls(self) -> &'static [Control] {
+        match self {
+            Self::Cis1_6 => &controls::CIS_1_6,
+            Self::Cis1_20 => &controls::CIS_1_20,
+            Self::Cis1_23 => &controls::CIS_1_23,
+            Self::Cis1_24 => &controls::CIS_1_24,
+            Self::Cis1_7 => &controls::CIS_1_7,
+            Self::Cis1_8 => &controls::CIS_1_8,
+            Self::Cis1_9 => &controls::CIS_1_9,
+            Self::Cis1_10 => &controls::CIS_1_10,
+            Self::Cis1_11 => &controls::CIS_1_11,
+            Self::Cis1_12 => &controls::CIS_1_12,
+        }
+    }
+}
+
+/// Whether the benchmark scores a control by a test (`Automated`) or leaves it to the
+/// assessor's judgement (`Manual`); a control can change between releases.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Assessment {
+    Automated,
+    Manual,
+}
+
+/// One recommendation of a benchmark release.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Control {
+    /// The id in this release: `1.2.15`.
+    pub id: &'static str,
+    /// The recommendation's title in this release, without its assessment mark.
+    pub title: &'static str,
+    pub assessment: Assessment,
+    /// The concept key, the same for the same recommendation in every release.
+    pub key: &'static str,
+}
+
+/// The control of `benchmark` with the concept `key`; `None` when the release has no such
+/// recommendation (`apiserver.insecure-port` after cis-1.20).
+///
+/// ```
+/// use kubeharden_rules::cis::{Benchmark, find_control};
+///
+/// let id = |benchmark| find_control(benchmark, "apiserver.profiling").map(|control| control.id);
+/// assert_eq!(id(Benchmark::Cis1_6), Some("1.2.21"));
+/// assert_eq!(id(Benchmark::Cis1_12), Some("1.2.15"));
+/// assert_eq!(find_control(Benchmark::Cis1_12, "apiserver.insecure-port"), None);
+/// ```
+#[must_use]
+pub fn find_control(benchmark: Benchmark, key: &str) -> Option<&'static Control> {
+    benchmark
+        .controls()
+        .iter()
+        .find(|control| control.key == key)
+}
+
+/// The rules that decide the concept `key` (their `cis = [...]`), in registry order.
+///
+/// ```
+/// use kubeharden_rules::cis::codes_for;
+///
+/// let codes: Vec<_> = codes_for("apiserver.anonymous-auth").map(|meta| meta.code).collect();
+/// assert_eq!(codes, ["KAPI003"]);
+/// ```
+pub fn codes_for(key: &str) -> impl Iterator<Item = &'static Meta> {
+    crate::registry::metas().filter(move |meta| meta.cis.contains(&key))
+}
+
+/// The ids, in `benchmark`, of the controls the rule decides, in the order of its `cis` list;
+/// empty when the release has none of them.
+///
+/// ```
+/// use kubeharden_rules::cis::{Benchmark, ids};
+/// use kubeharden_rules::registry;
+///
+/// let meta = registry::find("KAPI011").unwrap();
+/// assert_eq!(ids(meta, Benchmark::Cis1_12), ["1.2.12", "1.2.13"]);
+/// assert_eq!(ids(meta, Benchmark::Cis1_6), ["1.2.14", "1.2.15"]);
+/// ```
+#[must_use]
+pub fn ids(meta: &Meta, benchmark: Benchmark) -> Vec<&'static str> {
+    meta.cis
+        .iter()
+        .filter_map(|key| find_control(benchmark, key))
+        .map(|control| control.id)
+        .collect()
 }
 
 impl fmt::Display for Benchmark {

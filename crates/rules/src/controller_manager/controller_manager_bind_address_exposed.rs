@@ -79,6 +79,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager serves its secure port beyond loopback",
+    cis = ["controller-manager.bind-address"],
 }
 
 impl Rule for ControllerManagerBindAddressExposed {

@@ -72,6 +72,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager serves Go's profiler at /debug/pprof",
+    cis = ["controller-manager.profiling"],
 }
 
 impl Rule for ControllerManagerProfilingEnabled {

@@ -73,6 +73,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager turns the RotateKubeletServerCertificate gate off",
+    cis = ["controller-manager.rotate-kubelet-server-certificate"],
 }
 
 /// The release that introduced the gate.

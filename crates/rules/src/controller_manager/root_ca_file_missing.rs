@@ -63,6 +63,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager gives pods no chosen CA to verify the API server with",
+    cis = ["controller-manager.root-ca-file"],
 }
 
 impl Rule for RootCaFileMissing {

@@ -74,6 +74,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager's controllers all act with its own credentials",
+    cis = ["controller-manager.use-service-account-credentials"],
 }
 
 impl Rule for ServiceAccountCredentialsShared {

@@ -63,6 +63,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager has no key to sign service account tokens with",
+    cis = ["controller-manager.service-account-private-key-file"],
 }
 
 impl Rule for ServiceAccountSigningKeyMissing {

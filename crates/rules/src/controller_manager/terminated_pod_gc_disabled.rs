@@ -68,6 +68,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-controller-manager",
     summary = "kube-controller-manager never deletes terminated pods: they pile up in etcd",
+    cis = ["controller-manager.terminated-pod-gc-threshold"],
 }
 
 impl Rule for TerminatedPodGcDisabled {

@@ -76,6 +76,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver does not enforce RBAC roles and bindings",
+    cis = ["apiserver.authorization-rbac"],
 }
 
 /// The release in which RBAC became GA.

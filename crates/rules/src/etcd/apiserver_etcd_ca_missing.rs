@@ -75,6 +75,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver does not check etcd's certificate against the etcd CA",
+    cis = ["apiserver.etcd-ca-file"],
 }
 
 impl Rule for ApiserverEtcdCaMissing {

@@ -76,6 +76,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver presents no client certificate to etcd",
+    cis = ["apiserver.etcd-client-certificate"],
 }
 
 impl Rule for ApiserverEtcdClientCertMissing {

@@ -74,6 +74,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd serves its clients with a self-signed certificate it generates itself",
+    cis = ["etcd.auto-tls"],
 }
 
 impl Rule for EtcdAutoTlsEnabled {

@@ -94,6 +94,7 @@ declare_rule! {
     category = Hardening,
     target = "etcd, kube-apiserver",
     summary = "etcd trusts the cluster CA, so any certificate it signed can reach etcd",
+    cis = ["etcd.unique-ca"],
 }
 
 /// A path with `//` and `/./` folded, for comparing how two manifests name one file.

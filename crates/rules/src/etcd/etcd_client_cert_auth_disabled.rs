@@ -82,6 +82,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd accepts clients that present no certificate",
+    cis = ["etcd.client-cert-auth"],
 }
 
 impl Rule for EtcdClientCertAuthDisabled {

@@ -78,6 +78,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd talks to its peers with a self-signed certificate it generates itself",
+    cis = ["etcd.peer-auto-tls"],
 }
 
 impl Rule for EtcdPeerAutoTlsEnabled {

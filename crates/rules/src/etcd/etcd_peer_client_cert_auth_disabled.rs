@@ -79,6 +79,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd accepts peers that present no certificate",
+    cis = ["etcd.peer-client-cert-auth"],
 }
 
 impl Rule for EtcdPeerClientCertAuthDisabled {

@@ -81,6 +81,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd lacks a peer certificate, key or CA for traffic between members",
+    cis = ["etcd.peer-tls"],
 }
 
 impl Rule for EtcdPeerTlsMissing {

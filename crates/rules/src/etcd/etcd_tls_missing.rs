@@ -82,6 +82,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd serves its clients without a TLS certificate and key",
+    cis = ["etcd.client-tls"],
 }
 
 impl Rule for EtcdTlsMissing {

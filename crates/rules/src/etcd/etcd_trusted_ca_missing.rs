@@ -76,6 +76,7 @@ declare_rule! {
     category = Security,
     target = "etcd",
     summary = "etcd names no CA to check its clients' certificates against",
+    cis = ["etcd.unique-ca"],
 }
 
 impl Rule for EtcdTrustedCaMissing {

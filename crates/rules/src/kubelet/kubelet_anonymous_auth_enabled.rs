@@ -77,6 +77,7 @@ declare_rule! {
     category = Security,
     target = "kubelet",
     summary = "kubelet serves requests that carry no credentials",
+    cis = ["kubelet.anonymous-auth"],
 }
 
 const SETTING: KubeletSetting = KubeletSetting {

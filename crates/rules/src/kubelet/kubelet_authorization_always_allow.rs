@@ -69,6 +69,7 @@ declare_rule! {
     category = Security,
     target = "kubelet",
     summary = "kubelet allows every request it has authenticated, without asking the API server",
+    cis = ["kubelet.authorization-not-always-allow"],
 }
 
 const SETTING: KubeletSetting = KubeletSetting {

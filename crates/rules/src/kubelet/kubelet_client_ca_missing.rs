@@ -78,6 +78,7 @@ declare_rule! {
     category = Security,
     target = "kubelet",
     summary = "kubelet cannot verify client certificates, including the API server's",
+    cis = ["kubelet.client-ca-file"],
 }
 
 const SETTING: KubeletSetting = KubeletSetting {

@@ -80,6 +80,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver has no client certificate to authenticate to kubelets",
+    cis = ["apiserver.kubelet-client-certificate"],
 }
 
 /// What a path flag gives the API server.

@@ -65,6 +65,7 @@ declare_rule! {
     category = Security,
     target = "kubelet",
     summary = "kubelet serves pod and node information on an unauthenticated HTTP port",
+    cis = ["kubelet.read-only-port"],
 }
 
 const SETTING: KubeletSetting = KubeletSetting {

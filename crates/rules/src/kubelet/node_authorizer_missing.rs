@@ -72,6 +72,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-apiserver",
     summary = "kube-apiserver does not limit what each kubelet may read to its own node's pods",
+    cis = ["apiserver.authorization-node"],
 }
 
 /// The release that added the Node authorizer.

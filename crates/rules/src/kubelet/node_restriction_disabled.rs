@@ -86,6 +86,7 @@ declare_rule! {
     category = Security,
     target = "kube-apiserver",
     summary = "kube-apiserver lets each kubelet modify other nodes and their pods",
+    cis = ["apiserver.admission-node-restriction"],
 }
 
 /// The release that added `NodeRestriction` and the Node authorizer.

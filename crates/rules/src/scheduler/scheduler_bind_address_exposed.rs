@@ -77,6 +77,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-scheduler",
     summary = "kube-scheduler serves its secure port beyond loopback",
+    cis = ["scheduler.bind-address"],
 }
 
 impl Rule for SchedulerBindAddressExposed {

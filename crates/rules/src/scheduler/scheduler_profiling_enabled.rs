@@ -76,6 +76,7 @@ declare_rule! {
     category = Hardening,
     target = "kube-scheduler",
     summary = "kube-scheduler serves Go's profiler at /debug/pprof",
+    cis = ["scheduler.profiling"],
 }
 
 impl Rule for SchedulerProfilingEnabled {
