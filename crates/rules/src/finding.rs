@@ -96,6 +96,11 @@ pub struct Finding {
     /// Provenance and version: where the value came from and why it applies.
     pub note: Option<String>,
     pub fix: Option<Fix>,
+    /// The CIS recommendation, by concept key, that this finding is about, when its rule
+    /// decides several (`default-admission-plugin-disabled`: ServiceAccount or
+    /// NamespaceLifecycle); `None` for a rule that decides one or none.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub cis: Option<&'static str>,
 }
 
 /// Collects the findings of one rule, stamping each with the rule's code, name and severity,
@@ -144,10 +149,12 @@ impl<'a> Findings<'a> {
             help: None,
             note: None,
             fix: None,
+            cis: None,
         });
         let last = self.out.len() - 1;
         FindingBuilder {
             finding: &mut self.out[last],
+            rule_cis: self.meta.cis,
         }
     }
 }
@@ -156,6 +163,7 @@ impl<'a> Findings<'a> {
 #[derive(Debug)]
 pub struct FindingBuilder<'a> {
     finding: &'a mut Finding,
+    rule_cis: &'static [&'static str],
 }
 
 impl FindingBuilder<'_> {
@@ -176,6 +184,17 @@ impl FindingBuilder<'_> {
 
     pub fn note(self, note: impl Into<String>) -> Self {
         self.finding.note = Some(note.into());
+        self
+    }
+
+    /// Names the CIS recommendation the finding is about, for a rule that decides several; the
+    /// key must be one of the rule's `cis` keys.
+    pub fn cis(self, key: &'static str) -> Self {
+        debug_assert!(
+            self.rule_cis.contains(&key),
+            "{key} is not among the rule's CIS keys"
+        );
+        self.finding.cis = Some(key);
         self
     }
 

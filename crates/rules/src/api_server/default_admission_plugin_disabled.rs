@@ -6,14 +6,16 @@ use crate::finding::Findings;
 use crate::rule::Rule;
 
 /// The default plugins whose absence opens a door, and what goes wrong without each.
-const PLUGINS: &[(&str, &str)] = &[
+const PLUGINS: &[(&str, &str, &str)] = &[
     (
         "ServiceAccount",
         "pods are not tied to an existing service account and may name any",
+        "apiserver.admission-service-account",
     ),
     (
         "NamespaceLifecycle",
         "objects can be created in namespaces being deleted or that do not exist",
+        "apiserver.admission-namespace-lifecycle",
     ),
 ];
 
@@ -90,14 +92,14 @@ declare_rule! {
 impl Rule for DefaultAdmissionPluginDisabled {
     fn check(&self, inventory: &Inventory, findings: &mut Findings<'_>) {
         for api in inventory.api_servers() {
-            for (plugin, why) in PLUGINS {
+            for (plugin, why, cis) in PLUGINS {
                 let Some(enabled) = api.admission_plugin(plugin) else {
                     continue;
                 };
                 if enabled.value {
                     continue;
                 }
-                report_plugin_off(findings, &api, plugin, &enabled, why);
+                report_plugin_off(findings, &api, plugin, &enabled, why).cis(cis);
             }
         }
     }
@@ -106,7 +108,7 @@ impl Rule for DefaultAdmissionPluginDisabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at, kubeadm};
+    use crate::testing::{Tester, apiserver, apiserver_args, apiserver_at, check_files, kubeadm};
 
     #[test]
     fn cases() {
@@ -137,5 +139,29 @@ mod tests {
                 ),
             ])
             .test_and_snapshot();
+    }
+    #[test]
+    fn each_finding_names_the_cis_recommendation_of_its_plugin() {
+        let manifest = apiserver(&["--disable-admission-plugins=NamespaceLifecycle,ServiceAccount"]);
+        let report = check_files(&DefaultAdmissionPluginDisabled::META, &[("kube-apiserver.yaml", &manifest)]);
+        // In the order of the list that turns them off.
+        let keys: Vec<_> = report
+            .findings
+            .iter()
+            .map(|finding| (finding.label.as_deref(), finding.cis))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (
+                    Some("`NamespaceLifecycle` disabled here"),
+                    Some("apiserver.admission-namespace-lifecycle")
+                ),
+                (
+                    Some("`ServiceAccount` disabled here"),
+                    Some("apiserver.admission-service-account")
+                ),
+            ]
+        );
     }
 }

@@ -23,7 +23,7 @@ use kubeharden_core::version::ENABLE_ADMISSION_PLUGINS_SINCE;
 use kubeharden_core::views::ApiServer;
 use kubeharden_core::{Effective, Inventory, Location};
 
-use crate::finding::{Applicability, Findings};
+use crate::finding::{Applicability, FindingBuilder, Findings};
 use crate::fixes;
 use crate::notes;
 use crate::rule::Registered;
@@ -53,13 +53,13 @@ pub(crate) const RULES: &[Registered] = &[
 
 /// Reports that admission plugin `plugin` is off (`enabled` is its effective state, `false`),
 /// at the list item or list that turns it off, or where `--enable-admission-plugins` belongs.
-fn report_plugin_off(
-    findings: &mut Findings<'_>,
+fn report_plugin_off<'f>(
+    findings: &'f mut Findings<'_>,
     api: &ApiServer<'_>,
     plugin: &str,
     enabled: &Effective<bool>,
     why: &str,
-) {
+) -> FindingBuilder<'f> {
     let version = api.version();
     let (location, message, label, help): (Location, String, String, String) =
         if let Some(item) = api.disable_admission_plugins().and_then(|list| {
@@ -120,7 +120,7 @@ fn report_plugin_off(
         .report(location, message)
         .label(label)
         .help(help)
-        .note(notes::version("kube-apiserver", version));
+        .note(notes::version("kube-apiserver", version))
 }
 
 /// A boolean flag that is not `want`, and what that means.

@@ -86,6 +86,7 @@ declare_rule! {
     category = Security,
     target = "etcd, kube-apiserver",
     summary = "etcd traffic runs over plain HTTP beyond loopback, or the API server reaches etcd over HTTP",
+    cis = ["etcd.client-tls", "etcd.peer-tls"],
 }
 
 /// The etcd URL settings this rule judges, what they do, and the TLS files they need.
@@ -151,6 +152,7 @@ impl Rule for EtcdPlaintextUrl {
                             format!("`{name}` {does} `{}`", url.value),
                         )
                         .component(Component::Etcd)
+                        .cis(if peer { "etcd.peer-tls" } else { "etcd.client-tls" })
                         .label(label)
                         .help(format!(
                             "use `{}`, with {} and {}",
@@ -190,6 +192,8 @@ impl Rule for EtcdPlaintextUrl {
                         format!("`--etcd-servers` reaches etcd over plain HTTP at `{}`", url.value),
                     )
                     .component(Component::ApiServer)
+                    // etcd serves this client, the apiserver, without TLS.
+                    .cis("etcd.client-tls")
                     .label("plain HTTP to etcd")
                     .help(format!(
                         "serve etcd over TLS and use `{}`, with `--etcd-cafile`, `--etcd-certfile` and `--etcd-keyfile`",
@@ -205,7 +209,7 @@ impl Rule for EtcdPlaintextUrl {
 mod tests {
     use super::*;
     use crate::etcd::test_support::{etcd_args, etcd_env, etcd_flags_env};
-    use crate::testing::{Tester, apiserver, apiserver_args, etcd};
+    use crate::testing::{Tester, apiserver, apiserver_args, check_files, etcd};
 
     #[test]
     fn cases() {
@@ -278,5 +282,15 @@ mod tests {
                 apiserver(&["--etcd-servers=http://[fd65:7b9c:569:680::1]:2379"]),
             ])
             .test_and_snapshot();
+    }
+    #[test]
+    fn client_and_peer_urls_name_their_cis_recommendations() {
+        let manifest = etcd(&[
+            "--listen-client-urls=http://10.0.0.10:2379",
+            "--listen-peer-urls=http://10.0.0.10:2380",
+        ]);
+        let report = check_files(&EtcdPlaintextUrl::META, &[("etcd.yaml", &manifest)]);
+        let keys: Vec<_> = report.findings.iter().map(|finding| finding.cis).collect();
+        assert_eq!(keys, [Some("etcd.client-tls"), Some("etcd.peer-tls")]);
     }
 }
