@@ -271,8 +271,6 @@ def normalise(title):
     text = text.replace("if defined, ", "")
     text = text.replace("the anonymous-auth", "the --anonymous-auth")
     text = re.sub(r"\b(644|600)\b", "N", text)
-    # cis-1.7 appends a note to the secure-port title.
-    text = re.sub(r" - note.*$", "", text)
     return text.strip()
 
 
@@ -286,6 +284,9 @@ def split_title(text, where):
     if not match:
         sys.exit(f"{where}: no (Automated)/(Manual) mark in {text!r}")
     title = " ".join(match.group(1).split())
+    # cis-1.7 runs a note into one title ("... set to 0 - NoteThis recommendation is
+    # obsolete ..."): the recommendation is what comes before it.
+    title = re.sub(r" - Note\s*This recommendation .*$", "", title)
     return title, match.group(2)
 
 

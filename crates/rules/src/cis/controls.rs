@@ -2541,7 +2541,7 @@ pub(super) static CIS_1_7: [Control; 96] = [
     },
     Control {
         id: "1.2.16",
-        title: "Ensure that the --secure-port argument is not set to 0 - NoteThis recommendation is obsolete and will be deleted per the consensus process",
+        title: "Ensure that the --secure-port argument is not set to 0",
         assessment: Manual,
         key: "apiserver.secure-port",
     },
