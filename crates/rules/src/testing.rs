@@ -281,7 +281,8 @@ impl Tester {
     }
 
     /// Pass cases give nothing; fail cases give at least one finding of this rule, each with
-    /// a non-empty span inside its file; all fail cases render into `snapshots/CODE.snap`.
+    /// a non-empty span inside its file (and, for a rule with several CIS keys, the key it is
+    /// about); all fail cases render into `snapshots/CODE.snap`.
     /// Fixes: each `expect_fix` pair comes out exactly, through [`apply_fixes`]; each round-trip
     /// case survives [`Tester::assert_round_trip`]; and a rule whose fail cases offer a fix
     /// must state at least one fix case.
@@ -312,6 +313,13 @@ impl Tester {
                     finding.span
                 );
                 offers_fixes |= finding.fix.is_some();
+                // A rule deciding several CIS recommendations says which one each finding
+                // is about.
+                assert!(
+                    self.rule.meta().cis.len() < 2 || finding.cis.is_some(),
+                    "{code}: fail case {index}: no `.cis(key)` on a finding of a rule with \
+                     several CIS keys"
+                );
             }
             let _ = writeln!(snapshot, "── fail case {index} ──");
             snapshot.push_str(&render_findings(&report, of_code(&report, code)));
