@@ -286,6 +286,23 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_has_the_ids_of_its_recommendations_in_each_release() {
+        let ids_of = |code, benchmark| {
+            let meta = crate::registry::find(code).map(|meta| ids(meta, benchmark));
+            meta.unwrap_or_default()
+        };
+        // The insecure port left the benchmark with cis-1.23.
+        assert_eq!(ids_of("KAPI001", Benchmark::Cis1_6), ["1.2.19"]);
+        assert_eq!(ids_of("KAPI001", Benchmark::Cis1_20), ["1.2.18"]);
+        assert!(ids_of("KAPI001", Benchmark::Cis1_23).is_empty());
+        assert_eq!(ids_of("KAPI003", Benchmark::Cis1_12), ["1.2.1"]);
+        assert_eq!(ids_of("KLET001", Benchmark::Cis1_12), ["4.2.1"]);
+        assert_eq!(ids_of("KLET004", Benchmark::Cis1_6), ["1.2.17"]);
+        assert_eq!(ids_of("KETC010", Benchmark::Cis1_9), ["2.1", "2.4"]);
+        assert!(ids_of("KGEN005", Benchmark::Cis1_12).is_empty());
+    }
+
+    #[test]
     fn unknown_ids_are_named_with_the_known_ones() {
         let error = "cis-1.5".parse::<Benchmark>().unwrap_err();
         assert_eq!(
