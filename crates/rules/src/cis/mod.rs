@@ -15,6 +15,7 @@ use kubeharden_core::version::KubeVersion;
 use crate::Meta;
 
 mod concepts;
+#[rustfmt::skip]
 mod controls;
 
 pub use concepts::{Concept, Decidability, NOT_YET_COVERED, component, concept, decidability};
